@@ -1,0 +1,80 @@
+# Link Worker Academy — the two commands a newcomer needs are `make demo` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := .venv
+UV_VERSION := 0.13.9
+BOOTSTRAP := .bootstrap
+UV := $(BOOTSTRAP)/bin/uv
+PY := .venv/bin/python
+MANAGE := $(PY) manage.py
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# Debian packages the suite needs: the browser, PDF text tools, Pango for WeasyPrint.
+SYSTEM_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+
+.PHONY: help install system-deps assets migrate demo serve test lint checks pytest bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
+
+$(UV):
+	python3 -m venv $(BOOTSTRAP)
+	$(BOOTSTRAP)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+.venv/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen
+	@touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+static/nhsuk/css/main.css: node_modules/.installed assets/build.mjs $(wildcard assets/scss/*.scss)
+	npm run --silent build
+
+install: .venv/.synced assets ## Install Python and front-end dependencies and build the assets
+
+assets: static/nhsuk/css/main.css ## Build the NHS.UK frontend CSS/JS into static/nhsuk
+
+system-deps: ## Install the Debian packages the tests need (when missing; needs root)
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+		echo "Installing Debian packages: $$missing"; \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+migrate: install ## Apply database migrations
+	$(MANAGE) migrate --noinput
+
+demo: migrate ## Install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:8000
+	$(MANAGE) load_demo_data
+	@echo ""
+	@echo "Link Worker Academy is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Press Ctrl+C to stop."
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+serve: migrate ## Serve without touching the demo data
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+lint: install ## ruff format --check and ruff check
+	.venv/bin/ruff format --check .
+	.venv/bin/ruff check .
+
+checks: install ## Django system checks, migrations check, deployment check under production settings
+	$(MANAGE) check --fail-level WARNING
+	$(MANAGE) makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=config.settings.production \
+	DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-a-long-random-looking-secret-value-for-checks \
+	DJANGO_ALLOWED_HOSTS=academy.example.org \
+	$(MANAGE) check --deploy --fail-level WARNING
+
+pytest: install system-deps ## The pytest suite alone (browser tests included)
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+test: lint checks pytest ## Everything: lint, checks and the whole test suite
+
+clean: ## Remove installed and generated files (keeps the database)
+	rm -rf .venv $(BOOTSTRAP) node_modules static/nhsuk staticfiles .pytest_cache .ruff_cache

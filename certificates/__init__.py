@@ -1,0 +1,1 @@
+"""What was awarded: qualifications, certificates, their PDFs and public verification."""

@@ -1,0 +1,26 @@
+"""Builds the demo: organisations, sign-ins, curriculum and records, through the services."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from workforce import demo as workforce_demo
+
+
+class Command(BaseCommand):
+    help = "Load the demo data (safe to run again: it adds only what is missing)."
+
+    def handle(self, *args, **options):
+        if not settings.DEMO_DATA_ALLOWED:
+            raise CommandError(
+                "Demo data is refused under production settings: it creates sign-ins with a "
+                "published password."
+            )
+        with transaction.atomic():
+            added = workforce_demo.load()
+        summary = ", ".join(f"{count} {what}" for what, count in added.items())
+        self.stdout.write(self.style.SUCCESS(f"Demo data ready (added {summary})."))
+        self.stdout.write(f"Demo sign-ins (password: {workforce_demo.DEMO_PASSWORD}):")
+        for person in workforce_demo.SIGN_INS:
+            role = person.role.label if person.role else person.group
+            self.stdout.write(f"  {person.email:<26} {role}")

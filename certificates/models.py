@@ -1,0 +1,1 @@
+"""Qualifications and certificates (built by the certificates issue)."""

@@ -1,0 +1,1 @@
+"""What link workers have shown: assessments, evidence, supervision, CPD and progress."""

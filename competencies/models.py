@@ -1,0 +1,1 @@
+"""Assessment records, evidence, supervision and CPD logs (built by the assessments issue)."""

@@ -1,0 +1,1 @@
+"""What to learn: the public curriculum pages and the competency framework."""

@@ -1,0 +1,1 @@
+"""People and organisations: who works where, in which role."""

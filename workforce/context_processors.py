@@ -1,0 +1,38 @@
+"""Navigation links for the signed-in person's roles."""
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+
+from .models import Role
+from .permissions import is_curriculum_author
+from .selectors import roles_of
+
+_LINKS_BY_ROLE = (
+    (Role.LINK_WORKER, "My progress", "competencies:my_progress"),
+    (Role.ASSESSOR, "My caseload", "competencies:caseload"),
+    (Role.MANAGER, "My team", "workforce:team"),
+)
+
+
+def _links_for(request: HttpRequest) -> list[dict]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return []
+    roles = roles_of(user)
+    links = [
+        {"label": label, "url": reverse(url_name)}
+        for role, label, url_name in _LINKS_BY_ROLE
+        if role in roles
+    ]
+    if is_curriculum_author(user):
+        links.append({"label": "Curriculum admin", "url": reverse("wagtailadmin_home")})
+    current = request.path
+    for link in links:
+        link["current"] = current.startswith(link["url"])
+    return links
+
+
+def navigation(request: HttpRequest) -> dict:
+    # Lazy, so pages that never show the navigation (the admin, JSON) pay no query for it.
+    return {"role_navigation": SimpleLazyObject(lambda: _links_for(request))}
