@@ -21,33 +21,30 @@ class UserViewSet(WagtailUserViewSet):
         return AccountEditForm if for_update else AccountCreationForm
 
 
-class _ServiceCreateView(generic.CreateView):
-    """Create through a service so the admin enforces the same rules as everything else."""
+class _ServiceWriteMixin:
+    """Save through a service; its ValidationError becomes a message on the form."""
 
     def save_instance(self):
-        try:
-            return self.create_through_service(self.form.cleaned_data)
-        except ValidationError as error:
-            self.form.add_error(None, error)
-            raise
+        return self.write(self.form.cleaned_data)
 
     def form_valid(self, form):
-        self.form = form
         try:
             return super().form_valid(form)
-        except ValidationError:
+        except ValidationError as error:
+            form.add_error(None, error)
+            self.produced_error_message = self.get_error_message()
             return self.form_invalid(form)
 
 
-class OrganisationCreateView(_ServiceCreateView):
-    def create_through_service(self, data):
+class OrganisationCreateView(_ServiceWriteMixin, generic.CreateView):
+    def write(self, data):
         return services.organisation_create(
             name=data["name"], kind=data["kind"], ods_code=data["ods_code"], actor=self.request.user
         )
 
 
-class MembershipCreateView(_ServiceCreateView):
-    def create_through_service(self, data):
+class MembershipCreateView(_ServiceWriteMixin, generic.CreateView):
+    def write(self, data):
         return services.membership_start(
             user=data["user"],
             organisation=data["organisation"],
@@ -65,27 +62,33 @@ class MembershipEndForm(WagtailAdminModelForm):
         fields = ["ends_on"]
 
 
-class MembershipEditView(generic.EditView):
+class MembershipEditView(_ServiceWriteMixin, generic.EditView):
     """Only the end date changes once a membership exists: who worked where stays on record."""
 
-    def save_instance(self):
+    def write(self, data):
         return services.membership_end(
-            membership=self.object,
-            ends_on=self.form.cleaned_data["ends_on"],
-            actor=self.request.user,
+            membership=self.object, ends_on=data["ends_on"], actor=self.request.user
         )
 
 
 class KeepRecordsPermissionPolicy(ModelPermissionPolicy):
     """Organisations and memberships are history: nobody deletes them, not even a superuser."""
 
+    def user_has_permission(self, user, action):
+        return action != "delete" and super().user_has_permission(user, action)
+
     def user_has_any_permission(self, user, actions):
-        return super().user_has_any_permission(user, set(actions) - {"delete"})
+        kept = set(actions) - {"delete"}
+        return bool(kept) and super().user_has_any_permission(user, kept)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return action != "delete" and super().user_has_permission_for_instance(
+            user, action, instance
+        )
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
-        return super().user_has_any_permission_for_instance(
-            user, set(actions) - {"delete"}, instance
-        )
+        kept = set(actions) - {"delete"}
+        return bool(kept) and super().user_has_any_permission_for_instance(user, kept, instance)
 
 
 class _KeptModelViewSet(ModelViewSet):

@@ -140,14 +140,24 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 
-EMAIL_BACKEND = os.environ.get(
-    "DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend"
-)
-EMAIL_HOST = os.environ.get("DJANGO_EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("DJANGO_EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("DJANGO_EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+
+def mailers_from_environment(default_backend: str) -> dict:
+    """Django 6.1's MAILERS from DJANGO_EMAIL_* variables (SMTP options only for SMTP)."""
+    backend = os.environ.get("DJANGO_EMAIL_BACKEND", default_backend)
+    options = {}
+    if backend.endswith("smtp.EmailBackend"):
+        options = {
+            "host": os.environ.get("DJANGO_EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("DJANGO_EMAIL_PORT", "587")),
+            "username": os.environ.get("DJANGO_EMAIL_HOST_USER", ""),
+            "password": os.environ.get("DJANGO_EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("DJANGO_EMAIL_USE_TLS", default=True),
+        }
+    return {"default": {"BACKEND": backend, "OPTIONS": options}}
+
+
+# Outside production, mail (password reset links) is printed on the console by default.
+MAILERS = mailers_from_environment("django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get(
     "DJANGO_DEFAULT_FROM_EMAIL", "Link Worker Academy <no-reply@example.org>"
 )

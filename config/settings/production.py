@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool
+from .base import SECRET_KEY, env_bool, mailers_from_environment
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -13,6 +13,7 @@ if not SECRET_KEY:
 
 DEBUG = False
 DEMO_DATA_ALLOWED = False
+MAILERS = mailers_from_environment("django.core.mail.backends.smtp.EmailBackend")
 
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

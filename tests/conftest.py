@@ -1,0 +1,56 @@
+"""Fixtures shared by every test module."""
+
+import pytest
+
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from workforce.models import Role
+
+
+@pytest.fixture
+def organisation():
+    return OrganisationFactory(name="Riverside Test PCN")
+
+
+@pytest.fixture
+def other_organisation():
+    return OrganisationFactory(name="Elsewhere Test PCN")
+
+
+def _member(organisation, role):
+    return MembershipFactory(organisation=organisation, role=role).user
+
+
+@pytest.fixture
+def link_worker(organisation):
+    return _member(organisation, Role.LINK_WORKER)
+
+
+@pytest.fixture
+def assessor(organisation):
+    return _member(organisation, Role.ASSESSOR)
+
+
+@pytest.fixture
+def manager(organisation):
+    return _member(organisation, Role.MANAGER)
+
+
+@pytest.fixture
+def outside_link_worker(other_organisation):
+    return _member(other_organisation, Role.LINK_WORKER)
+
+
+@pytest.fixture
+def outside_assessor(other_organisation):
+    return _member(other_organisation, Role.ASSESSOR)
+
+
+@pytest.fixture
+def outside_manager(other_organisation):
+    return _member(other_organisation, Role.MANAGER)
+
+
+@pytest.fixture
+def nobody():
+    """Signed-up but with no role anywhere."""
+    return UserFactory()
