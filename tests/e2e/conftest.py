@@ -1,8 +1,8 @@
 """Browser tests: Playwright drives Debian's Chromium against pytest-django's live server.
 
 Every page of ours that a test visits is checked with axe-core (serious and critical
-violations fail the test), and any Content-Security-Policy refusal or uncaught script error
-in the browser fails the test too. Use the fixtures:
+violations fail the test); a Content-Security-Policy refusal or an uncaught script error in the
+browser, or a stylesheet, script or font that fails to load, fails the test too. Use the fixtures:
 
 - ``visit(page, "/path/")`` opens a page, waits for it to load and runs axe on it;
 - ``follow(page, locator)`` clicks something that navigates, waits, and runs axe on the result;
@@ -11,17 +11,20 @@ in the browser fails the test too. Use the fixtures:
 Pass ``accessible=False`` for the Wagtail admin, which is not ours to fix.
 """
 
+import contextlib
 import io
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 # sync_playwright() runs an event loop in this thread; Django refuses database access from a
 # thread with a running loop unless told otherwise. Must be set before any database use.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-import pytest  # noqa: E402
-from django.core.management import call_command  # noqa: E402
-from playwright.sync_api import Locator, Page, Response, sync_playwright  # noqa: E402
+import pytest
+from django.core.management import call_command
+from django.db import connections
+from playwright.sync_api import Locator, Page, Response, sync_playwright
 
 E2E_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = E2E_DIR.parents[1]
@@ -44,15 +47,17 @@ AXE_OPTIONS = {
 }
 FAILING_IMPACTS = {"serious", "critical"}
 CSP_SIGNS = ("Content Security Policy", "Refused to")
+ASSET_TYPES = {"stylesheet", "script", "font"}
 VIEWPORT = {"width": 1280, "height": 800}
 TIMEOUT_MS = 10_000
 
-_browser_problems = pytest.StashKey[list[str]]()
+_browser_problems = pytest.StashKey[Callable[[], list[str]]]()
 
 
 # --- Collection ---------------------------------------------------------------------------
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-django orders the tests by their markers
 def pytest_collection_modifyitems(items):
     """Mark every test under tests/e2e as `e2e`, and give it a live-server-safe database.
 
@@ -86,7 +91,16 @@ def browser():
             "(or `apt-get install chromium` as root).",
             pytrace=False,
         )
+    # Django keeps a thread's database connections in thread-local storage, but switches to
+    # context-variable storage while an asyncio loop runs in the thread, and Playwright's sync
+    # API keeps one running here from start() on. The tests would then get fresh connection
+    # objects that lack the test database's serialized contents, so `serialized_rollback`
+    # would silently restore nothing (Wagtail's root page and the author groups would be lost
+    # whenever other database tests ran before these). Keep the connections already in use.
+    in_use = {alias: connections[alias] for alias in connections}
     playwright = sync_playwright().start()
+    for alias, connection in in_use.items():
+        connections[alias] = connection
     try:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
@@ -101,7 +115,11 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server, request):
-    """A fresh browser context per test, pointed at the live server, watching for script errors."""
+    """A fresh browser context per test, pointed at the live server, watching for breakage.
+
+    The test fails (after its body) on a CSP refusal in the console, an uncaught script error
+    or a stylesheet/script/font that did not load.
+    """
     context = browser.new_context(viewport=VIEWPORT, base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -109,6 +127,7 @@ def page(browser, live_server, request):
 
     console_errors: list[str] = []
     page_errors: list[str] = []
+    failed_assets: list[str] = []
 
     def on_console(message):
         if message.type == "error":
@@ -117,16 +136,25 @@ def page(browser, live_server, request):
     def on_page_error(error):
         page_errors.append(f"{error.name}: {error.message} (at {page.url})")
 
+    def on_response(response):
+        # A stylesheet, script or font of ours that fails to load breaks the page as surely as
+        # a CSP refusal does (and the console reports it only as a generic load failure).
+        if response.status >= 400 and response.request.resource_type in ASSET_TYPES:
+            failed_assets.append(f"{response.status} {response.url} (for {page.url})")
+
     page.on("console", on_console)
     page.on("pageerror", on_page_error)
+    page.on("response", on_response)
 
     def problems() -> list[str]:
-        try:
+        with contextlib.suppress(Exception):  # a closed page has nothing more to report
             page.evaluate("0")  # a round trip, so that events already sent are delivered
-        except Exception:
-            pass
         csp = [text for text in console_errors if any(sign in text for sign in CSP_SIGNS)]
-        return [f"CSP: {text}" for text in csp] + [f"Uncaught: {text}" for text in page_errors]
+        return (
+            [f"CSP: {text}" for text in csp]
+            + [f"Uncaught: {text}" for text in page_errors]
+            + [f"Asset failed: {text}" for text in failed_assets]
+        )
 
     request.node.stash[_browser_problems] = problems
     yield page
@@ -135,7 +163,7 @@ def page(browser, live_server, request):
 
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item):
-    """After a browser test's body has passed, fail it if the browser reported CSP or JS errors."""
+    """After a browser test's body has passed, fail it if the browser reported breakage."""
     result = yield
     problems = item.stash.get(_browser_problems, None)
     if problems is not None:
