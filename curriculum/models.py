@@ -1,9 +1,25 @@
-"""Wagtail pages of the public site and the curriculum."""
+"""Wagtail pages of the public site and the curriculum, and the competency framework."""
 
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
-from wagtail.models import Page
+from django import forms
+from django.conf import settings
+from django.db import models
+from django.utils.functional import cached_property
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from modelcluster.models import ClusterableModel
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    Page,
+    PreviewableMixin,
+    RevisionMixin,
+    WorkflowMixin,
+)
 from wagtail.search import index
+
+from .blocks import ModuleBodyBlock
 
 
 class HomePage(Page):
@@ -13,4 +29,287 @@ class HomePage(Page):
 
     content_panels = [*Page.content_panels, FieldPanel("introduction")]
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = ["curriculum.CurriculumPage"]
     max_count = 1
+
+
+class AssessmentMethod(models.Model):
+    """A way of assessing a competency, e.g. DOP: direct observation of practice."""
+
+    code = models.CharField(max_length=10, unique=True)
+    name = models.CharField(max_length=100)
+    description = models.TextField(blank=True)
+
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
+
+    class Meta:
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} – {self.name}"
+
+
+class CompetencyFramework(
+    WorkflowMixin,
+    DraftStateMixin,
+    LockableMixin,
+    RevisionMixin,
+    PreviewableMixin,
+    index.Indexed,
+    ClusterableModel,
+):
+    """A competency framework: its rating scale and a tree of domains and competencies."""
+
+    id_number = models.CharField(
+        "ID number",
+        max_length=100,
+        unique=True,
+        help_text="A unique code for the framework, e.g. SPLW-CORE (Moodle's 'Id number').",
+    )
+    short_name = models.CharField(max_length=255)
+    description = RichTextField(blank=True)
+    taxonomies = models.CharField(
+        max_length=255,
+        blank=True,
+        help_text="What each level of the tree is called, top first, e.g. 'domain,competency'.",
+    )
+    moodle_scale_id = models.PositiveIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The Moodle scale this framework's scale came from, kept for export.",
+    )
+
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("id_number"), FieldPanel("short_name"), FieldPanel("taxonomies")],
+            heading="Framework",
+        ),
+        FieldPanel("description"),
+        InlinePanel("scale_levels", heading="Rating scale", label="Level", min_num=1),
+        InlinePanel("competencies", heading="Domains and competencies", label="Competency"),
+    ]
+    search_fields = [
+        index.SearchField("short_name"),
+        index.SearchField("id_number"),
+        index.AutocompleteField("short_name"),
+    ]
+
+    class Meta:
+        ordering = ["short_name"]
+
+    def __str__(self) -> str:
+        return f"{self.short_name} ({self.id_number})"
+
+    @cached_property
+    def proficiency_threshold(self) -> int | None:
+        """The lowest level that counts as proficient."""
+        values = [level.value for level in self.scale_levels.all() if level.is_proficient]
+        return min(values) if values else None
+
+    def get_preview_template(self, request, mode_name):
+        return "curriculum/framework_preview.html"
+
+
+class ScaleLevel(Orderable):
+    """One level of a framework's rating scale. Level 0, 'not assessed', is implicit."""
+
+    framework = ParentalKey(
+        CompetencyFramework, on_delete=models.CASCADE, related_name="scale_levels"
+    )
+    value = models.PositiveSmallIntegerField(help_text="1 for the lowest level, then 2, 3…")
+    name = models.CharField(max_length=100)
+    description = models.CharField(max_length=255, blank=True)
+    is_proficient = models.BooleanField(
+        "counts as proficient",
+        default=False,
+        help_text="Assessments at this level or above meet the proficiency threshold.",
+    )
+    is_default = models.BooleanField(default=False, help_text="Moodle's default scale value.")
+
+    panels = [
+        FieldPanel("value"),
+        FieldPanel("name"),
+        FieldPanel("description"),
+        FieldPanel("is_proficient"),
+        FieldPanel("is_default"),
+    ]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "value"], name="scale_level_unique_value")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value} {self.name}"
+
+
+class Competency(Orderable, ClusterableModel):
+    """A domain or competency in a framework; a node with children is a domain."""
+
+    framework = ParentalKey(
+        CompetencyFramework, on_delete=models.CASCADE, related_name="competencies"
+    )
+    id_number = models.CharField(
+        "code", max_length=100, help_text="Unique within the framework, e.g. SPLW-ROL-01."
+    )
+    parent_id_number = models.CharField(
+        "parent code",
+        max_length=100,
+        blank=True,
+        help_text="The code of the domain this sits under; blank at the top of the tree.",
+    )
+    short_name = models.CharField("title", max_length=255)
+    description = RichTextField(blank=True)
+    assessment_criteria = models.TextField(
+        blank=True, help_text="What an assessor looks for, one criterion per line."
+    )
+    accepted_methods = ParentalManyToManyField(
+        AssessmentMethod, blank=True, related_name="competencies"
+    )
+    is_core = models.BooleanField("core", default=False)
+    is_retired = models.BooleanField(
+        "retired",
+        default=False,
+        help_text="Retired competencies are no longer assessed; their history is kept.",
+    )
+    cross_references = models.CharField(
+        max_length=1000, blank=True, help_text="Codes of related competencies, comma-separated."
+    )
+    rule_type = models.CharField(max_length=255, blank=True)
+    rule_outcome = models.CharField(max_length=20, blank=True)
+    rule_config = models.TextField(blank=True)
+
+    panels = [
+        FieldPanel("id_number"),
+        FieldPanel("parent_id_number"),
+        FieldPanel("short_name"),
+        FieldPanel("description"),
+        FieldPanel("assessment_criteria"),
+        FieldPanel("accepted_methods", widget=forms.CheckboxSelectMultiple),
+        FieldPanel("is_core"),
+        FieldPanel("is_retired"),
+        FieldPanel("cross_references"),
+    ]
+
+    class Meta(Orderable.Meta):
+        verbose_name_plural = "competencies"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "id_number"], name="competency_code_unique_in_framework"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.id_number} {self.short_name}"
+
+    @property
+    def criteria_list(self) -> list[str]:
+        return [line.strip() for line in self.assessment_criteria.splitlines() if line.strip()]
+
+
+class CurriculumVersion(models.Model):
+    """A published state of a framework; assessments record the version they were made against."""
+
+    framework = models.ForeignKey(
+        CompetencyFramework, on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField()
+    revision = models.OneToOneField(
+        "wagtailcore.Revision", on_delete=models.PROTECT, related_name="curriculum_version"
+    )
+    published_at = models.DateTimeField()
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["framework", "-number"]
+        get_latest_by = "number"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "number"], name="curriculum_version_unique_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework.id_number} version {self.number}"
+
+
+class CurriculumPage(Page):
+    """A named curriculum, e.g. the link worker core curriculum, with its modules beneath."""
+
+    version_label = models.CharField(
+        max_length=40, help_text="The edition learners see, e.g. 2026.1."
+    )
+    framework = models.ForeignKey(
+        CompetencyFramework, on_delete=models.PROTECT, related_name="curricula"
+    )
+    introduction = RichTextField(blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("version_label"),
+        FieldPanel("framework"),
+        FieldPanel("introduction"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("introduction")]
+    parent_page_types = ["curriculum.HomePage"]
+    subpage_types = ["curriculum.ModulePage"]
+
+
+class ModulePage(Page):
+    """A module of a curriculum: what to learn, with teaching content and its competencies."""
+
+    code = models.CharField(max_length=20, help_text="Short module code, e.g. ROL.")
+    summary = models.TextField(max_length=300)
+    learning_outcomes = models.TextField(help_text="One learning outcome per line.")
+    study_hours = models.PositiveSmallIntegerField("estimated study hours")
+    needed_before_unsupervised_work = models.BooleanField(default=False)
+    body = StreamField(ModuleBodyBlock(), blank=True)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [
+                FieldPanel("code"),
+                FieldPanel("summary"),
+                FieldPanel("study_hours"),
+                FieldPanel("needed_before_unsupervised_work"),
+            ],
+            heading="About the module",
+        ),
+        FieldPanel("learning_outcomes"),
+        InlinePanel("module_competencies", heading="Competencies it develops", label="Competency"),
+        FieldPanel("body"),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("code"),
+        index.SearchField("summary"),
+        index.SearchField("learning_outcomes"),
+        index.SearchField("body"),
+    ]
+    parent_page_types = ["curriculum.CurriculumPage"]
+    subpage_types = []
+
+    @property
+    def outcomes_list(self) -> list[str]:
+        return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+
+class ModuleCompetency(Orderable):
+    """A competency that a module develops."""
+
+    module = ParentalKey(ModulePage, on_delete=models.CASCADE, related_name="module_competencies")
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
+
+    panels = [FieldPanel("competency")]
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(
+                fields=["module", "competency"], name="module_competency_unique"
+            )
+        ]

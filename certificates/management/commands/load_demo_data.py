@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from curriculum import demo as curriculum_demo
 from workforce import demo as workforce_demo
 
 
@@ -17,7 +18,7 @@ class Command(BaseCommand):
                 "published password."
             )
         with transaction.atomic():
-            added = workforce_demo.load()
+            added = workforce_demo.load() | curriculum_demo.load()
         summary = ", ".join(f"{count} {what}" for what, count in added.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (added {summary})."))
         self.stdout.write(f"Demo sign-ins (password: {workforce_demo.DEMO_PASSWORD}):")

@@ -1,0 +1,122 @@
+"""Writes about the curriculum: frameworks built in code or imported, and version records."""
+
+from collections.abc import Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from wagtail.log_actions import get_active_log_context, log
+from wagtail.models import Revision
+
+from workforce.models import User
+
+from . import rules
+from .models import AssessmentMethod, Competency, CompetencyFramework, CurriculumVersion, ScaleLevel
+
+
+@transaction.atomic
+def framework_version_record(
+    *, framework: CompetencyFramework, revision: Revision, user: User | None = None
+) -> CurriculumVersion:
+    """Number a newly published framework revision; assessments will point at it."""
+    existing = CurriculumVersion.objects.filter(revision=revision).first()
+    if existing is not None:
+        return existing
+    # Lock the framework row so two publishes cannot take the same number.
+    CompetencyFramework.objects.select_for_update().filter(pk=framework.pk).first()
+    last = framework.versions.aggregate(last=Max("number"))["last"] or 0
+    user = user or get_active_log_context().user
+    version = CurriculumVersion.objects.create(
+        framework=framework,
+        number=last + 1,
+        revision=revision,
+        published_at=timezone.now(),
+        published_by=user if user is not None and user.is_authenticated else None,
+    )
+    log(
+        framework,
+        "curriculum.version.record",
+        user=version.published_by,
+        data={"version": version.number, "revision": revision.pk},
+    )
+    return version
+
+
+@transaction.atomic
+def assessment_method_ensure(*, code: str, name: str, description: str = "") -> AssessmentMethod:
+    """Create the method with this code, or update its name and description."""
+    method, _ = AssessmentMethod.objects.update_or_create(
+        code=code, defaults={"name": name, "description": description}
+    )
+    return method
+
+
+@transaction.atomic
+def framework_create(
+    *,
+    id_number: str,
+    short_name: str,
+    description: str = "",
+    taxonomies: str = "",
+    scale: Sequence[rules.ScaleLevelData],
+    competencies: Sequence[dict],
+    moodle_scale_id: int | None = None,
+    actor: User | None = None,
+    publish: bool = True,
+) -> CompetencyFramework:
+    """Create a framework with its scale and competency tree, checked against the rules.
+
+    Each competency is a dict of Competency fields; `accepted_methods` (if present) is a list of
+    method codes. With `publish`, the first revision goes live and becomes version 1.
+    """
+    if CompetencyFramework.objects.filter(id_number=id_number).exists():
+        raise ValidationError(f"A framework with the ID number {id_number} already exists.")
+    errors = rules.scale_errors(scale) + rules.tree_errors(
+        rules.CompetencyData(
+            id_number=item["id_number"],
+            short_name=item["short_name"],
+            parent_id_number=item.get("parent_id_number", ""),
+            cross_references=rules.split_codes(item.get("cross_references", "")),
+            row=item.get("row"),
+        )
+        for item in competencies
+    )
+    if errors:
+        raise ValidationError(errors)
+    methods = {method.code: method for method in AssessmentMethod.objects.all()}
+    framework = CompetencyFramework(
+        id_number=id_number,
+        short_name=short_name,
+        description=description,
+        taxonomies=taxonomies,
+        moodle_scale_id=moodle_scale_id,
+        live=False,
+    )
+    framework.scale_levels = [
+        ScaleLevel(
+            value=level.value,
+            name=level.name,
+            is_proficient=level.is_proficient,
+            is_default=level.is_default,
+            sort_order=index,
+        )
+        for index, level in enumerate(scale)
+    ]
+    children = []
+    for index, item in enumerate(competencies):
+        fields = {k: v for k, v in item.items() if k not in {"accepted_methods", "row"}}
+        child = Competency(sort_order=index, **fields)
+        unknown = [code for code in item.get("accepted_methods", []) if code not in methods]
+        if unknown:
+            raise ValidationError(
+                f"{item['id_number']}: unknown assessment method {', '.join(unknown)}."
+            )
+        child.accepted_methods = [methods[code] for code in item.get("accepted_methods", [])]
+        children.append(child)
+    framework.competencies = children
+    framework.save()
+    revision = framework.save_revision(user=actor, log_action=True)
+    if publish:
+        revision.publish(user=actor)
+    return framework

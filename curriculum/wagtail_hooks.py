@@ -1,0 +1,44 @@
+"""Admin for the competency framework and assessment methods, and the curriculum log actions."""
+
+from wagtail import hooks
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .forms import CompetencyFrameworkForm
+from .models import AssessmentMethod, CompetencyFramework
+
+
+class CompetencyFrameworkViewSet(SnippetViewSet):
+    model = CompetencyFramework
+    icon = "list-ul"
+    menu_label = "Competency frameworks"
+    menu_order = 200
+    add_to_admin_menu = True
+    base_form_class = CompetencyFrameworkForm
+    list_display = ["short_name", "id_number", "live", "latest_revision_created_at"]
+    search_fields = ["short_name", "id_number"]
+    copy_view_enabled = False
+
+
+class AssessmentMethodViewSet(SnippetViewSet):
+    model = AssessmentMethod
+    icon = "tick"
+    menu_label = "Assessment methods"
+    menu_order = 210
+    add_to_admin_menu = True
+    list_display = ["code", "name"]
+    copy_view_enabled = False
+
+
+register_snippet(CompetencyFrameworkViewSet)
+register_snippet(AssessmentMethodViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_curriculum_log_actions(actions):
+    actions.register_action(
+        "curriculum.framework.import", "Import framework", "Framework imported from Moodle CSV"
+    )
+    actions.register_action(
+        "curriculum.version.record", "Record version", "Curriculum version recorded"
+    )
