@@ -14,7 +14,7 @@ PORT ?= 8000
 # Debian packages the suite needs: the browser, PDF text tools, Pango for WeasyPrint.
 SYSTEM_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0
 
-.PHONY: help install system-deps assets migrate demo serve test lint checks pytest bench clean
+.PHONY: help install system-deps assets migrate demo serve test lint checks pytest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -51,9 +51,14 @@ migrate: install ## Apply database migrations
 
 demo: migrate ## Install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) load_demo_data
+	@# Background tasks (search index, reference index) queued by the demo data run now.
+	$(MANAGE) db_worker --batch --no-startup-delay > .demo-worker.log 2>&1
 	@echo ""
-	@echo "Link Worker Academy is starting on http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/)"
-	@echo "Press Ctrl+C to stop."
+	@echo "Link Worker Academy: http://$(HOST):$(PORT)/  (curriculum admin: http://$(HOST):$(PORT)/admin/)"
+	@echo "Sign in as trainer@, reviewer@, assessor@, linkworker@ or manager@example.org with the password demo-password."
+	@echo "Background tasks run alongside (log: .demo-worker.log). Press Ctrl+C to stop."
+	@$(MANAGE) db_worker --no-startup-delay >> .demo-worker.log 2>&1 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 serve: migrate ## Serve without touching the demo data

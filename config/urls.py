@@ -7,6 +7,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from curriculum import views as curriculum_views
 from workforce import views as workforce_views
 from workforce.forms import (
     ChangePasswordForm,
@@ -57,6 +58,7 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("home/", workforce_views.home, name="home"),
+    path("search/", curriculum_views.search, name="curriculum_search"),
     path("", include("workforce.urls")),
     path("", include("competencies.urls")),
 ]

@@ -46,8 +46,10 @@ def _framework() -> CompetencyFramework:
     return services.framework_create(
         **content.FRAMEWORK,
         scale=[
-            ScaleLevelData(value=value, name=name, is_proficient=proficient)
-            for value, name, _description, proficient in content.SCALE
+            ScaleLevelData(
+                value=value, name=name, description=description, is_proficient=proficient
+            )
+            for value, name, description, proficient in content.SCALE
         ],
         competencies=competencies,
     )

@@ -1,6 +1,5 @@
 """The framework's admin form: checks the scale and the tree before anything is saved."""
 
-from django.core.exceptions import ValidationError
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import rules
@@ -19,8 +18,18 @@ def _kept_forms(formset) -> list:
 
 
 class CompetencyFrameworkForm(WagtailAdminModelForm):
-    def clean(self):
-        cleaned = super().clean()
+    def is_valid(self) -> bool:
+        # The inline formsets are cleaned after the form itself, so the framework-wide rules,
+        # which need every scale level and competency, run once they are all known.
+        if not super().is_valid():
+            return False
+        errors = self.framework_errors()
+        if errors:
+            self.add_error(None, errors)
+            return False
+        return True
+
+    def framework_errors(self) -> list[str]:
         scale_forms = _kept_forms(self.formsets["scale_levels"])
         competency_formset = self.formsets["competencies"]
         errors = rules.scale_errors(
@@ -43,13 +52,15 @@ class CompetencyFrameworkForm(WagtailAdminModelForm):
             )
             for form in _kept_forms(competency_formset)
         )
-        for form in competency_formset.forms:
-            if form.instance.pk and competency_formset._should_delete_form(form):
-                if competency_is_in_use(form.instance):
-                    errors.append(
-                        f"{form.instance.id_number} has been assessed or is taught by a module, "
-                        "so it cannot be deleted: mark it as retired instead."
-                    )
-        if errors:
-            raise ValidationError(errors)
-        return cleaned
+        deleted = [
+            form.instance
+            for form in competency_formset.forms
+            if form.instance.pk and competency_formset._should_delete_form(form)
+        ]
+        errors += [
+            f"{competency.id_number} has been assessed or is taught by a module, "
+            "so it cannot be deleted: mark it as retired instead."
+            for competency in deleted
+            if competency_is_in_use(competency)
+        ]
+        return errors

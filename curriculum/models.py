@@ -3,10 +3,12 @@
 from django import forms
 from django.conf import settings
 from django.db import models
+from django.shortcuts import get_object_or_404
 from django.utils.functional import cached_property
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import (
     DraftStateMixin,
@@ -237,7 +239,7 @@ class CurriculumVersion(models.Model):
         return f"{self.framework.id_number} version {self.number}"
 
 
-class CurriculumPage(Page):
+class CurriculumPage(RoutablePageMixin, Page):
     """A named curriculum, e.g. the link worker core curriculum, with its modules beneath."""
 
     version_label = models.CharField(
@@ -258,8 +260,39 @@ class CurriculumPage(Page):
     parent_page_types = ["curriculum.HomePage"]
     subpage_types = ["curriculum.ModulePage"]
 
+    def modules(self):
+        return ModulePage.objects.child_of(self).live().specific().order_by("path")
 
-class ModulePage(Page):
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import curriculum_context
+
+        return {**super().get_context(request, *args, **kwargs), **curriculum_context(self)}
+
+    @path("print/", name="print")
+    def print_view(self, request):
+        from .selectors import curriculum_print_context
+
+        return self.render(
+            request,
+            context_overrides=curriculum_print_context(self),
+            template="curriculum/curriculum_print.html",
+        )
+
+    @path("competencies/<str:code>/", name="competency")
+    def competency_view(self, request, code):
+        from .selectors import competency_context
+
+        competency = get_object_or_404(
+            Competency.objects.select_related("framework"), framework=self.framework, id_number=code
+        )
+        return self.render(
+            request,
+            context_overrides=competency_context(self, competency),
+            template="curriculum/competency_detail.html",
+        )
+
+
+class ModulePage(RoutablePageMixin, Page):
     """A module of a curriculum: what to learn, with teaching content and its competencies."""
 
     code = models.CharField(max_length=20, help_text="Short module code, e.g. ROL.")
@@ -297,6 +330,21 @@ class ModulePage(Page):
     @property
     def outcomes_list(self) -> list[str]:
         return [line.strip() for line in self.learning_outcomes.splitlines() if line.strip()]
+
+    def get_context(self, request, *args, **kwargs):
+        from .selectors import module_context
+
+        return {**super().get_context(request, *args, **kwargs), **module_context(self)}
+
+    @path("history/", name="history")
+    def history_view(self, request):
+        from .selectors import page_versions
+
+        return self.render(
+            request,
+            context_overrides={"versions": list(reversed(page_versions(self)))},
+            template="curriculum/module_history.html",
+        )
 
 
 class ModuleCompetency(Orderable):

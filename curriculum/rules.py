@@ -10,6 +10,7 @@ class ScaleLevelData:
     name: str
     is_proficient: bool = False
     is_default: bool = False
+    description: str = ""
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class CompetencyData:
 
 
 def scale_errors(levels: Sequence[ScaleLevelData]) -> list[str]:
-    """A scale has levels 1..n with unique names, at least one proficient, proficiency at the top."""
+    """Levels 1..n with unique names; at least one proficient, and all above it proficient."""
     if not levels:
         return ["The rating scale needs at least one level."]
     errors = []
@@ -42,9 +43,7 @@ def scale_errors(levels: Sequence[ScaleLevelData]) -> list[str]:
     if not proficient:
         errors.append("Mark at least one scale level as proficient (the proficiency threshold).")
     elif proficient != list(range(proficient[0], max(values) + 1)):
-        errors.append(
-            "Every level above the proficiency threshold must also count as proficient."
-        )
+        errors.append("Every level above the proficiency threshold must also count as proficient.")
     if sum(level.is_default for level in levels) > 1:
         errors.append("Only one scale level can be the default.")
     return errors

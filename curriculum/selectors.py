@@ -1,18 +1,220 @@
 """Reads about the curriculum and the competency framework."""
 
-from django.db import models
+import datetime
+from dataclasses import dataclass
 
-from .models import Competency
+from django.db import models, router
+from django.db.models import QuerySet
+from django.db.models.deletion import Collector, ProtectedError, RestrictedError
+from wagtail.models import Page, PageLogEntry
+
+from .models import Competency, CompetencyFramework, CurriculumVersion, ModuleCompetency
 
 
 def competency_is_in_use(competency: Competency) -> bool:
     """Whether any record protects this competency from deletion (an assessment, a module)."""
-    for relation in competency._meta.related_objects:
-        if relation.on_delete is not models.PROTECT:
-            continue
-        related = relation.related_model._default_manager.filter(
-            **{relation.field.name: competency}
-        )
-        if related.exists():
-            return True
+    # Django's own deletion collector knows every protecting relation, hidden ones included.
+    try:
+        Collector(using=router.db_for_write(Competency)).collect([competency])
+    except (ProtectedError, RestrictedError):
+        return True
     return False
+
+
+@dataclass(frozen=True)
+class PublishedVersion:
+    """One published state of a page or competency, and what changed since the one before."""
+
+    number: int
+    published_at: datetime.datetime
+    changed: tuple[str, ...]
+    content: dict
+
+
+def _changes(previous: dict | None, current: dict, fields: dict[str, str]) -> tuple[str, ...]:
+    if previous is None:
+        return ("First published",)
+    return tuple(label for name, label in fields.items() if previous.get(name) != current.get(name))
+
+
+MODULE_FIELDS = {
+    "title": "Title",
+    "summary": "Summary",
+    "learning_outcomes": "Learning outcomes",
+    "study_hours": "Study hours",
+    "needed_before_unsupervised_work": "Needed before unsupervised work",
+    "module_competencies": "Competencies",
+    "body": "Teaching content",
+}
+COMPETENCY_FIELDS = {
+    "short_name": "Title",
+    "description": "Description",
+    "assessment_criteria": "Assessment criteria",
+    "accepted_methods": "Accepted methods",
+    "is_core": "Core",
+    "is_retired": "Retired",
+    "parent_id_number": "Domain",
+}
+
+
+def page_versions(page: Page) -> list[PublishedVersion]:
+    """Every published revision of a page, oldest first, with the fields each one changed."""
+    entries = (
+        PageLogEntry.objects.filter(page=page, action="wagtail.publish", revision__isnull=False)
+        .select_related("revision")
+        .order_by("timestamp", "pk")
+    )
+    versions: list[PublishedVersion] = []
+    previous = None
+    for number, entry in enumerate(entries, start=1):
+        content = entry.revision.content
+        if "module_competencies" in content:
+            content = {
+                **content,
+                "module_competencies": [
+                    item.get("competency") for item in content["module_competencies"]
+                ],
+            }
+        versions.append(
+            PublishedVersion(
+                number=number,
+                published_at=entry.timestamp,
+                changed=_changes(previous, content, MODULE_FIELDS),
+                content=content,
+            )
+        )
+        previous = content
+    return versions
+
+
+def framework_versions(framework: CompetencyFramework) -> QuerySet[CurriculumVersion]:
+    """The framework's published versions, newest first, with their snapshots."""
+    return framework.versions.select_related("revision", "published_by").order_by("-number")
+
+
+def competency_as_of(*, version: CurriculumVersion, competency_id: int) -> dict | None:
+    """The competency's fields as they were published in `version` (None if not there yet)."""
+    for item in version.revision.content.get("competencies", []):
+        if item.get("pk") == competency_id:
+            return item
+    return None
+
+
+def competency_versions(competency: Competency) -> list[PublishedVersion]:
+    """The framework versions in which this competency first appeared or changed, oldest first."""
+    history: list[PublishedVersion] = []
+    previous = None
+    for version in reversed(list(framework_versions(competency.framework))):
+        content = competency_as_of(version=version, competency_id=competency.pk)
+        if content is None:
+            continue
+        changed = _changes(previous, content, COMPETENCY_FIELDS)
+        if changed:
+            history.append(
+                PublishedVersion(
+                    number=version.number,
+                    published_at=version.published_at,
+                    changed=changed,
+                    content=content,
+                )
+            )
+        previous = content
+    return history
+
+
+def live_framework_tree(
+    framework: CompetencyFramework,
+) -> list[tuple[Competency, list[Competency]]]:
+    """Top-level domains with their live competencies, in order, in two queries."""
+    nodes = list(framework.competencies.prefetch_related("accepted_methods").order_by("sort_order"))
+    children: dict[str, list[Competency]] = {}
+    for node in nodes:
+        children.setdefault(node.parent_id_number, []).append(node)
+    return [(domain, children.get(domain.id_number, [])) for domain in children.get("", [])]
+
+
+def current_version(framework: CompetencyFramework) -> CurriculumVersion | None:
+    """The framework version that assessments are made against now."""
+    return framework.versions.order_by("-number").first()
+
+
+def _modules_with_competencies(curriculum) -> list:
+    from .models import ModulePage
+
+    return list(
+        ModulePage.objects.child_of(curriculum)
+        .live()
+        .order_by("path")
+        .prefetch_related(
+            models.Prefetch(
+                "module_competencies",
+                queryset=ModuleCompetency.objects.select_related("competency").order_by(
+                    "sort_order"
+                ),
+            ),
+            "module_competencies__competency__accepted_methods",
+        )
+    )
+
+
+def curriculum_context(curriculum) -> dict:
+    """The curriculum index: its modules with the competencies each develops."""
+    return {
+        "modules": _modules_with_competencies(curriculum),
+        "framework_version": current_version(curriculum.framework),
+        "scale_levels": list(curriculum.framework.scale_levels.order_by("value")),
+    }
+
+
+def curriculum_print_context(curriculum) -> dict:
+    """Everything in the curriculum on one page, for printing."""
+    return {**curriculum_context(curriculum), "printable": True}
+
+
+def module_context(module) -> dict:
+    """A module page: its competencies, and which version of the module and framework is live."""
+    curriculum = module.get_parent().specific
+    versions = page_versions(module)
+    return {
+        "curriculum": curriculum,
+        "module_competencies": list(
+            module.module_competencies.select_related("competency")
+            .prefetch_related("competency__accepted_methods")
+            .order_by("sort_order")
+        ),
+        "page_version": versions[-1] if versions else None,
+        "framework_version": current_version(curriculum.framework),
+    }
+
+
+def competency_context(curriculum, competency: Competency) -> dict:
+    """A competency's public page: current text, the modules teaching it, and its history."""
+    from .models import ModulePage
+
+    return {
+        "curriculum": curriculum,
+        "competency": competency,
+        "methods": list(competency.accepted_methods.all()),
+        "taught_in": list(
+            ModulePage.objects.live()
+            .descendant_of(curriculum)
+            .filter(module_competencies__competency=competency)
+            .order_by("path")
+        ),
+        "history": list(reversed(competency_versions(competency))),
+        "framework_version": current_version(curriculum.framework),
+        "threshold": curriculum.framework.proficiency_threshold,
+    }
+
+
+def framework_exists(*, id_number: str) -> bool:
+    return CompetencyFramework.objects.filter(id_number=id_number).exists()
+
+
+def framework_for_export(*, id_number: str) -> CompetencyFramework | None:
+    """The framework with its scale and competencies in three queries, whatever its size."""
+    return (
+        CompetencyFramework.objects.prefetch_related("scale_levels", "competencies")
+        .filter(id_number=id_number)
+        .first()
+    )

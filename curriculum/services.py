@@ -97,6 +97,7 @@ def framework_create(
         ScaleLevel(
             value=level.value,
             name=level.name,
+            description=level.description,
             is_proficient=level.is_proficient,
             is_default=level.is_default,
             sort_order=index,
@@ -119,4 +120,37 @@ def framework_create(
     revision = framework.save_revision(user=actor, log_action=True)
     if publish:
         revision.publish(user=actor)
+        framework.refresh_from_db()
+    return framework
+
+
+@transaction.atomic
+def framework_import(*, data: bytes | str, actor: User | None = None) -> CompetencyFramework:
+    """Create a framework from a Moodle competency framework CSV: all of it, or nothing.
+
+    Raises MoodleImportError listing every problem. Imported by the system or by someone who may
+    publish frameworks, it goes live as version 1; a trainer's import stays a draft for review.
+    """
+    from django.core.exceptions import PermissionDenied
+
+    from .moodle import MoodleImportError, parse_framework_csv
+
+    if actor is not None and not actor.has_perm("curriculum.add_competencyframework"):
+        raise PermissionDenied("You may not add competency frameworks.")
+    parsed = parse_framework_csv(data)
+    publish = actor is None or actor.has_perm("curriculum.publish_competencyframework")
+    try:
+        framework = framework_create(**parsed.create_kwargs(), actor=actor, publish=publish)
+    except ValidationError as error:
+        raise MoodleImportError(error.messages) from error
+    log(
+        framework,
+        "curriculum.framework.import",
+        user=actor,
+        data={
+            "competencies": len(parsed.competencies),
+            "scale_levels": len(parsed.scale),
+            "published": publish,
+        },
+    )
     return framework

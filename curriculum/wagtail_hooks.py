@@ -1,6 +1,7 @@
 """Admin for the competency framework and assessment methods, and the curriculum log actions."""
 
 from wagtail import hooks
+from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -14,7 +15,8 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
     menu_label = "Competency frameworks"
     menu_order = 200
     add_to_admin_menu = True
-    base_form_class = CompetencyFrameworkForm
+    # The framework-wide rules (codes, tree, scale, nothing in use deleted) live in this form.
+    edit_handler = ObjectList(CompetencyFramework.panels, base_form_class=CompetencyFrameworkForm)
     list_display = ["short_name", "id_number", "live", "latest_revision_created_at"]
     search_fields = ["short_name", "id_number"]
     copy_view_enabled = False
@@ -42,3 +44,17 @@ def register_curriculum_log_actions(actions):
     actions.register_action(
         "curriculum.version.record", "Record version", "Curriculum version recorded"
     )
+
+
+@hooks.register("register_admin_urls")
+def register_framework_import_urls():
+    from .admin_views import admin_urls
+
+    return admin_urls()
+
+
+@hooks.register("register_admin_menu_item")
+def register_framework_import_menu_item():
+    from .admin_views import menu_item
+
+    return menu_item()

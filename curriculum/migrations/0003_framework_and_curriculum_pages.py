@@ -10,166 +10,584 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('curriculum', '0002_home_page_and_author_groups'),
-        ('wagtailcore', '0098_apitoken'),
+        ("curriculum", "0002_home_page_and_author_groups"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AssessmentMethod',
+            name="AssessmentMethod",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=10, unique=True)),
-                ('name', models.CharField(max_length=100)),
-                ('description', models.TextField(blank=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=10, unique=True)),
+                ("name", models.CharField(max_length=100)),
+                ("description", models.TextField(blank=True)),
             ],
             options={
-                'ordering': ['code'],
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='ModulePage',
+            name="ModulePage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('code', models.CharField(help_text='Short module code, e.g. ROL.', max_length=20)),
-                ('summary', models.TextField(max_length=300)),
-                ('learning_outcomes', models.TextField(help_text='One learning outcome per line.')),
-                ('study_hours', models.PositiveSmallIntegerField(verbose_name='estimated study hours')),
-                ('needed_before_unsupervised_work', models.BooleanField(default=False)),
-                ('body', wagtail.fields.StreamField([('rich_text', 0), ('key_points', 4), ('case_study', 9), ('reflective_question', 12), ('video', 16), ('document', 18), ('further_reading', 23)], blank=True, block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'icon': 'pilcrow'}), 1: ('wagtail.blocks.CharBlock', (), {'default': 'Key points', 'max_length': 120}), 2: ('wagtail.blocks.CharBlock', (), {'max_length': 400}), 3: ('wagtail.blocks.ListBlock', (2,), {'min_num': 1}), 4: ('wagtail.blocks.StructBlock', [[('heading', 1), ('points', 3)]], {}), 5: ('wagtail.blocks.CharBlock', (), {'max_length': 160}), 6: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link']}), 7: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'label': 'What happened'}), 8: ('wagtail.blocks.RichTextBlock', (), {'features': ['h3', 'h4', 'bold', 'italic', 'ol', 'ul', 'link', 'document-link'], 'label': 'What to learn from it', 'required': False}), 9: ('wagtail.blocks.StructBlock', [[('title', 5), ('scenario', 6), ('what_happened', 7), ('learning', 8)]], {}), 10: ('wagtail.blocks.TextBlock', (), {}), 11: ('wagtail.blocks.TextBlock', (), {'help_text': 'Optional hints for answering.', 'required': False}), 12: ('wagtail.blocks.StructBlock', [[('question', 10), ('prompt', 11)]], {}), 13: ('wagtail.embeds.blocks.EmbedBlock', (), {'help_text': 'The address of the video page.'}), 14: ('wagtail.blocks.CharBlock', (), {'max_length': 200, 'required': False}), 15: ('wagtail.blocks.TextBlock', (), {'required': False}), 16: ('wagtail.blocks.StructBlock', [[('video', 13), ('caption', 14), ('transcript', 15)]], {}), 17: ('wagtail.documents.blocks.DocumentChooserBlock', (), {}), 18: ('wagtail.blocks.StructBlock', [[('document', 17), ('description', 14)]], {}), 19: ('wagtail.blocks.CharBlock', (), {'max_length': 200}), 20: ('wagtail.blocks.URLBlock', (), {'required': False}), 21: ('wagtail.blocks.StructBlock', [[('title', 19), ('publisher', 14), ('url', 20)]], {}), 22: ('wagtail.blocks.ListBlock', (21,), {}), 23: ('wagtail.blocks.StructBlock', [[('items', 22)]], {})})),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                ("code", models.CharField(help_text="Short module code, e.g. ROL.", max_length=20)),
+                ("summary", models.TextField(max_length=300)),
+                ("learning_outcomes", models.TextField(help_text="One learning outcome per line.")),
+                (
+                    "study_hours",
+                    models.PositiveSmallIntegerField(verbose_name="estimated study hours"),
+                ),
+                ("needed_before_unsupervised_work", models.BooleanField(default=False)),
+                (
+                    "body",
+                    wagtail.fields.StreamField(
+                        [
+                            ("rich_text", 0),
+                            ("key_points", 4),
+                            ("case_study", 9),
+                            ("reflective_question", 12),
+                            ("video", 16),
+                            ("document", 18),
+                            ("further_reading", 23),
+                        ],
+                        blank=True,
+                        block_lookup={
+                            0: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "icon": "pilcrow",
+                                },
+                            ),
+                            1: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"default": "Key points", "max_length": 120},
+                            ),
+                            2: ("wagtail.blocks.CharBlock", (), {"max_length": 400}),
+                            3: ("wagtail.blocks.ListBlock", (2,), {"min_num": 1}),
+                            4: (
+                                "wagtail.blocks.StructBlock",
+                                [[("heading", 1), ("points", 3)]],
+                                {},
+                            ),
+                            5: ("wagtail.blocks.CharBlock", (), {"max_length": 160}),
+                            6: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ]
+                                },
+                            ),
+                            7: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "label": "What happened",
+                                },
+                            ),
+                            8: (
+                                "wagtail.blocks.RichTextBlock",
+                                (),
+                                {
+                                    "features": [
+                                        "h3",
+                                        "h4",
+                                        "bold",
+                                        "italic",
+                                        "ol",
+                                        "ul",
+                                        "link",
+                                        "document-link",
+                                    ],
+                                    "label": "What to learn from it",
+                                    "required": False,
+                                },
+                            ),
+                            9: (
+                                "wagtail.blocks.StructBlock",
+                                [
+                                    [
+                                        ("title", 5),
+                                        ("scenario", 6),
+                                        ("what_happened", 7),
+                                        ("learning", 8),
+                                    ]
+                                ],
+                                {},
+                            ),
+                            10: ("wagtail.blocks.TextBlock", (), {}),
+                            11: (
+                                "wagtail.blocks.TextBlock",
+                                (),
+                                {"help_text": "Optional hints for answering.", "required": False},
+                            ),
+                            12: (
+                                "wagtail.blocks.StructBlock",
+                                [[("question", 10), ("prompt", 11)]],
+                                {},
+                            ),
+                            13: (
+                                "wagtail.embeds.blocks.EmbedBlock",
+                                (),
+                                {"help_text": "The address of the video page."},
+                            ),
+                            14: (
+                                "wagtail.blocks.CharBlock",
+                                (),
+                                {"max_length": 200, "required": False},
+                            ),
+                            15: ("wagtail.blocks.TextBlock", (), {"required": False}),
+                            16: (
+                                "wagtail.blocks.StructBlock",
+                                [[("video", 13), ("caption", 14), ("transcript", 15)]],
+                                {},
+                            ),
+                            17: ("wagtail.documents.blocks.DocumentChooserBlock", (), {}),
+                            18: (
+                                "wagtail.blocks.StructBlock",
+                                [[("document", 17), ("description", 14)]],
+                                {},
+                            ),
+                            19: ("wagtail.blocks.CharBlock", (), {"max_length": 200}),
+                            20: ("wagtail.blocks.URLBlock", (), {"required": False}),
+                            21: (
+                                "wagtail.blocks.StructBlock",
+                                [[("title", 19), ("publisher", 14), ("url", 20)]],
+                                {},
+                            ),
+                            22: ("wagtail.blocks.ListBlock", (21,), {}),
+                            23: ("wagtail.blocks.StructBlock", [[("items", 22)]], {}),
+                        },
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='CompetencyFramework',
+            name="CompetencyFramework",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('live', models.BooleanField(default=True, editable=False, verbose_name='live')),
-                ('has_unpublished_changes', models.BooleanField(default=False, editable=False, verbose_name='has unpublished changes')),
-                ('first_published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='first published at')),
-                ('last_published_at', models.DateTimeField(editable=False, null=True, verbose_name='last published at')),
-                ('go_live_at', models.DateTimeField(blank=True, null=True, verbose_name='go live date/time')),
-                ('expire_at', models.DateTimeField(blank=True, null=True, verbose_name='expiry date/time')),
-                ('expired', models.BooleanField(default=False, editable=False, verbose_name='expired')),
-                ('locked', models.BooleanField(default=False, editable=False, verbose_name='locked')),
-                ('locked_at', models.DateTimeField(editable=False, null=True, verbose_name='locked at')),
-                ('id_number', models.CharField(help_text="A unique code for the framework, e.g. SPLW-CORE (Moodle's 'Id number').", max_length=100, unique=True, verbose_name='ID number')),
-                ('short_name', models.CharField(max_length=255)),
-                ('description', wagtail.fields.RichTextField(blank=True)),
-                ('taxonomies', models.CharField(blank=True, help_text="What each level of the tree is called, top first, e.g. 'domain,competency'.", max_length=255)),
-                ('moodle_scale_id', models.PositiveIntegerField(blank=True, editable=False, help_text="The Moodle scale this framework's scale came from, kept for export.", null=True)),
-                ('latest_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='latest revision')),
-                ('live_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='live revision')),
-                ('locked_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='locked_%(class)ss', to=settings.AUTH_USER_MODEL, verbose_name='locked by')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("live", models.BooleanField(default=True, editable=False, verbose_name="live")),
+                (
+                    "has_unpublished_changes",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="has unpublished changes"
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="first published at"
+                    ),
+                ),
+                (
+                    "last_published_at",
+                    models.DateTimeField(
+                        editable=False, null=True, verbose_name="last published at"
+                    ),
+                ),
+                (
+                    "go_live_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="go live date/time"),
+                ),
+                (
+                    "expire_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="expiry date/time"),
+                ),
+                (
+                    "expired",
+                    models.BooleanField(default=False, editable=False, verbose_name="expired"),
+                ),
+                (
+                    "locked",
+                    models.BooleanField(default=False, editable=False, verbose_name="locked"),
+                ),
+                (
+                    "locked_at",
+                    models.DateTimeField(editable=False, null=True, verbose_name="locked at"),
+                ),
+                (
+                    "id_number",
+                    models.CharField(
+                        help_text="A unique code for the framework, e.g. SPLW-CORE (Moodle's 'Id number').",
+                        max_length=100,
+                        unique=True,
+                        verbose_name="ID number",
+                    ),
+                ),
+                ("short_name", models.CharField(max_length=255)),
+                ("description", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "taxonomies",
+                    models.CharField(
+                        blank=True,
+                        help_text="What each level of the tree is called, top first, e.g. 'domain,competency'.",
+                        max_length=255,
+                    ),
+                ),
+                (
+                    "moodle_scale_id",
+                    models.PositiveIntegerField(
+                        blank=True,
+                        editable=False,
+                        help_text="The Moodle scale this framework's scale came from, kept for export.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "latest_revision",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailcore.revision",
+                        verbose_name="latest revision",
+                    ),
+                ),
+                (
+                    "live_revision",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailcore.revision",
+                        verbose_name="live revision",
+                    ),
+                ),
+                (
+                    "locked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="locked_%(class)ss",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="locked by",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['short_name'],
+                "ordering": ["short_name"],
             },
-            bases=(wagtail.models.preview.PreviewableMixin, modelsearch.index.Indexed, models.Model),
+            bases=(
+                wagtail.models.preview.PreviewableMixin,
+                modelsearch.index.Indexed,
+                models.Model,
+            ),
         ),
         migrations.CreateModel(
-            name='Competency',
+            name="Competency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('id_number', models.CharField(help_text='Unique within the framework, e.g. SPLW-ROL-01.', max_length=100, verbose_name='code')),
-                ('parent_id_number', models.CharField(blank=True, help_text='The code of the domain this sits under; blank at the top of the tree.', max_length=100, verbose_name='parent code')),
-                ('short_name', models.CharField(max_length=255, verbose_name='title')),
-                ('description', wagtail.fields.RichTextField(blank=True)),
-                ('assessment_criteria', models.TextField(blank=True, help_text='What an assessor looks for, one criterion per line.')),
-                ('is_core', models.BooleanField(default=False, verbose_name='core')),
-                ('is_retired', models.BooleanField(default=False, help_text='Retired competencies are no longer assessed; their history is kept.', verbose_name='retired')),
-                ('cross_references', models.CharField(blank=True, help_text='Codes of related competencies, comma-separated.', max_length=1000)),
-                ('rule_type', models.CharField(blank=True, max_length=255)),
-                ('rule_outcome', models.CharField(blank=True, max_length=20)),
-                ('rule_config', models.TextField(blank=True)),
-                ('accepted_methods', modelcluster.fields.ParentalManyToManyField(blank=True, related_name='competencies', to='curriculum.assessmentmethod')),
-                ('framework', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='competencies', to='curriculum.competencyframework')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "id_number",
+                    models.CharField(
+                        help_text="Unique within the framework, e.g. SPLW-ROL-01.",
+                        max_length=100,
+                        verbose_name="code",
+                    ),
+                ),
+                (
+                    "parent_id_number",
+                    models.CharField(
+                        blank=True,
+                        help_text="The code of the domain this sits under; blank at the top of the tree.",
+                        max_length=100,
+                        verbose_name="parent code",
+                    ),
+                ),
+                ("short_name", models.CharField(max_length=255, verbose_name="title")),
+                ("description", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "assessment_criteria",
+                    models.TextField(
+                        blank=True, help_text="What an assessor looks for, one criterion per line."
+                    ),
+                ),
+                ("is_core", models.BooleanField(default=False, verbose_name="core")),
+                (
+                    "is_retired",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Retired competencies are no longer assessed; their history is kept.",
+                        verbose_name="retired",
+                    ),
+                ),
+                (
+                    "cross_references",
+                    models.CharField(
+                        blank=True,
+                        help_text="Codes of related competencies, comma-separated.",
+                        max_length=1000,
+                    ),
+                ),
+                ("rule_type", models.CharField(blank=True, max_length=255)),
+                ("rule_outcome", models.CharField(blank=True, max_length=20)),
+                ("rule_config", models.TextField(blank=True)),
+                (
+                    "accepted_methods",
+                    modelcluster.fields.ParentalManyToManyField(
+                        blank=True, related_name="competencies", to="curriculum.assessmentmethod"
+                    ),
+                ),
+                (
+                    "framework",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="competencies",
+                        to="curriculum.competencyframework",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'competencies',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name_plural": "competencies",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CurriculumPage',
+            name="CurriculumPage",
             fields=[
-                ('page_ptr', models.OneToOneField(auto_created=True, on_delete=django.db.models.deletion.CASCADE, parent_link=True, primary_key=True, serialize=False, to=settings.WAGTAIL_PAGE_MODEL)),
-                ('version_label', models.CharField(help_text='The edition learners see, e.g. 2026.1.', max_length=40)),
-                ('introduction', wagtail.fields.RichTextField(blank=True)),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='curricula', to='curriculum.competencyframework')),
+                (
+                    "page_ptr",
+                    models.OneToOneField(
+                        auto_created=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        parent_link=True,
+                        primary_key=True,
+                        serialize=False,
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "version_label",
+                    models.CharField(
+                        help_text="The edition learners see, e.g. 2026.1.", max_length=40
+                    ),
+                ),
+                ("introduction", wagtail.fields.RichTextField(blank=True)),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="curricula",
+                        to="curriculum.competencyframework",
+                    ),
+                ),
             ],
             options={
-                'abstract': False,
+                "abstract": False,
             },
-            bases=('wagtailcore.page',),
+            bases=("wagtailcore.page",),
         ),
         migrations.CreateModel(
-            name='CurriculumVersion',
+            name="CurriculumVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('published_at', models.DateTimeField()),
-                ('framework', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='curriculum.competencyframework')),
-                ('published_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revision', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='curriculum_version', to='wagtailcore.revision')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("published_at", models.DateTimeField()),
+                (
+                    "framework",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="curriculum.competencyframework",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revision",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="curriculum_version",
+                        to="wagtailcore.revision",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['framework', '-number'],
-                'get_latest_by': 'number',
+                "ordering": ["framework", "-number"],
+                "get_latest_by": "number",
             },
         ),
         migrations.CreateModel(
-            name='ModuleCompetency',
+            name="ModuleCompetency",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('competency', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='curriculum.competency')),
-                ('module', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='module_competencies', to='curriculum.modulepage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "competency",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="curriculum.competency",
+                    ),
+                ),
+                (
+                    "module",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="module_competencies",
+                        to="curriculum.modulepage",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='ScaleLevel',
+            name="ScaleLevel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('value', models.PositiveSmallIntegerField(help_text='1 for the lowest level, then 2, 3…')),
-                ('name', models.CharField(max_length=100)),
-                ('description', models.CharField(blank=True, max_length=255)),
-                ('is_proficient', models.BooleanField(default=False, help_text='Assessments at this level or above meet the proficiency threshold.', verbose_name='counts as proficient')),
-                ('is_default', models.BooleanField(default=False, help_text="Moodle's default scale value.")),
-                ('framework', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='scale_levels', to='curriculum.competencyframework')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "value",
+                    models.PositiveSmallIntegerField(
+                        help_text="1 for the lowest level, then 2, 3…"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("description", models.CharField(blank=True, max_length=255)),
+                (
+                    "is_proficient",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Assessments at this level or above meet the proficiency threshold.",
+                        verbose_name="counts as proficient",
+                    ),
+                ),
+                (
+                    "is_default",
+                    models.BooleanField(default=False, help_text="Moodle's default scale value."),
+                ),
+                (
+                    "framework",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="scale_levels",
+                        to="curriculum.competencyframework",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.AddConstraint(
-            model_name='competency',
-            constraint=models.UniqueConstraint(fields=('framework', 'id_number'), name='competency_code_unique_in_framework'),
+            model_name="competency",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "id_number"), name="competency_code_unique_in_framework"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='curriculumversion',
-            constraint=models.UniqueConstraint(fields=('framework', 'number'), name='curriculum_version_unique_number'),
+            model_name="curriculumversion",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "number"), name="curriculum_version_unique_number"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='modulecompetency',
-            constraint=models.UniqueConstraint(fields=('module', 'competency'), name='module_competency_unique'),
+            model_name="modulecompetency",
+            constraint=models.UniqueConstraint(
+                fields=("module", "competency"), name="module_competency_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='scalelevel',
-            constraint=models.UniqueConstraint(fields=('framework', 'value'), name='scale_level_unique_value'),
+            model_name="scalelevel",
+            constraint=models.UniqueConstraint(
+                fields=("framework", "value"), name="scale_level_unique_value"
+            ),
         ),
     ]

@@ -1,0 +1,65 @@
+"""python manage.py import_framework PATH [--dry-run]: import a Moodle competency framework CSV."""
+
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from curriculum import selectors, services
+from curriculum.moodle import MoodleImportError, ParsedFramework, parse_framework_csv
+
+
+class Command(BaseCommand):
+    help = (
+        "Import a competency framework from a Moodle competency framework CSV "
+        "(tool_lpimportcsv). All or nothing: any problem and nothing is saved."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("path", help="The CSV file exported from Moodle.")
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Check the file and summarise it; save nothing."
+        )
+
+    def handle(self, *args, path: str, dry_run: bool, **options):
+        try:
+            data = Path(path).read_bytes()
+        except OSError as error:
+            raise CommandError(f"Cannot read {path}: {error.strerror}.") from error
+        try:
+            parsed = parse_framework_csv(data)
+            if dry_run:
+                # The real import would refuse it for this reason, so the dry run does too.
+                if selectors.framework_exists(id_number=parsed.id_number):
+                    raise MoodleImportError(
+                        [f"A framework with the ID number {parsed.id_number} already exists."]
+                    )
+                framework = None
+            else:
+                framework = services.framework_import(data=data)
+        except MoodleImportError as error:
+            for line in error.errors:
+                self.stderr.write(line)
+            raise CommandError(
+                f"{path}: {len(error.errors)} problem(s) found; nothing was imported."
+            ) from error
+        self.stdout.write(self.summary(parsed))
+        if framework is None:
+            self.stdout.write("Dry run: nothing was saved.")
+        else:
+            state = "published as version 1" if framework.live else "saved as a draft"
+            self.stdout.write(self.style.SUCCESS(f"Imported {framework.id_number}, {state}."))
+
+    def summary(self, parsed: ParsedFramework) -> str:
+        levels = [
+            f"{level.value} {level.name}"
+            + (" (proficient)" if level.is_proficient else "")
+            + (" (default)" if level.is_default else "")
+            for level in parsed.scale
+        ]
+        lines = [
+            f"Framework: {parsed.id_number} – {parsed.short_name}",
+            f"Scale: {'; '.join(levels)}",
+            f"Competencies: {len(parsed.competencies)}",
+            *(f"  at depth {depth}: {count}" for depth, count in parsed.depth_counts().items()),
+        ]
+        return "\n".join(lines)

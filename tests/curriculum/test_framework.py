@@ -1,0 +1,177 @@
+"""Framework rules (codes, tree, scale) in the rules module and the admin form."""
+
+import pytest
+from django.core.exceptions import ValidationError
+from wagtail.test.utils.form_data import querydict_from_html
+
+from curriculum import rules, services
+from curriculum.models import Competency, CompetencyFramework, ModuleCompetency
+from curriculum.rules import CompetencyData, ScaleLevelData
+
+pytestmark = pytest.mark.django_db
+
+SCALE = [
+    ScaleLevelData(1, "Aware"),
+    ScaleLevelData(2, "Developing"),
+    ScaleLevelData(3, "Proficient", is_proficient=True),
+]
+
+
+def test_scale_needs_a_proficiency_threshold():
+    errors = rules.scale_errors([ScaleLevelData(1, "Aware"), ScaleLevelData(2, "Developing")])
+
+    assert errors == ["Mark at least one scale level as proficient (the proficiency threshold)."]
+
+
+def test_levels_above_the_threshold_are_proficient_too():
+    errors = rules.scale_errors(
+        [
+            ScaleLevelData(1, "Aware"),
+            ScaleLevelData(2, "Proficient", is_proficient=True),
+            ScaleLevelData(3, "Advanced"),
+        ]
+    )
+
+    assert errors == ["Every level above the proficiency threshold must also count as proficient."]
+
+
+def test_scale_levels_are_numbered_without_gaps_and_named_uniquely():
+    errors = rules.scale_errors(
+        [ScaleLevelData(1, "Aware"), ScaleLevelData(3, "aware", is_proficient=True)]
+    )
+
+    assert any("without gaps" in error for error in errors)
+    assert any("no two levels may share one" in error for error in errors)
+
+
+def test_a_good_scale_passes():
+    assert rules.scale_errors(SCALE) == []
+
+
+def test_codes_are_unique_within_a_framework():
+    errors = rules.tree_errors(
+        [CompetencyData("A", "One", row=2), CompetencyData("A", "Two", row=3)]
+    )
+
+    assert errors == ["Row 3: The code A is used twice."]
+
+
+def test_parents_and_cross_references_must_exist():
+    errors = rules.tree_errors(
+        [CompetencyData("A", "One", parent_id_number="Z", cross_references=("Q",))]
+    )
+
+    assert "The parent code Z of A is not in this framework." in errors
+    assert "A cross-references Q, which is not in this framework." in errors
+
+
+def test_parent_loops_are_refused():
+    errors = rules.tree_errors(
+        [
+            CompetencyData("A", "One", parent_id_number="B"),
+            CompetencyData("B", "Two", parent_id_number="A"),
+        ]
+    )
+
+    assert "A is inside itself (a parent loop)." in errors
+
+
+def test_framework_create_refuses_a_bad_tree_and_saves_nothing():
+    with pytest.raises(ValidationError) as refused:
+        services.framework_create(
+            id_number="BAD",
+            short_name="Bad",
+            scale=SCALE,
+            competencies=[{"id_number": "A", "short_name": "A", "parent_id_number": "NOPE"}],
+        )
+
+    assert "The parent code NOPE of A is not in this framework." in refused.value.messages
+    assert not CompetencyFramework.objects.exists()
+    assert not Competency.objects.exists()
+
+
+def test_framework_create_publishes_version_one():
+    framework = services.framework_create(
+        id_number="MINI",
+        short_name="Mini",
+        scale=SCALE,
+        competencies=[
+            {"id_number": "D", "short_name": "Domain"},
+            {"id_number": "D-1", "short_name": "First", "parent_id_number": "D"},
+        ],
+    )
+
+    assert framework.live
+    assert framework.proficiency_threshold == 3
+    assert [version.number for version in framework.versions.all()] == [1]
+
+
+def _edit_form(client, framework):
+    response = client.get(f"/admin/snippets/curriculum/competencyframework/edit/{framework.pk}/")
+    assert response.status_code == 200
+    data = querydict_from_html(response.content.decode(), form_id="w-editor-form")
+    # The helper reads a ticked checkbox without a value attribute as "", where a browser sends
+    # "on"; only ticked boxes are in the data at all.
+    for key in list(data):
+        if key.endswith(("-is_proficient", "-is_default", "-is_core", "-is_retired")):
+            data[key] = "on"
+    return data
+
+
+def _competency_index(data, code):
+    prefix = next(
+        key.removesuffix("-id_number")
+        for key, value in data.items()
+        if key.startswith("competencies-") and key.endswith("-id_number") and value == code
+    )
+    return prefix
+
+
+def test_admin_refuses_a_duplicate_code(client, framework, trainer):
+    client.force_login(trainer)
+    data = _edit_form(client, framework)
+    data[f"{_competency_index(data, 'SPLW-ROL-02')}-id_number"] = "SPLW-ROL-01"
+
+    response = client.post(
+        f"/admin/snippets/curriculum/competencyframework/edit/{framework.pk}/", data
+    )
+
+    assert response.status_code == 200
+    assert (
+        "Please correct the duplicate data for framework and id_number" in response.content.decode()
+    )
+    framework.refresh_from_db()
+    assert not framework.has_unpublished_changes
+
+
+def test_admin_refuses_deleting_a_competency_in_use_and_offers_retiring(client, framework, trainer):
+    assert ModuleCompetency.objects.filter(competency__id_number="SPLW-ROL-02").exists()
+    client.force_login(trainer)
+    data = _edit_form(client, framework)
+    data[f"{_competency_index(data, 'SPLW-ROL-02')}-DELETE"] = "1"
+
+    response = client.post(
+        f"/admin/snippets/curriculum/competencyframework/edit/{framework.pk}/", data
+    )
+
+    assert response.status_code == 200
+    assert "cannot be deleted: mark it as retired instead" in response.content.decode()
+    assert framework.competencies.filter(id_number="SPLW-ROL-02").exists()
+
+
+def test_trainer_retires_a_competency_as_a_draft_for_review(client, framework, trainer):
+    client.force_login(trainer)
+    data = _edit_form(client, framework)
+    data[f"{_competency_index(data, 'SPLW-COM-03')}-is_retired"] = "on"
+
+    response = client.post(
+        f"/admin/snippets/curriculum/competencyframework/edit/{framework.pk}/", data
+    )
+
+    assert response.status_code == 302
+    framework.refresh_from_db()
+    assert framework.has_unpublished_changes
+    # Not live until a reviewer approves it.
+    assert not Competency.objects.get(id_number="SPLW-COM-03").is_retired
+    latest = framework.latest_revision.as_object()
+    assert next(c for c in latest.competencies.all() if c.id_number == "SPLW-COM-03").is_retired

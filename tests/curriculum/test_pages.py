@@ -1,0 +1,160 @@
+"""Page rules, the demo curriculum and the public curriculum site."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from wagtail.models import Page
+from wagtail.test.utils import WagtailPageTestCase
+
+from curriculum.demo_content import MODULES
+from curriculum.models import CurriculumPage, HomePage, ModulePage
+
+pytestmark = pytest.mark.django_db
+
+
+class TestPageRules(WagtailPageTestCase):
+    def test_home_page_sits_at_the_root_and_holds_curricula(self):
+        self.assertCanCreateAt(Page, HomePage)
+        self.assertAllowedSubpageTypes(HomePage, {CurriculumPage})
+
+    def test_modules_live_only_under_a_curriculum(self):
+        self.assertCanCreateAt(CurriculumPage, ModulePage)
+        self.assertCanNotCreateAt(HomePage, ModulePage)
+        self.assertCanNotCreateAt(Page, ModulePage)
+        self.assertAllowedParentPageTypes(ModulePage, {CurriculumPage})
+        self.assertAllowedSubpageTypes(ModulePage, set())
+
+    def test_curricula_live_only_under_the_home_page(self):
+        self.assertCanCreateAt(HomePage, CurriculumPage)
+        self.assertCanNotCreateAt(CurriculumPage, CurriculumPage)
+        self.assertCanNotCreateAt(Page, CurriculumPage)
+
+
+def test_demo_curriculum_matches_the_brief(demo_curriculum, framework):
+    modules = ModulePage.objects.child_of(demo_curriculum).live()
+    assert modules.count() == 9
+    competencies = framework.competencies.exclude(parent_id_number="")
+    assert competencies.count() == 29
+    assert competencies.filter(is_core=True).count() == 21
+    assert [level.name for level in framework.scale_levels.order_by("value")] == [
+        "Aware",
+        "Developing",
+        "Proficient",
+        "Advanced",
+    ]
+    assert framework.proficiency_threshold == 3
+    pcp = framework.competencies.get(id_number="SPLW-PCP-01")
+    assert list(pcp.accepted_methods.values_list("code", flat=True)) == ["DOP"]
+
+
+def test_every_module_has_outcomes_an_explanation_a_case_study_and_a_reflective_question(
+    demo_curriculum,
+):
+    for module in ModulePage.objects.child_of(demo_curriculum):
+        block_types = {block.block_type for block in module.body}
+        assert module.outcomes_list, module.code
+        assert {"rich_text", "case_study", "reflective_question"} <= block_types, module.code
+        assert module.module_competencies.count() >= 3, module.code
+
+
+def test_demo_curriculum_covers_every_topic_the_brief_names(demo_curriculum):
+    text = " ".join(
+        f"{module.summary} {module.learning_outcomes} {module.body.render_as_block()}"
+        for module in ModulePage.objects.child_of(demo_curriculum)
+    ).lower()
+    for topic in [
+        "interpret",
+        "self-refer",
+        "follow-up",
+        "ons4",
+        "dependen",
+        "community asset",
+        "language",
+        "cultur",
+        "confidence",
+        "transport",
+        "background",
+        "871731000000106",
+    ]:
+        assert topic in text, topic
+
+
+def test_curriculum_index_lists_modules_and_competencies(client, demo_curriculum):
+    response = client.get("/curriculum/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    for module in MODULES:
+        assert module["title"].replace('"', "&quot;") in content
+        for competency in module["competencies"]:
+            assert f"/curriculum/competencies/{competency['code']}/" in content
+
+
+def test_module_page_shows_outcomes_content_competencies_and_version(client, demo_curriculum):
+    response = client.get("/curriculum/rol/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "Learning outcomes" in content
+    assert "Case study:" in content
+    assert "Reflect" in content
+    assert "SPLW-ROL-01" in content
+    assert "Module version 1" in content
+    assert "framework version 1" in content
+
+
+def test_competency_page_shows_criteria_methods_and_where_it_is_taught(client, demo_curriculum):
+    response = client.get("/curriculum/competencies/SPLW-PCP-01/")
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "What an assessor looks for" in content
+    assert "Direct observation of practice" in content
+    assert '"What matters to you" conversations' in content.replace("&quot;", '"')
+
+
+def test_unknown_competency_is_a_404(client, demo_curriculum):
+    assert client.get("/curriculum/competencies/SPLW-NOPE-99/").status_code == 404
+
+
+def test_printable_view_holds_every_module(client, demo_curriculum):
+    content = client.get("/curriculum/print/").content.decode()
+
+    assert content.count('class="app-print-module"') == 9
+
+
+def test_public_search_finds_modules(client, demo_curriculum):
+    response = client.get("/search/", {"q": "interpreter"})
+
+    content = response.content.decode()
+    assert response.status_code == 200
+    assert "/curriculum/rol/" in content
+
+
+def test_empty_search_shows_the_form_only(client, demo_curriculum):
+    response = client.get("/search/")
+
+    assert response.status_code == 200
+    assert "result" not in response.content.decode().split("</form>", 1)[1]
+
+
+def test_draft_changes_are_not_public(client, demo_curriculum):
+    module = ModulePage.objects.get(code="ROL")
+    module.summary = "A draft summary nobody has reviewed."
+    module.save_revision()
+
+    assert (
+        "A draft summary nobody has reviewed."
+        not in client.get("/curriculum/rol/").content.decode()
+    )
+
+
+def test_module_page_queries_do_not_grow_with_competencies(client, demo_curriculum):
+    def queries_for(path):
+        client.get(path)  # warm caches (site root, content types)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(path).status_code == 200
+        return len(queries)
+
+    # ROL develops 3 competencies, EQU 4: the count must not depend on that.
+    assert queries_for("/curriculum/rol/") == queries_for("/curriculum/equ/")
