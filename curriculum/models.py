@@ -35,6 +35,10 @@ class HomePage(Page):
     subpage_types = ["curriculum.CurriculumPage"]
     max_count = 1
 
+    def get_context(self, request, *args, **kwargs):
+        curricula = CurriculumPage.objects.child_of(self).live().order_by("path")
+        return {**super().get_context(request, *args, **kwargs), "curricula": curricula}
+
 
 class AssessmentMethod(models.Model):
     """A way of assessing a competency, e.g. DOP: direct observation of practice."""
@@ -259,9 +263,6 @@ class CurriculumPage(RoutablePageMixin, Page):
     search_fields = [*Page.search_fields, index.SearchField("introduction")]
     parent_page_types = ["curriculum.HomePage"]
     subpage_types = ["curriculum.ModulePage"]
-
-    def modules(self):
-        return ModulePage.objects.child_of(self).live().specific().order_by("path")
 
     def get_context(self, request, *args, **kwargs):
         from .selectors import curriculum_context
