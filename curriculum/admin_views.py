@@ -159,7 +159,6 @@ class FrameworkImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
 
     def refuse(self, errors: list[str]):
         """The upload form again, with every problem listed; nothing has been saved."""
-        messages.error(self.request, "The framework was not imported.")
         return self.render_to_response(
             self.get_context_data(form=FrameworkUploadForm(), import_errors=list(errors))
         )

@@ -1,8 +1,9 @@
 """Moodle competency framework CSV (tool_lpimportcsv): read a file into framework data, write one.
 
-What Moodle's format cannot hold is not exported: assessment criteria, accepted assessment methods,
-the core and retired flags of a competency, and the descriptions of scale levels. Retired
-competencies are exported like any other, since Moodle has no such state.
+Descriptions are HTML both ways: imported ones are cleaned into Wagtail's rich-text format (so
+the admin editor can open them), exported ones are front-end HTML. What Moodle's format cannot
+hold is not exported: assessment criteria, accepted assessment methods, the core and retired flags
+of a competency (retired ones are exported like any other), and scale level descriptions.
 """
 
 import csv
@@ -14,6 +15,8 @@ from collections import Counter
 from dataclasses import dataclass
 
 from django.utils.html import linebreaks
+from wagtail.admin.rich_text.converters.db_html import DbHTMLConverter
+from wagtail.rich_text import expand_db_html
 
 from . import rules
 from .models import Competency, CompetencyFramework, ScaleLevel
@@ -55,8 +58,8 @@ HEADER = (
 ) = range(len(HEADER))
 
 FORMAT_HTML = "1"
-# Moodle's FORMAT_MOODLE (0) is HTML with line breaks kept as typed: stored as it is, like HTML.
-# Plain text (2) and Markdown (4) are escaped and put into paragraphs.
+# Moodle's FORMAT_MOODLE (0) is HTML as typed, read like HTML (1). Plain text (2) and Markdown (4)
+# are escaped and put into paragraphs: Markdown's markup shows as typed.
 KEPT_FORMATS = {"", "0", FORMAT_HTML}
 TEXT_FORMATS = {"2", "4"}
 
@@ -204,13 +207,13 @@ def _is_framework(row: list[str]) -> bool:
 def _framework(number: int, row: list[str], errors: list[str]) -> dict:
     fields = {
         "id_number": row[ID_NUMBER].strip(),
-        "short_name": row[SHORT_NAME].strip(),
-        "description": _description(number, row, errors),
+        "short_name": row[SHORT_NAME],
+        "description": _description(number, row, errors, CompetencyFramework),
         "taxonomies": row[TAXONOMY],
     }
     if not fields["id_number"]:
         errors.append(f"Row {number}: The framework has no Id number.")
-    if not fields["short_name"]:
+    if not fields["short_name"].strip():
         errors.append(f"Row {number}: The framework has no Shortname.")
     for name, column in (("id_number", ID_NUMBER), ("short_name", SHORT_NAME)):
         errors += _too_long(number, CompetencyFramework, name, column, fields[name])
@@ -223,14 +226,14 @@ def _competency(number: int, row: list[str], errors: list[str]) -> dict:
         "row": number,
         "id_number": row[ID_NUMBER].strip(),
         "parent_id_number": row[PARENT].strip(),
-        "short_name": row[SHORT_NAME].strip(),
-        "description": _description(number, row, errors),
+        "short_name": row[SHORT_NAME],
+        "description": _description(number, row, errors, Competency),
         "cross_references": row[CROSS_REFERENCES],
         "rule_type": row[RULE_TYPE],
         "rule_outcome": row[RULE_OUTCOME],
         "rule_config": row[RULE_CONFIG],
     }
-    if item["id_number"] and not item["short_name"]:
+    if item["id_number"] and not item["short_name"].strip():
         errors.append(f"Row {number}: {item['id_number']} has no Shortname.")
     if row[SCALE_VALUES].strip() or row[SCALE_CONFIGURATION].strip():
         errors.append(
@@ -258,17 +261,30 @@ def _too_long(number: int, model, field_name: str, column: int, value: str) -> l
     return [f"Row {number}: {HEADER[column]} is {len(value)} characters long; at most {limit} fit."]
 
 
-def _description(number: int, row: list[str], errors: list[str]) -> str:
+def _description(number: int, row: list[str], errors: list[str], model) -> str:
     text, text_format = row[DESCRIPTION], row[DESCRIPTION_FORMAT].strip()
-    if text_format in KEPT_FORMATS:
-        return text
     if text_format in TEXT_FORMATS:
-        return linebreaks(text, autoescape=True) if text.strip() else ""
-    errors.append(
-        f"Row {number}: Unknown description format {text_format!r} (Moodle's are 0, 1, 2 and 4; "
-        "1 is HTML)."
-    )
-    return text
+        text = linebreaks(text, autoescape=True) if text.strip() else ""
+    elif text_format not in KEPT_FORMATS:
+        errors.append(
+            f"Row {number}: Unknown description format {text_format!r} (Moodle's are 0, 1, 2 "
+            "and 4; 1 is HTML)."
+        )
+    return _rich_text(text, model)
+
+
+def _rich_text(html: str, model) -> str:
+    """HTML in the rich-text format Wagtail stores and its editor can open.
+
+    Moodle writes HTML such as a bare <br>, which Wagtail's editor cannot load (the framework's
+    edit page would fail). Wagtail's own cleaner rewrites it, keeps the text and its line endings
+    as they are, and unwraps markup the editor has no feature for.
+    """
+    if not html.strip():
+        return html
+    features = model._meta.get_field("description").features
+    cleaned, _removals = DbHTMLConverter(features).clean(html)
+    return cleaned
 
 
 def _scale(
@@ -288,9 +304,8 @@ def _scale(
         return [], None
     try:
         configuration = json.loads(row[SCALE_CONFIGURATION])
-    except ValueError as error:
-        message = getattr(error, "msg", str(error))
-        errors.append(f"{where}The Scale configuration is not valid JSON ({message}).")
+    except json.JSONDecodeError as error:
+        errors.append(f"{where}The Scale configuration is not valid JSON ({error.msg}).")
         return [], None
     example = '[{"scaleid":"2"},{"id":2,"scaledefault":1,"proficient":1}]'
     if not isinstance(configuration, list) or not configuration:
@@ -330,10 +345,11 @@ def _scale(
     ]
     if not problems:
         problems = rules.scale_errors(levels)
+    limit = ScaleLevel._meta.get_field("name").max_length
     problems += [
         f"Scale value {name!r} is {len(name)} characters long; at most {limit} fit."
         for name in names
-        if len(name) > (limit := ScaleLevel._meta.get_field("name").max_length)
+        if len(name) > limit
     ]
     errors += [where + problem for problem in problems]
     return levels, scale_id
@@ -392,10 +408,10 @@ def tree_order(competencies) -> list[Competency]:
 def write_framework_csv(framework: CompetencyFramework) -> str:
     """The framework as a Moodle competency framework CSV that Moodle's importer accepts.
 
-    Descriptions are written as HTML (format 1). Exported ids are running numbers: Moodle uses
-    them only inside the file. Rule columns are written back as they were imported. Core and
-    retired flags, assessment criteria and accepted methods are not written: Moodle has no
-    place for them.
+    Descriptions are written as HTML (format 1), links to pages and documents as their URLs.
+    Exported ids are running numbers: Moodle uses them only inside the file. Rule columns are
+    written back as they were imported. Core and retired flags, assessment criteria and accepted
+    methods are not written: Moodle has no place for them.
     """
     levels = sorted(framework.scale_levels.all(), key=lambda level: level.value)
     for level in levels:
@@ -412,7 +428,7 @@ def write_framework_csv(framework: CompetencyFramework) -> str:
             "",
             framework.id_number,
             framework.short_name,
-            framework.description,
+            expand_db_html(framework.description),
             FORMAT_HTML,
             ",".join(level.name for level in levels),
             _scale_configuration(framework, levels),
@@ -431,7 +447,7 @@ def write_framework_csv(framework: CompetencyFramework) -> str:
                 competency.parent_id_number,
                 competency.id_number,
                 competency.short_name,
-                competency.description,
+                expand_db_html(competency.description),
                 FORMAT_HTML,
                 "",
                 "",

@@ -8,7 +8,13 @@ from django.db.models import QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from wagtail.models import Page, PageLogEntry
 
-from .models import Competency, CompetencyFramework, CurriculumVersion, ModuleCompetency
+from .models import (
+    Competency,
+    CompetencyFramework,
+    CurriculumVersion,
+    ModuleCompetency,
+    ModulePage,
+)
 
 
 def competency_is_in_use(competency: Competency) -> bool:
@@ -139,8 +145,6 @@ def current_version(framework: CompetencyFramework) -> CurriculumVersion | None:
 
 
 def _modules_with_competencies(curriculum) -> list:
-    from .models import ModulePage
-
     return list(
         ModulePage.objects.child_of(curriculum)
         .live()
@@ -189,8 +193,6 @@ def module_context(module) -> dict:
 
 def competency_context(curriculum, competency: Competency) -> dict:
     """A competency's public page: current text, the modules teaching it, and its history."""
-    from .models import ModulePage
-
     return {
         "curriculum": curriculum,
         "competency": competency,

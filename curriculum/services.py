@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -13,6 +13,7 @@ from workforce.models import User
 
 from . import rules
 from .models import AssessmentMethod, Competency, CompetencyFramework, CurriculumVersion, ScaleLevel
+from .moodle import MoodleImportError, parse_framework_csv
 
 
 @transaction.atomic
@@ -50,6 +51,19 @@ def assessment_method_ensure(*, code: str, name: str, description: str = "") -> 
         code=code, defaults={"name": name, "description": description}
     )
     return method
+
+
+def _field_errors(instance, label: str, *, exclude: list[str]) -> list[str]:
+    """Field-level problems (too long, missing) as messages naming the record."""
+    try:
+        instance.clean_fields(exclude=exclude)
+    except ValidationError as error:
+        return [
+            f"{label}: {instance._meta.get_field(name).verbose_name} – {message}"
+            for name, messages in error.message_dict.items()
+            for message in messages
+        ]
+    return []
 
 
 @transaction.atomic
@@ -116,6 +130,12 @@ def framework_create(
         child.accepted_methods = [methods[code] for code in item.get("accepted_methods", [])]
         children.append(child)
     framework.competencies = children
+    field_errors = _field_errors(framework, "Framework", exclude=[])
+    for item, child in zip(competencies, children, strict=True):
+        where = f"Row {item['row']}: " if item.get("row") else ""
+        field_errors += _field_errors(child, f"{where}{child.id_number}", exclude=["framework"])
+    if field_errors:
+        raise ValidationError(field_errors)
     framework.save()
     revision = framework.save_revision(user=actor, log_action=True)
     if publish:
@@ -131,10 +151,6 @@ def framework_import(*, data: bytes | str, actor: User | None = None) -> Compete
     Raises MoodleImportError listing every problem. Imported by the system or by someone who may
     publish frameworks, it goes live as version 1; a trainer's import stays a draft for review.
     """
-    from django.core.exceptions import PermissionDenied
-
-    from .moodle import MoodleImportError, parse_framework_csv
-
     if actor is not None and not actor.has_perm("curriculum.add_competencyframework"):
         raise PermissionDenied("You may not add competency frameworks.")
     parsed = parse_framework_csv(data)

@@ -5,6 +5,7 @@ from wagtail.admin.panels import ObjectList
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from .admin_views import admin_urls, menu_item
 from .forms import CompetencyFrameworkForm
 from .models import AssessmentMethod, CompetencyFramework
 
@@ -48,13 +49,9 @@ def register_curriculum_log_actions(actions):
 
 @hooks.register("register_admin_urls")
 def register_framework_import_urls():
-    from .admin_views import admin_urls
-
     return admin_urls()
 
 
 @hooks.register("register_admin_menu_item")
 def register_framework_import_menu_item():
-    from .admin_views import menu_item
-
     return menu_item()

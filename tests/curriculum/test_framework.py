@@ -175,3 +175,16 @@ def test_trainer_retires_a_competency_as_a_draft_for_review(client, framework, t
     assert not Competency.objects.get(id_number="SPLW-COM-03").is_retired
     latest = framework.latest_revision.as_object()
     assert next(c for c in latest.competencies.all() if c.id_number == "SPLW-COM-03").is_retired
+
+
+def test_framework_create_refuses_values_too_long_for_their_fields():
+    with pytest.raises(ValidationError) as refused:
+        services.framework_create(
+            id_number="LONG",
+            short_name="Long",
+            scale=SCALE,
+            competencies=[{"id_number": "A", "short_name": "x" * 300, "row": 7}],
+        )
+
+    assert any(message.startswith("Row 7: A: title") for message in refused.value.messages)
+    assert not CompetencyFramework.objects.exists()

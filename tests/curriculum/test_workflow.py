@@ -1,6 +1,7 @@
 """Review before publishing, and versions that keep what a competency said when assessed."""
 
 import pytest
+
 from curriculum.models import Competency, CurriculumVersion, ModulePage
 from curriculum.selectors import competency_as_of, competency_versions, page_versions
 
