@@ -39,6 +39,9 @@ def scale_errors(levels: Sequence[ScaleLevelData]) -> list[str]:
     names = [level.name.strip().lower() for level in levels]
     if len(set(names)) != len(names) or not all(names):
         errors.append("Every scale level needs a name, and no two levels may share one.")
+    if any("," in level.name for level in levels):
+        # Moodle lists scale values separated by commas, so a name cannot hold one.
+        errors.append("Scale level names cannot contain commas.")
     proficient = sorted(level.value for level in levels if level.is_proficient)
     if not proficient:
         errors.append("Mark at least one scale level as proficient (the proficiency threshold).")

@@ -44,6 +44,12 @@ def test_scale_levels_are_numbered_without_gaps_and_named_uniquely():
     assert any("no two levels may share one" in error for error in errors)
 
 
+def test_scale_level_names_cannot_hold_commas():
+    errors = rules.scale_errors([ScaleLevelData(1, "Aware, just", is_proficient=True)])
+
+    assert errors == ["Scale level names cannot contain commas."]
+
+
 def test_a_good_scale_passes():
     assert rules.scale_errors(SCALE) == []
 
