@@ -84,3 +84,13 @@ def test_no_setting_points_at_an_outside_host(settings):
 
 def test_tests_run_background_tasks_immediately(settings):
     assert settings.TASKS["default"]["BACKEND"].endswith("ImmediateBackend")
+
+
+@pytest.mark.django_db
+def test_only_the_wagtail_admin_allows_inline_scripts(client):
+    public = client.get("/accounts/login/").headers["Content-Security-Policy"]
+    admin = client.get("/admin/login/").headers["Content-Security-Policy"]
+
+    assert "'unsafe-inline'" not in public.split("script-src", 1)[1].split(";", 1)[0]
+    assert "script-src 'self' 'unsafe-inline'" in admin
+    assert "object-src 'none'" in admin
