@@ -1,8 +1,9 @@
 """StreamField blocks for module pages: teaching content a trainer can arrange freely."""
 
+from django.core.exceptions import ValidationError
 from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
-from wagtail.embeds.blocks import EmbedBlock
 
 RICH_TEXT_FEATURES = ["h3", "h4", "bold", "italic", "ol", "ul", "link", "document-link"]
 
@@ -45,11 +46,28 @@ class ReflectiveQuestionBlock(blocks.StructBlock):
 
 
 class VideoBlock(blocks.StructBlock):
-    """An embedded video with a transcript for people who cannot watch it."""
+    """A video with a transcript for people who cannot watch it.
 
-    video = EmbedBlock(help_text="The address of the video page.")
-    caption = blocks.CharBlock(required=False, max_length=200)
+    A video file uploaded to the CMS plays in the page; a video elsewhere is linked, not
+    embedded: the site's Content Security Policy allows no third-party frames or requests.
+    """
+
+    title = blocks.CharBlock(max_length=200)
+    video_file = DocumentChooserBlock(
+        required=False, help_text="An MP4 or WebM file uploaded to Documents; plays in the page."
+    )
+    url = blocks.URLBlock(
+        required=False, label="Or a link", help_text="The address of a video on another site."
+    )
     transcript = blocks.TextBlock(required=False)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value.get("video_file") and not value.get("url"):
+            raise StructBlockValidationError(
+                block_errors={"video_file": ValidationError("Choose a video file or give a link.")}
+            )
+        return value
 
     class Meta:
         icon = "media"
