@@ -1,1 +1,212 @@
-"""Assessment records, evidence, supervision and CPD logs (built by the assessments issue)."""
+"""What link workers have shown: assessments, evidence, supervision and CPD."""
+
+import uuid
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from curriculum.models import AssessmentMethod, Competency, CurriculumVersion
+
+
+class EvidenceKind(models.TextChoices):
+    """What a piece of evidence is."""
+
+    REFLECTIVE_ACCOUNT = "reflective_account", "Reflective account"
+    DOCUMENT = "document", "Document"
+    PHOTO = "photo", "Photo"
+    WITNESS_STATEMENT = "witness_statement", "Witness statement"
+    ELEARNING_CERTIFICATE = "elearning_certificate", "E-learning certificate"
+
+
+class EvidenceOutcome(models.TextChoices):
+    """Where a piece of evidence stands in review."""
+
+    SUBMITTED = "submitted", "Waiting for review"
+    ACCEPTED = "accepted", "Accepted into an assessment"
+    RETURNED = "returned", "Returned with feedback"
+
+
+class SupervisionKind(models.TextChoices):
+    """How a supervision session was held."""
+
+    ONE_TO_ONE = "one_to_one", "One-to-one"
+    GROUP = "group", "Group"
+    PEER = "peer", "Peer supervision"
+
+
+def evidence_upload_path(instance: "Evidence", filename: str) -> str:
+    # Unguessable names: files are only ever served through a permission-checked view.
+    suffix = PurePosixPath(filename).suffix.lower()[:10]
+    return f"evidence/{instance.worker_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """Something a link worker submits to show a competency; kept once submitted."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence"
+    )
+    kind = models.CharField(max_length=32, choices=EvidenceKind.choices)
+    title = models.CharField(max_length=200)
+    text = models.TextField(blank=True)
+    file = models.FileField(upload_to=evidence_upload_path, blank=True, max_length=255)
+    file_content_type = models.CharField(max_length=100, blank=True)
+    original_filename = models.CharField(max_length=255, blank=True)
+    competencies = models.ManyToManyField(Competency, related_name="evidence")
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-submitted_at", "-pk"]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.title}"
+
+
+class EvidenceReview(models.Model):
+    """An assessor's decision on a piece of evidence; the latest one is its current outcome."""
+
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="evidence_reviews"
+    )
+    outcome = models.CharField(
+        max_length=16,
+        choices=[(c.value, c.label) for c in EvidenceOutcome if c != EvidenceOutcome.SUBMITTED],
+    )
+    feedback = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-reviewed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} by {self.reviewer}"
+
+
+class Assessment(models.Model):
+    """An assessor's judgement of one competency for one link worker; never edited or deleted.
+
+    A correction is a new assessment that supersedes this one, with a reason.
+    """
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments"
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="assessments")
+    framework_version = models.ForeignKey(
+        CurriculumVersion, on_delete=models.PROTECT, related_name="assessments"
+    )
+    level = models.PositiveSmallIntegerField()
+    method = models.ForeignKey(AssessmentMethod, on_delete=models.PROTECT, related_name="+")
+    assessed_on = models.DateField()
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="assessments_made"
+    )
+    notes = models.TextField(blank=True)
+    evidence = models.ManyToManyField(Evidence, blank=True, related_name="assessments")
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    correction_reason = models.TextField(blank=True)
+    countersign_requested_from = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="countersign_requests",
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-assessed_on", "-recorded_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(level__gte=1), name="assessment_level_positive"),
+            models.CheckConstraint(
+                condition=Q(supersedes__isnull=True) | ~Q(correction_reason=""),
+                name="assessment_correction_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=~Q(worker=models.F("assessor")), name="assessment_not_self"
+            ),
+        ]
+        indexes = [models.Index(fields=["worker", "competency", "-assessed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.competency.id_number} level {self.level} for {self.worker}"
+
+
+class Countersignature(models.Model):
+    """The worker's supervisor confirming an assessment."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, related_name="countersignature"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="countersignatures"
+    )
+    signed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Countersigned by {self.supervisor}"
+
+
+class SupervisionSession(models.Model):
+    """A supervision session a link worker logged; it counts once the supervisor confirms it."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="supervision_sessions"
+    )
+    supervisor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="sessions_supervised"
+    )
+    held_on = models.DateField()
+    kind = models.CharField(max_length=16, choices=SupervisionKind.choices)
+    reflections = models.TextField()
+    agreed_actions = models.TextField(blank=True)
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(worker=models.F("supervisor")), name="supervision_not_self"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Supervision of {self.worker} on {self.held_on}"
+
+
+class CPDEntry(models.Model):
+    """A continuing professional development activity a link worker logged."""
+
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cpd_entries"
+    )
+    done_on = models.DateField()
+    activity = models.CharField(max_length=200)
+    hours = models.DecimalField(max_digits=5, decimal_places=2)
+    is_formal = models.BooleanField("formal CPD", default=False)
+    points = models.DecimalField(max_digits=5, decimal_places=2)
+    reflection = models.TextField(blank=True)
+    evidence = models.ForeignKey(
+        Evidence, on_delete=models.PROTECT, null=True, blank=True, related_name="cpd_entries"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-done_on", "-pk"]
+        verbose_name = "CPD entry"
+        verbose_name_plural = "CPD entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gt=0) & Q(points__gte=0), name="cpd_positive_amounts"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} ({self.done_on})"

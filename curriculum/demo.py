@@ -40,6 +40,7 @@ def _framework() -> CompetencyFramework:
                 "assessment_criteria": "\n".join(item["assessment_criteria"]),
                 "accepted_methods": item["methods"],
                 "is_core": item["core"],
+                "needed_before_unsupervised_work": item["code"] in content.MILESTONE_CODES,
             }
             for item in module["competencies"]
         ]

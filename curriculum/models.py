@@ -175,6 +175,10 @@ class Competency(Orderable, ClusterableModel):
         AssessmentMethod, blank=True, related_name="competencies"
     )
     is_core = models.BooleanField("core", default=False)
+    needed_before_unsupervised_work = models.BooleanField(
+        default=False,
+        help_text="Part of the 'safe to practise' milestone before an unsupervised caseload.",
+    )
     is_retired = models.BooleanField(
         "retired",
         default=False,
@@ -195,6 +199,7 @@ class Competency(Orderable, ClusterableModel):
         FieldPanel("assessment_criteria"),
         FieldPanel("accepted_methods", widget=forms.CheckboxSelectMultiple),
         FieldPanel("is_core"),
+        FieldPanel("needed_before_unsupervised_work"),
         FieldPanel("is_retired"),
         FieldPanel("cross_references"),
     ]

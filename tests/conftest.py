@@ -2,6 +2,8 @@
 
 import pytest
 
+from curriculum import demo as curriculum_demo
+from curriculum.models import CompetencyFramework, CurriculumPage
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from workforce.models import Role
 
@@ -54,3 +56,15 @@ def outside_manager(other_organisation):
 def nobody():
     """Signed-up but with no role anywhere."""
     return UserFactory()
+
+
+@pytest.fixture
+def demo_curriculum(db) -> CurriculumPage:
+    """The brief's curriculum and framework, built by the demo loader."""
+    curriculum_demo.load()
+    return CurriculumPage.objects.get()
+
+
+@pytest.fixture
+def framework(demo_curriculum) -> CompetencyFramework:
+    return demo_curriculum.framework

@@ -1,0 +1,405 @@
+"""Writes about what link workers have shown: each atomic, permission-checked and audited.
+
+Assessments and evidence are append-only: nothing here edits or deletes one. A correction is a
+new assessment that supersedes the old; a review is a new record beside the evidence.
+"""
+
+import datetime
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone
+from wagtail.log_actions import log
+
+from curriculum.models import AssessmentMethod, Competency
+from curriculum.selectors import current_version
+from workforce.models import User
+from workforce.permissions import Action, denial_reason
+
+from .models import (
+    Assessment,
+    Countersignature,
+    CPDEntry,
+    Evidence,
+    EvidenceKind,
+    EvidenceOutcome,
+    EvidenceReview,
+    SupervisionKind,
+    SupervisionSession,
+)
+from .uploads import check_upload
+
+# Evidence kinds told in words, and kinds that are a file.
+TEXT_KINDS = {EvidenceKind.REFLECTIVE_ACCOUNT, EvidenceKind.WITNESS_STATEMENT}
+FILE_KINDS = {EvidenceKind.DOCUMENT, EvidenceKind.PHOTO, EvidenceKind.ELEARNING_CERTIFICATE}
+
+
+def _refuse(message: str, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
+
+
+def _not_in_future(day: datetime.date, what: str) -> None:
+    if day > timezone.localdate():
+        raise _refuse(f"The {what} cannot be in the future ({day:%d %B %Y}).", "future_date")
+
+
+def _permitted(actor: User, action: Action, worker: User, on: datetime.date) -> None:
+    reason = denial_reason(actor, action, worker, on=on)
+    if reason is not None:
+        raise _refuse(reason, "not_permitted")
+
+
+def assessment_rule_errors(
+    *,
+    worker: User,
+    competency: Competency,
+    level: int,
+    method: AssessmentMethod,
+    assessed_on: datetime.date,
+    assessor: User,
+) -> list[ValidationError]:
+    """Every assessment rule this would break (empty when it may be recorded).
+
+    Shared by the form, the service and the bulk importer, so they refuse the same things.
+    """
+    errors = []
+    checks = [
+        lambda: _permitted(assessor, Action.ASSESS, worker, assessed_on),
+        lambda: _not_in_future(assessed_on, "assessment date"),
+    ]
+    for check in checks:
+        try:
+            check()
+        except ValidationError as error:
+            errors.append(error)
+    if competency.is_retired:
+        errors.append(
+            _refuse(f"{competency.id_number} is retired and is no longer assessed.", "retired")
+        )
+    accepted = {m.code for m in competency.accepted_methods.all()}
+    if method.code not in accepted:
+        errors.append(
+            _refuse(
+                f"{competency.id_number} is not assessed by {method.name} ({method.code}); "
+                f"it accepts {', '.join(sorted(accepted)) or 'no method yet'}.",
+                "method_not_accepted",
+            )
+        )
+    levels = {lvl.value: lvl.name for lvl in competency.framework.scale_levels.all()}
+    if level not in levels:
+        scale = ", ".join(f"{value} {name}" for value, name in sorted(levels.items()))
+        errors.append(
+            _refuse(f"Level {level} is not on the framework's scale ({scale}).", "level_off_scale")
+        )
+    return errors
+
+
+@transaction.atomic
+def assessment_record(
+    *,
+    worker: User,
+    competency: Competency,
+    level: int,
+    method: AssessmentMethod,
+    assessed_on: datetime.date,
+    assessor: User,
+    notes: str = "",
+    evidence: Iterable[Evidence] = (),
+    countersign_requested_from: User | None = None,
+    supersedes: Assessment | None = None,
+    correction_reason: str = "",
+) -> Assessment:
+    """Record an assessment against the framework version that is live now."""
+    errors = assessment_rule_errors(
+        worker=worker,
+        competency=competency,
+        level=level,
+        method=method,
+        assessed_on=assessed_on,
+        assessor=assessor,
+    )
+    if errors:
+        raise ValidationError(errors)
+    version = current_version(competency.framework)
+    if version is None:
+        raise _refuse("The competency framework has not been published yet.", "unpublished")
+    evidence = list(evidence)
+    if any(item.worker_id != worker.pk for item in evidence):
+        raise _refuse("Evidence can only come from the link worker being assessed.", "evidence")
+    if countersign_requested_from is not None:
+        if countersign_requested_from.pk == assessor.pk:
+            raise _refuse("Ask someone other than yourself to countersign.", "countersign")
+        _permitted(countersign_requested_from, Action.COUNTERSIGN, worker, timezone.localdate())
+    if supersedes is not None:
+        _check_correction(supersedes, worker, competency, correction_reason)
+    assessment = Assessment.objects.create(
+        worker=worker,
+        competency=competency,
+        framework_version=version,
+        level=level,
+        method=method,
+        assessed_on=assessed_on,
+        assessor=assessor,
+        notes=notes.strip(),
+        supersedes=supersedes,
+        correction_reason=correction_reason.strip(),
+        countersign_requested_from=countersign_requested_from,
+    )
+    assessment.evidence.set(evidence)
+    log(
+        assessment,
+        "competencies.assessment.correct" if supersedes else "competencies.assessment.record",
+        user=assessor,
+        data={
+            "worker": worker.pk,
+            "competency": competency.id_number,
+            "level": level,
+            "method": method.code,
+            "supersedes": supersedes.pk if supersedes else None,
+        },
+    )
+    return assessment
+
+
+def _check_correction(
+    original: Assessment, worker: User, competency: Competency, reason: str
+) -> None:
+    if original.worker_id != worker.pk or original.competency_id != competency.pk:
+        raise _refuse("A correction must be for the same link worker and competency.", "correction")
+    if Assessment.objects.filter(supersedes=original).exists():
+        raise _refuse(
+            "That assessment has already been corrected: correct the newer one.", "correction"
+        )
+    if not reason.strip():
+        raise _refuse("Say why the assessment is being corrected.", "correction_reason")
+
+
+@transaction.atomic
+def assessment_correct(
+    *,
+    original: Assessment,
+    assessor: User,
+    level: int,
+    method: AssessmentMethod,
+    assessed_on: datetime.date,
+    reason: str,
+    notes: str = "",
+) -> Assessment:
+    """Supersede an assessment with a corrected one; both stay in the history."""
+    original = Assessment.objects.select_for_update().get(pk=original.pk)
+    return assessment_record(
+        worker=original.worker,
+        competency=original.competency,
+        level=level,
+        method=method,
+        assessed_on=assessed_on,
+        assessor=assessor,
+        notes=notes,
+        evidence=original.evidence.all(),
+        supersedes=original,
+        correction_reason=reason,
+    )
+
+
+@transaction.atomic
+def assessment_countersign(*, assessment: Assessment, supervisor: User) -> Countersignature:
+    """The supervisor asked to countersign confirms the assessment."""
+    if assessment.countersign_requested_from_id != supervisor.pk:
+        raise _refuse("Only the supervisor asked to countersign may do so.", "countersign")
+    if Countersignature.objects.filter(assessment=assessment).exists():
+        raise _refuse("This assessment is already countersigned.", "countersign")
+    _permitted(supervisor, Action.COUNTERSIGN, assessment.worker, timezone.localdate())
+    signature = Countersignature.objects.create(assessment=assessment, supervisor=supervisor)
+    log(assessment, "competencies.assessment.countersign", user=supervisor)
+    return signature
+
+
+@transaction.atomic
+def evidence_submit(
+    *,
+    worker: User,
+    kind: EvidenceKind,
+    title: str,
+    competencies: Iterable[Competency],
+    text: str = "",
+    upload: UploadedFile | None = None,
+) -> Evidence:
+    """A link worker submits evidence for review, claiming the competencies it shows."""
+    competencies = list(competencies)
+    title = title.strip()
+    if not title:
+        raise _refuse("Give the evidence a title.", "title")
+    if not competencies:
+        raise _refuse("Choose at least one competency this evidence shows.", "competencies")
+    retired = [c.id_number for c in competencies if c.is_retired]
+    if retired:
+        raise _refuse(f"{', '.join(retired)} is retired and cannot be claimed.", "retired")
+    if kind in TEXT_KINDS and not text.strip():
+        raise _refuse(f"Write the {EvidenceKind(kind).label.lower()}.", "text")
+    content_type = ""
+    if kind in FILE_KINDS:
+        if upload is None:
+            raise _refuse(f"Attach the {EvidenceKind(kind).label.lower()} file.", "file")
+        content_type = check_upload(upload, images_only=kind == EvidenceKind.PHOTO)
+    elif upload is not None:
+        content_type = check_upload(upload)
+    evidence = Evidence(worker=worker, kind=kind, title=title, text=text.strip())
+    if upload is not None:
+        evidence.original_filename = upload.name[:255]
+        evidence.file_content_type = content_type
+        evidence.file.save(upload.name, upload, save=False)
+    evidence.save()
+    evidence.competencies.set(competencies)
+    log(evidence, "competencies.evidence.submit", user=worker, data={"kind": kind})
+    return evidence
+
+
+def evidence_outcome(evidence: Evidence) -> str:
+    """The evidence's current outcome: its latest review, or waiting."""
+    review = evidence.reviews.order_by("-reviewed_at", "-pk").first()
+    return review.outcome if review else EvidenceOutcome.SUBMITTED
+
+
+@transaction.atomic
+def evidence_return(*, evidence: Evidence, reviewer: User, feedback: str) -> EvidenceReview:
+    """Send evidence back to the link worker with feedback."""
+    _check_reviewable(evidence, reviewer)
+    if not feedback.strip():
+        raise _refuse("Say what the link worker should change.", "feedback")
+    review = EvidenceReview.objects.create(
+        evidence=evidence,
+        reviewer=reviewer,
+        outcome=EvidenceOutcome.RETURNED,
+        feedback=feedback.strip(),
+    )
+    log(evidence, "competencies.evidence.return", user=reviewer)
+    return review
+
+
+@transaction.atomic
+def evidence_accept(
+    *,
+    evidence: Evidence,
+    reviewer: User,
+    competency: Competency,
+    level: int,
+    method: AssessmentMethod,
+    assessed_on: datetime.date,
+    notes: str = "",
+) -> Assessment:
+    """Accept evidence into a new assessment of one of the competencies it claims."""
+    _check_reviewable(evidence, reviewer)
+    if not evidence.competencies.filter(pk=competency.pk).exists():
+        raise _refuse(
+            f"This evidence does not claim {competency.id_number}.", "competency_not_claimed"
+        )
+    assessment = assessment_record(
+        worker=evidence.worker,
+        competency=competency,
+        level=level,
+        method=method,
+        assessed_on=assessed_on,
+        assessor=reviewer,
+        notes=notes,
+        evidence=[evidence],
+    )
+    EvidenceReview.objects.create(
+        evidence=evidence, reviewer=reviewer, outcome=EvidenceOutcome.ACCEPTED
+    )
+    log(evidence, "competencies.evidence.accept", user=reviewer, data={"assessment": assessment.pk})
+    return assessment
+
+
+def _check_reviewable(evidence: Evidence, reviewer: User) -> None:
+    _permitted(reviewer, Action.REVIEW_EVIDENCE, evidence.worker, timezone.localdate())
+    if evidence_outcome(evidence) != EvidenceOutcome.SUBMITTED:
+        raise _refuse("This evidence has already been reviewed.", "already_reviewed")
+
+
+@transaction.atomic
+def supervision_log(
+    *,
+    worker: User,
+    supervisor: User,
+    held_on: datetime.date,
+    kind: SupervisionKind,
+    reflections: str,
+    agreed_actions: str = "",
+) -> SupervisionSession:
+    """A link worker logs a supervision session; it counts once the supervisor confirms it."""
+    _not_in_future(held_on, "supervision date")
+    reason = denial_reason(supervisor, Action.COUNTERSIGN, worker, on=held_on)
+    if reason is not None:
+        raise _refuse(
+            f"{supervisor} cannot be your supervisor for that date: they must be an assessor "
+            "in an organisation where you are a link worker.",
+            "not_permitted",
+        )
+    if not reflections.strip():
+        raise _refuse("Write your reflections on the session.", "reflections")
+    session = SupervisionSession.objects.create(
+        worker=worker,
+        supervisor=supervisor,
+        held_on=held_on,
+        kind=kind,
+        reflections=reflections.strip(),
+        agreed_actions=agreed_actions.strip(),
+    )
+    log(session, "competencies.supervision.log", user=worker)
+    return session
+
+
+@transaction.atomic
+def supervision_confirm(*, session: SupervisionSession, supervisor: User) -> SupervisionSession:
+    """The supervisor confirms the session took place as logged."""
+    session = SupervisionSession.objects.select_for_update().get(pk=session.pk)
+    if session.supervisor_id != supervisor.pk:
+        raise _refuse("Only the supervisor named on the session may confirm it.", "not_permitted")
+    if session.confirmed_at is not None:
+        raise _refuse("This session is already confirmed.", "already_confirmed")
+    session.confirmed_at = timezone.now()
+    session.save(update_fields=["confirmed_at"])
+    log(session, "competencies.supervision.confirm", user=supervisor)
+    return session
+
+
+MAX_CPD_HOURS = Decimal("100")
+
+
+@transaction.atomic
+def cpd_log(
+    *,
+    worker: User,
+    done_on: datetime.date,
+    activity: str,
+    hours: Decimal,
+    is_formal: bool,
+    points: Decimal,
+    reflection: str = "",
+    evidence: Evidence | None = None,
+) -> CPDEntry:
+    """A link worker logs a CPD activity."""
+    _not_in_future(done_on, "CPD date")
+    if not activity.strip():
+        raise _refuse("Say what the activity was.", "activity")
+    if not Decimal("0") < hours <= MAX_CPD_HOURS:
+        raise _refuse(f"Hours must be more than 0 and at most {MAX_CPD_HOURS}.", "hours")
+    if points < 0:
+        raise _refuse("Points cannot be negative.", "points")
+    if evidence is not None and evidence.worker_id != worker.pk:
+        raise _refuse("Attach your own evidence only.", "evidence")
+    entry = CPDEntry.objects.create(
+        worker=worker,
+        done_on=done_on,
+        activity=activity.strip(),
+        hours=hours,
+        is_formal=is_formal,
+        points=points,
+        reflection=reflection.strip(),
+        evidence=evidence,
+    )
+    log(entry, "competencies.cpd.log", user=worker)
+    return entry
