@@ -1,0 +1,266 @@
+"""Demo records that tell a believable story for link workers at different stages.
+
+- Siân (linkworker@): seven months in, about half way, with evidence waiting for review.
+- Łucja: a new starter, three weeks in.
+- Kwame: everything the Core certificate asks for, ready to be certified.
+- Aisha: qualified almost three years ago, so her certificate is close to renewal.
+Dates are relative to today, so the story stays true whenever the demo is loaded.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from curriculum.models import AssessmentMethod, CompetencyFramework
+from workforce.models import User
+
+from . import services
+from .models import Assessment, EvidenceKind, SupervisionKind
+
+FRAMEWORK_ID = "SPLW-CORE"
+
+
+def _day(days_ago: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days_ago)
+
+
+def _this_year(days_ago: int) -> datetime.date:
+    """A date `days_ago` back, but not before 1 January, so it counts as this year's CPD."""
+    return max(_day(days_ago), timezone.localdate().replace(month=1, day=1))
+
+
+class _Story:
+    def __init__(self, framework: CompetencyFramework):
+        self.competencies = {
+            c.id_number: c for c in framework.competencies.prefetch_related("accepted_methods")
+        }
+        self.methods = {m.code: m for m in AssessmentMethod.objects.all()}
+        self.amara = User.objects.get(email="assessor@example.org")
+        self.owen = User.objects.get(email="owen.price@example.org")
+
+    def assess(self, worker, code, level, days_ago, *, method=None, assessor=None, **extra):
+        competency = self.competencies[code]
+        method_code = method or sorted(m.code for m in competency.accepted_methods.all())[0]
+        return services.assessment_record(
+            worker=worker,
+            competency=competency,
+            level=level,
+            method=self.methods[method_code],
+            assessed_on=_day(days_ago),
+            assessor=assessor or self.amara,
+            **extra,
+        )
+
+    def core_codes(self) -> list[str]:
+        return [code for code, c in self.competencies.items() if c.is_core]
+
+    def supervision(self, worker, months: int, *, confirmed: bool = True):
+        for month in range(months):
+            session = services.supervision_log(
+                worker=worker,
+                supervisor=self.amara,
+                held_on=_day(15 + 30 * month),
+                kind=SupervisionKind.ONE_TO_ONE if month % 3 else SupervisionKind.GROUP,
+                reflections=(
+                    "Talked through two open-ended episodes and how to plan a step-down "
+                    "with each person, with a route back if things change."
+                ),
+                agreed_actions="Book a warm handover with the walking group; review in a month.",
+            )
+            if confirmed:
+                services.supervision_confirm(session=session, supervisor=self.amara)
+
+    def cpd(self, worker, entries):
+        for days_ago, activity, hours, formal, points in entries:
+            services.cpd_log(
+                worker=worker,
+                done_on=_this_year(days_ago),
+                activity=activity,
+                hours=Decimal(hours),
+                is_formal=formal,
+                points=Decimal(points),
+                reflection="What I will do differently: ask about transport and cost earlier.",
+            )
+
+
+FULL_CPD = [
+    (
+        20,
+        "Personalised Care Institute accredited course: motivational conversations",
+        "6",
+        True,
+        "6",
+    ),
+    (60, "e-Learning for Healthcare: social prescribing for link workers", "4", True, "4"),
+    (90, "Safeguarding adults level 2 refresher", "3", True, "3"),
+    (120, "Peer-support network meeting", "2", False, "2"),
+    (150, "Shadowing a debt advice service", "4", False, "4"),
+    (180, "Reading and reflection: information governance updates", "2", False, "2"),
+    (200, "Community asset mapping workshop", "3", False, "3"),
+]
+
+
+def _kwame(story: _Story, worker: User) -> None:
+    """Eligible: every core competency at proficiency, two DOPs by two assessors, a PD."""
+    for index, code in enumerate(story.core_codes()):
+        story.assess(worker, code, 3 if index % 3 else 4, 300 - index * 10)
+    story.assess(worker, "SPLW-PCP-01", 3, 40, method="DOP", assessor=story.owen)
+    story.assess(worker, "SPLW-COM-02", 3, 30, method="PD")
+    reflection = services.evidence_submit(
+        worker=worker,
+        kind=EvidenceKind.REFLECTIVE_ACCOUNT,
+        title="Building confidence rather than dependence",
+        text=(
+            "I noticed I had started booking every appointment for Mr B. In supervision we "
+            "agreed I would coach him to make the next call himself. He did, and went to the "
+            "men's shed on his own the week after."
+        ),
+        competencies=[story.competencies["SPLW-EMP-01"], story.competencies["SPLW-EMP-03"]],
+    )
+    services.evidence_accept(
+        evidence=reflection,
+        reviewer=story.amara,
+        competency=story.competencies["SPLW-EMP-01"],
+        level=4,
+        method=story.methods["RFA"],
+        assessed_on=_day(10),
+        notes="A thoughtful account of stepping back; shared with the team as an example.",
+    )
+    story.supervision(worker, 11)
+    story.cpd(worker, FULL_CPD)
+
+
+def _aisha(story: _Story, worker: User) -> None:
+    """Qualified almost three years ago: her records date from then, and she keeps up CPD."""
+    for index, code in enumerate(story.core_codes()):
+        story.assess(worker, code, 3, 1100 - index * 2)
+    story.assess(worker, "SPLW-PCP-01", 3, 1080, method="DOP", assessor=story.owen)
+    story.assess(worker, "SPLW-COM-02", 3, 1075, method="PD")
+    story.supervision(worker, 10)
+    story.cpd(worker, FULL_CPD[:5])
+
+
+def _sian(story: _Story, worker: User) -> None:
+    """Half way: the safe-to-practise milestone met, other modules under way."""
+    for days_ago, code, level in [
+        (180, "SPLW-ROL-01", 3),
+        (175, "SPLW-ROL-02", 3),
+        (170, "SPLW-ROL-03", 3),
+        (160, "SPLW-SAF-01", 3),
+        (155, "SPLW-SAF-02", 3),
+        (150, "SPLW-SAF-03", 3),
+        (140, "SPLW-OUT-04", 3),
+        (120, "SPLW-REF-01", 3),
+        (90, "SPLW-PCP-01", 2),
+        (60, "SPLW-PCP-02", 3),
+        (45, "SPLW-EMP-02", 2),
+        (30, "SPLW-COM-01", 3),
+    ]:
+        story.assess(worker, code, level, days_ago)
+    first = story.assess(worker, "SPLW-OUT-01", 2, 25)
+    services.assessment_correct(
+        original=first,
+        assessor=story.amara,
+        level=3,
+        method=first.method,
+        assessed_on=first.assessed_on,
+        reason="Recorded against the wrong record audit: the second audit showed level 3.",
+    )
+    story.assess(worker, "SPLW-OUT-02", 3, 12, countersign_requested_from=story.owen)
+    services.evidence_submit(
+        worker=worker,
+        kind=EvidenceKind.REFLECTIVE_ACCOUNT,
+        title="When my background differs from the person I support",
+        text=(
+            "Working with an older Punjabi-speaking woman, I realised I had assumed she would "
+            "prefer a women's group at the gurdwara. I asked instead, and she chose the "
+            "library's craft club. I now ask before I suggest."
+        ),
+        competencies=[story.competencies["SPLW-EQU-03"]],
+    )
+    statement = services.evidence_submit(
+        worker=worker,
+        kind=EvidenceKind.WITNESS_STATEMENT,
+        title="Practice nurse on referral briefings",
+        text="Siân briefed our nurses on when to refer and how; referrals doubled.",
+        competencies=[story.competencies["SPLW-REF-02"]],
+    )
+    services.evidence_return(
+        evidence=statement,
+        reviewer=story.amara,
+        feedback="Please ask the nurse to add her name, role and the date, and sign it.",
+    )
+    services.evidence_submit(
+        worker=worker,
+        kind=EvidenceKind.DOCUMENT,
+        title="Community asset directory (extract)",
+        competencies=[story.competencies["SPLW-COM-01"]],
+        upload=SimpleUploadedFile(
+            "asset-directory.pdf", _tiny_pdf("Community asset directory"), "application/pdf"
+        ),
+    )
+    story.supervision(worker, 6)
+    story.supervision(worker, 1, confirmed=False)
+    story.cpd(worker, FULL_CPD[1:4])
+
+
+def _lucja(story: _Story, worker: User) -> None:
+    """A new starter: first steps in the role and safeguarding."""
+    story.assess(worker, "SPLW-ROL-01", 2, 7, method="SIM")
+    story.assess(worker, "SPLW-SAF-01", 1, 5, method="ELC")
+    services.supervision_log(
+        worker=worker,
+        supervisor=story.amara,
+        held_on=_day(3),
+        kind=SupervisionKind.ONE_TO_ONE,
+        reflections="First supervision: agreed my induction plan and my named first contact.",
+    )
+
+
+def _tiny_pdf(title: str) -> bytes:
+    """A one-page PDF made here, so the demo needs no file from elsewhere."""
+    text = f"BT /F1 18 Tf 72 720 Td ({title}) Tj ET".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length " + str(len(text)).encode() + b" >>\nstream\n" + text + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = b"%PDF-1.4\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += f"{number} 0 obj\n".encode() + body + b"\nendobj\n"
+    xref = len(out)
+    out += f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode()
+    out += b"".join(f"{offset:010d} 00000 n \n".encode() for offset in offsets)
+    out += (
+        f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode()
+    )
+    return out
+
+
+STORIES = {
+    "kwame.mensah@example.org": _kwame,
+    "aisha.khan@example.org": _aisha,
+    "linkworker@example.org": _sian,
+    "lucja.zolc@example.org": _lucja,
+}
+
+
+def load() -> dict[str, int]:
+    """Add each story whose link worker has no records yet; return how many were added."""
+    framework = CompetencyFramework.objects.get(id_number=FRAMEWORK_ID)
+    story = _Story(framework)
+    told = 0
+    for email, tell in STORIES.items():
+        worker = User.objects.get(email=email)
+        if Assessment.objects.filter(worker=worker).exists():
+            continue
+        tell(story, worker)
+        told += 1
+    return {"worker stories": told}
