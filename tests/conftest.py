@@ -68,3 +68,9 @@ def demo_curriculum(db) -> CurriculumPage:
 @pytest.fixture
 def framework(demo_curriculum) -> CompetencyFramework:
     return demo_curriculum.framework
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings, tmp_path):
+    """Uploaded files go to a folder of the test's own, removed afterwards."""
+    settings.MEDIA_ROOT = tmp_path / "media"

@@ -34,4 +34,4 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Role.LINK_WORKER
-    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=365))
+    starts_on = factory.LazyFunction(lambda: timezone.localdate() - datetime.timedelta(days=1000))

@@ -1,0 +1,159 @@
+"""Progress selectors on hand-built cases, and their query counts."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from competencies import services
+from competencies.models import SupervisionKind
+from competencies.selectors import (
+    current_assessments,
+    proficient_counts,
+    supervision_and_cpd,
+    worker_progress,
+)
+from workforce.models import User
+
+pytestmark = pytest.mark.django_db
+TODAY = datetime.date.today()
+
+
+def _day(days_ago):
+    return TODAY - datetime.timedelta(days=days_ago)
+
+
+def test_the_current_level_is_the_latest_assessment_not_superseded(record, assessor, methods):
+    record(level=4, assessed_on=_day(30))
+    latest = record(level=2, assessed_on=_day(10))
+    services.assessment_correct(
+        original=latest,
+        assessor=assessor,
+        level=3,
+        method=methods["DOP"],
+        assessed_on=_day(10),
+        reason="Wrong level keyed in.",
+    )
+
+    current = current_assessments(latest.worker, latest.competency.framework)
+
+    assert current[latest.competency_id].level == 3
+    assert current[latest.competency_id].supersedes == latest
+
+
+def test_module_completion_and_milestone(record, demo_curriculum, framework, link_worker, methods):
+    # ROL has three competencies; two at proficiency, one below.
+    record(competency=framework.competencies.get(id_number="SPLW-ROL-01"), level=3)
+    record(
+        competency=framework.competencies.get(id_number="SPLW-ROL-02"),
+        level=4,
+        method=methods["KT"],
+    )
+    record(
+        competency=framework.competencies.get(id_number="SPLW-ROL-03"),
+        level=2,
+        method=methods["CBD"],
+    )
+
+    progress = worker_progress(link_worker, demo_curriculum)
+
+    rol = next(module for module in progress.modules if module.module.code == "ROL")
+    assert (rol.proficient, rol.total, rol.percent, rol.complete) == (2, 3, 67, False)
+    assert progress.core_proficient == 2
+    assert len(progress.core) == 21
+    assert not progress.safe_to_practise
+    assert {s.competency.id_number for s in progress.milestone} == {
+        "SPLW-ROL-01",
+        "SPLW-ROL-03",
+        "SPLW-REF-01",
+        "SPLW-SAF-01",
+        "SPLW-SAF-02",
+        "SPLW-SAF-03",
+        "SPLW-OUT-04",
+    }
+    # Unfinished milestone competencies come first in the next steps.
+    assert progress.next_steps[0].competency.needed_before_unsupervised_work
+    assert "SPLW-ROL-01" not in [s.competency.id_number for s in progress.next_steps]
+
+
+def test_safe_to_practise_once_every_milestone_competency_is_proficient(
+    record, demo_curriculum, framework, link_worker
+):
+    for competency in framework.competencies.filter(needed_before_unsupervised_work=True):
+        method = sorted(competency.accepted_methods.all(), key=lambda m: m.code)[0]
+        record(competency=competency, method=method, level=3)
+
+    assert worker_progress(link_worker, demo_curriculum).safe_to_practise
+
+
+def test_supervision_counts_confirmed_sessions_in_the_last_12_months(assessor, link_worker):
+    for days_ago, confirm in [(10, True), (200, True), (364, True), (366, True), (20, False)]:
+        session = services.supervision_log(
+            worker=link_worker,
+            supervisor=assessor,
+            held_on=_day(days_ago),
+            kind=SupervisionKind.ONE_TO_ONE,
+            reflections="Reflections",
+        )
+        if confirm:
+            services.supervision_confirm(session=session, supervisor=assessor)
+
+    figures = supervision_and_cpd(link_worker)
+
+    assert figures["supervision_sessions_last_12_months"] == 3
+
+
+def test_cpd_counts_this_calendar_year(link_worker):
+    today = datetime.date(TODAY.year, 11, 20)
+    for done_on, hours, formal, points in [
+        (datetime.date(TODAY.year, 3, 1), "6", True, "6"),
+        (datetime.date(TODAY.year, 6, 1), "2", False, "4"),
+        (datetime.date(TODAY.year - 1, 12, 31), "9", True, "9"),
+    ]:
+        services.cpd_log(
+            worker=link_worker,
+            done_on=done_on,
+            activity="Activity",
+            hours=Decimal(hours),
+            is_formal=formal,
+            points=Decimal(points),
+        )
+
+    figures = supervision_and_cpd(link_worker, today=today)
+
+    assert figures["cpd_points_this_year"] == Decimal("10")
+    assert figures["cpd_formal_hours_this_year"] == Decimal("6")
+
+
+def test_progress_queries_do_not_grow_with_the_number_of_assessments(
+    record, demo_curriculum, framework, link_worker
+):
+    def count_queries():
+        worker = User.objects.get(pk=link_worker.pk)
+        curriculum = type(demo_curriculum).objects.get(pk=demo_curriculum.pk)
+        with CaptureQueriesContext(connection) as queries:
+            worker_progress(worker, curriculum)
+        return len(queries)
+
+    record(level=2)
+    few = count_queries()
+    competencies = list(framework.competencies.exclude(parent_id_number="").filter(is_core=True))
+    for days_ago in range(2, 5):
+        for competency in competencies:
+            method = sorted(competency.accepted_methods.all(), key=lambda m: m.code)[0]
+            record(competency=competency, method=method, level=3, assessed_on=_day(days_ago))
+
+    assert count_queries() == few
+
+
+def test_proficient_counts_use_current_levels(record, framework, link_worker, assessor, methods):
+    record(level=4, assessed_on=_day(30))
+    record(level=2, assessed_on=_day(5))  # the current level, below the threshold
+    other = framework.competencies.get(id_number="SPLW-ROL-02")
+    record(competency=other, method=methods["KT"], level=3)
+
+    counts = proficient_counts(User.objects.filter(pk=link_worker.pk), framework)
+
+    assert counts == {link_worker.pk: 1}
