@@ -1,6 +1,7 @@
 """Reads about the curriculum and the competency framework."""
 
 import datetime
+import json
 from dataclasses import dataclass
 
 from django.db import models, router
@@ -37,10 +38,25 @@ class PublishedVersion:
     content: dict
 
 
+def _comparable(value):
+    # StreamField content is kept in revisions as JSON text whose key order depends on the
+    # database (PostgreSQL's jsonb reorders keys), so compare it parsed.
+    if isinstance(value, str) and value[:1] in {"[", "{"}:
+        try:
+            return json.loads(value)
+        except ValueError:
+            return value
+    return value
+
+
 def _changes(previous: dict | None, current: dict, fields: dict[str, str]) -> tuple[str, ...]:
     if previous is None:
         return ("First published",)
-    return tuple(label for name, label in fields.items() if previous.get(name) != current.get(name))
+    return tuple(
+        label
+        for name, label in fields.items()
+        if _comparable(previous.get(name)) != _comparable(current.get(name))
+    )
 
 
 MODULE_FIELDS = {
