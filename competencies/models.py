@@ -4,6 +4,7 @@ import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
+from django.core.files.storage import storages
 from django.db import models
 from django.db.models import Q
 
@@ -36,6 +37,11 @@ class SupervisionKind(models.TextChoices):
     PEER = "peer", "Peer supervision"
 
 
+def evidence_storage():
+    """Private storage outside MEDIA_ROOT (settings.STORAGES["evidence"])."""
+    return storages["evidence"]
+
+
 def evidence_upload_path(instance: "Evidence", filename: str) -> str:
     # Unguessable names: files are only ever served through a permission-checked view.
     suffix = PurePosixPath(filename).suffix.lower()[:10]
@@ -51,7 +57,9 @@ class Evidence(models.Model):
     kind = models.CharField(max_length=32, choices=EvidenceKind.choices)
     title = models.CharField(max_length=200)
     text = models.TextField(blank=True)
-    file = models.FileField(upload_to=evidence_upload_path, blank=True, max_length=255)
+    file = models.FileField(
+        upload_to=evidence_upload_path, storage=evidence_storage, blank=True, max_length=255
+    )
     file_content_type = models.CharField(max_length=100, blank=True)
     original_filename = models.CharField(max_length=255, blank=True)
     competencies = models.ManyToManyField(Competency, related_name="evidence")

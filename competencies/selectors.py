@@ -4,12 +4,20 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from curriculum.models import Competency, CompetencyFramework, CurriculumPage, ModulePage
-from workforce.models import Role, User
+from curriculum.models import (
+    AssessmentMethod,
+    Competency,
+    CompetencyFramework,
+    CurriculumPage,
+    ModuleCompetency,
+    ModulePage,
+    ScaleLevel,
+)
+from workforce.models import Membership, Role, User
 from workforce.selectors import link_workers_for
 
 from .models import (
@@ -243,12 +251,21 @@ def countersign_requests(supervisor: User) -> QuerySet[Assessment]:
 
 
 def proficient_counts(workers: QuerySet[User], framework: CompetencyFramework) -> dict[int, int]:
-    """How many competencies each worker holds at proficiency now (current levels), one query."""
-    threshold = framework.proficiency_threshold or 0
+    """How many core competencies each worker holds at proficiency now (current levels).
+
+    One query; retired competencies do not count, and without a threshold nothing does.
+    """
+    threshold = framework.proficiency_threshold
+    if threshold is None:
+        return {}
     current: dict[tuple[int, int], int] = {}
     rows = (
         Assessment.objects.filter(
-            worker__in=workers, competency__framework=framework, superseded_by__isnull=True
+            worker__in=workers,
+            competency__framework=framework,
+            competency__is_core=True,
+            competency__is_retired=False,
+            superseded_by__isnull=True,
         )
         .order_by("worker_id", "competency_id", "-assessed_on", "-recorded_at", "-pk")
         .values_list("worker_id", "competency_id", "level")
@@ -260,3 +277,254 @@ def proficient_counts(workers: QuerySet[User], framework: CompetencyFramework) -
         if level >= threshold:
             counts[worker_id] = counts.get(worker_id, 0) + 1
     return counts
+
+
+# --- Page reads for the learner and assessor pages -----------------------------------------
+
+
+def default_curriculum() -> CurriculumPage | None:
+    """The curriculum progress is shown against: the first live one, with its framework's scale."""
+    return (
+        CurriculumPage.objects.live()
+        .order_by("path")
+        .select_related("framework")
+        .prefetch_related("framework__scale_levels")
+        .first()
+    )
+
+
+def level_names(framework: CompetencyFramework) -> dict[int, str]:
+    """Each level of the framework's scale by value, with 0 for "not assessed"."""
+    names = {level.value: level.name for level in framework.scale_levels.all()}
+    return {0: "Not assessed", **names}
+
+
+@dataclass(frozen=True)
+class LabelledStanding:
+    """A standing with its level's name on the framework's scale, ready for a page."""
+
+    standing: CompetencyStanding
+    level_name: str
+
+    @property
+    def competency(self) -> Competency:
+        return self.standing.competency
+
+
+@dataclass(frozen=True)
+class ProgressOverview:
+    """What the progress pages show: per-module standings, milestone, core, next steps."""
+
+    progress: WorkerProgress
+    modules: list[tuple[ModuleProgress, list[LabelledStanding]]]
+    next_steps: list[LabelledStanding]
+    milestone_total: int
+    milestone_proficient: int
+    core_total: int
+    threshold_name: str | None
+
+
+def progress_overview(worker: User, curriculum: CurriculumPage) -> ProgressOverview:
+    """`worker_progress` labelled for display; no queries beyond it when the scale is prefetched."""
+    progress = worker_progress(worker, curriculum)
+    names = level_names(curriculum.framework)
+
+    def label(standing: CompetencyStanding) -> LabelledStanding:
+        return LabelledStanding(standing, names.get(standing.level, f"Level {standing.level}"))
+
+    threshold = curriculum.framework.proficiency_threshold
+    return ProgressOverview(
+        progress=progress,
+        modules=[(module, [label(s) for s in module.standings]) for module in progress.modules],
+        next_steps=[label(s) for s in progress.next_steps],
+        milestone_total=len(progress.milestone),
+        milestone_proficient=sum(s.proficient for s in progress.milestone),
+        core_total=len(progress.core),
+        threshold_name=names.get(threshold) if threshold is not None else None,
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One assessment in a competency's history, with its level's name and any correction."""
+
+    assessment: Assessment
+    level_name: str
+    superseded_by: Assessment | None
+
+
+def competency_record(worker: User, competency: Competency) -> dict:
+    """A worker's history on one competency (corrections included) and the evidence claiming it."""
+    names = level_names(competency.framework)
+    history = [
+        HistoryEntry(
+            assessment,
+            names.get(assessment.level, f"Level {assessment.level}"),
+            _superseded_by(assessment),
+        )
+        for assessment in assessment_history(worker, competency)
+    ]
+    current = next((entry for entry in history if entry.superseded_by is None), None)
+    return {
+        "history": history,
+        "current": current,
+        "threshold": competency.framework.proficiency_threshold,
+        "evidence": list(
+            evidence_with_outcome(
+                Evidence.objects.filter(worker=worker, competencies=competency)
+            ).order_by("-submitted_at", "-pk")
+        ),
+    }
+
+
+def _superseded_by(assessment: Assessment) -> Assessment | None:
+    try:
+        return assessment.superseded_by
+    except Assessment.superseded_by.RelatedObjectDoesNotExist:
+        return None
+
+
+def assessors_for(worker: User, *, on: datetime.date | None = None) -> QuerySet[User]:
+    """Assessors (never `worker`) in the organisations where `worker` is a link worker that day."""
+    worker_organisations = Membership.objects.active_on(on).filter(
+        user=worker, role=Role.LINK_WORKER
+    )
+    assessor_memberships = Membership.objects.active_on(on).filter(
+        role=Role.ASSESSOR, organisation__in=worker_organisations.values("organisation")
+    )
+    return (
+        User.objects.filter(is_active=True, pk__in=assessor_memberships.values("user"))
+        .exclude(pk=worker.pk)
+        .order_by("full_name", "email")
+    )
+
+
+def claimable_competencies(curriculum: CurriculumPage) -> list[tuple[str, list[Competency]]]:
+    """Competencies evidence may claim, grouped by the live module teaching them, in order."""
+    modules = (
+        ModulePage.objects.child_of(curriculum)
+        .live()
+        .order_by("path")
+        .prefetch_related(
+            Prefetch(
+                "module_competencies",
+                queryset=ModuleCompetency.objects.select_related("competency").order_by(
+                    "sort_order"
+                ),
+            )
+        )
+    )
+    groups = []
+    seen: set[int] = set()
+    for module in modules:
+        competencies = []
+        for link in module.module_competencies.all():
+            competency = link.competency
+            # A competency taught in two modules is offered once, under the first.
+            if competency.is_retired or not competency.parent_id_number or competency.pk in seen:
+                continue
+            seen.add(competency.pk)
+            competencies.append(competency)
+        if competencies:
+            groups.append((module.title, competencies))
+    return groups
+
+
+def evidence_of(worker: User) -> QuerySet[Evidence]:
+    """A worker's evidence, newest first, with outcome, claims and reviews (latest first)."""
+    return (
+        evidence_with_outcome(Evidence.objects.filter(worker=worker))
+        .prefetch_related(
+            "competencies",
+            Prefetch(
+                "reviews",
+                queryset=EvidenceReview.objects.select_related("reviewer").order_by(
+                    "-reviewed_at", "-pk"
+                ),
+            ),
+        )
+        .order_by("-submitted_at", "-pk")
+    )
+
+
+def evidence_item(pk: int) -> Evidence | None:
+    """One piece of evidence with its outcome, claims, reviews and the assessments it went into."""
+    return (
+        evidence_with_outcome(Evidence.objects.filter(pk=pk))
+        .select_related("worker")
+        .prefetch_related(
+            Prefetch(
+                "competencies",
+                queryset=Competency.objects.prefetch_related("accepted_methods").order_by(
+                    "sort_order"
+                ),
+            ),
+            Prefetch(
+                "reviews",
+                queryset=EvidenceReview.objects.select_related("reviewer").order_by(
+                    "-reviewed_at", "-pk"
+                ),
+            ),
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.select_related("competency", "assessor"),
+            ),
+        )
+        .first()
+    )
+
+
+def supervision_sessions_of(worker: User) -> QuerySet[SupervisionSession]:
+    """The sessions a worker logged, newest first, with their supervisors."""
+    return SupervisionSession.objects.filter(worker=worker).select_related("supervisor")
+
+
+def sessions_to_confirm(supervisor: User) -> QuerySet[SupervisionSession]:
+    """Sessions naming `supervisor` that they have not confirmed yet, oldest first."""
+    return (
+        SupervisionSession.objects.filter(supervisor=supervisor, confirmed_at__isnull=True)
+        .select_related("worker")
+        .order_by("held_on", "pk")
+    )
+
+
+def cpd_entries_of(worker: User) -> QuerySet[CPDEntry]:
+    """A worker's CPD entries, newest first, with any evidence attached."""
+    return CPDEntry.objects.filter(worker=worker).select_related("evidence")
+
+
+@dataclass(frozen=True)
+class CaseloadRow:
+    worker: User
+    proficient: int
+
+
+def caseload_rows(assessor: User, framework: CompetencyFramework | None) -> list[CaseloadRow]:
+    """The assessor's link workers with how many core competencies each holds at proficiency."""
+    workers = link_workers_for(assessor, Role.ASSESSOR)
+    counts = proficient_counts(workers, framework) if framework is not None else {}
+    return [CaseloadRow(worker, counts.get(worker.pk, 0)) for worker in workers]
+
+
+def core_count(framework: CompetencyFramework) -> int:
+    """How many core competencies in use (not retired) the framework holds."""
+    return framework.competencies.filter(is_core=True, is_retired=False).count()
+
+
+def scale_of(framework_id: int) -> list[ScaleLevel]:
+    """The framework's rating scale, lowest level first."""
+    return list(ScaleLevel.objects.filter(framework_id=framework_id).order_by("value"))
+
+
+def methods_accepted_by(competencies: QuerySet[Competency]) -> QuerySet[AssessmentMethod]:
+    """The assessment methods that any of these competencies accepts."""
+    return AssessmentMethod.objects.filter(competencies__in=competencies).distinct()
+
+
+def open_counts(assessor: User) -> dict[str, int]:
+    """What waits for the assessor: evidence, countersignatures, sessions. Three queries."""
+    return {
+        "evidence": review_queue(assessor).count(),
+        "countersign": countersign_requests(assessor).count(),
+        "sessions": sessions_to_confirm(assessor).count(),
+    }

@@ -72,5 +72,12 @@ def framework(demo_curriculum) -> CompetencyFramework:
 
 @pytest.fixture(autouse=True)
 def _media_in_a_temporary_folder(settings, tmp_path):
-    """Uploaded files go to a folder of the test's own, removed afterwards."""
+    """Uploaded files, public and private, go to folders of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "evidence": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private" / "evidence"},
+        },
+    }

@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import SECRET_KEY, env_bool, mailers_from_environment
+from .base import EVIDENCE_STORAGE, SECRET_KEY, env_bool, mailers_from_environment
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -27,4 +27,5 @@ CSRF_COOKIE_HTTPONLY = True
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "evidence": EVIDENCE_STORAGE,
 }
