@@ -10,7 +10,11 @@ from .selectors import roles_of
 
 _LINKS_BY_ROLE = (
     (Role.LINK_WORKER, "My progress", "competencies:my_progress"),
+    (Role.LINK_WORKER, "Evidence", "competencies:my_evidence"),
+    (Role.LINK_WORKER, "Supervision", "competencies:supervision"),
+    (Role.LINK_WORKER, "CPD", "competencies:cpd"),
     (Role.ASSESSOR, "My caseload", "competencies:caseload"),
+    (Role.ASSESSOR, "Evidence to review", "competencies:review_queue"),
     (Role.MANAGER, "My team", "workforce:team"),
 )
 
