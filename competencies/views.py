@@ -356,7 +356,11 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
         *_posted(request),
         scale=selectors.scale_of(competency.framework_id),
         methods=methods,
-        initial={"level": original.level, "method": original.method_id},
+        initial={
+            "level": original.level,
+            "method": original.method_id,
+            "assessed_on": original.assessed_on,
+        },
     )
     return _form_page(
         request,

@@ -1016,3 +1016,24 @@ def test_caseload_shows_each_workers_proficient_count(
         "the link worker's count"
     )
     assert re.search(rf'id="caseload-{colleague.pk}">0 of {total}<', content)
+
+
+def test_only_the_latest_assessment_is_marked_current(client, assessor, link_worker, record):
+    earlier = record(level=2, assessed_on=datetime.date.today() - datetime.timedelta(days=20))
+    latest = record(level=3)
+    client.force_login(link_worker)
+
+    content = _text(client.get(f"/workers/{link_worker.pk}/competencies/{latest.competency_id}/"))
+
+    assert content.count(">Current</strong>") == 1
+    assert content.count(">Earlier</strong>") == 1
+    assert earlier.pk != latest.pk
+
+
+def test_a_correction_form_starts_from_the_original_date(client, assessor, record):
+    original = record(level=2, assessed_on=datetime.date.today() - datetime.timedelta(days=9))
+    client.force_login(assessor)
+
+    content = _text(client.get(f"/assessments/{original.pk}/correct/"))
+
+    assert f'value="{original.assessed_on:%Y-%m-%d}"' in content
