@@ -528,3 +528,27 @@ def open_counts(assessor: User) -> dict[str, int]:
         "countersign": countersign_requests(assessor).count(),
         "sessions": sessions_to_confirm(assessor).count(),
     }
+
+
+def assessors_by_method(
+    worker: User, framework: CompetencyFramework, method_ids: set[int]
+) -> dict[int, set[int]]:
+    """For each method, who assessed `worker` by it (assessments not superseded). One query.
+
+    Every observation that still stands counts, even where a later assessment by another method
+    is now the competency's current level: the observation itself happened.
+    """
+    assessors: dict[int, set[int]] = {method_id: set() for method_id in method_ids}
+    rows = (
+        Assessment.objects.filter(
+            worker=worker,
+            competency__framework=framework,
+            superseded_by__isnull=True,
+            method_id__in=method_ids,
+        )
+        .values_list("method_id", "assessor_id")
+        .distinct()
+    )
+    for method_id, assessor_id in rows:
+        assessors[method_id].add(assessor_id)
+    return assessors

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from certificates import demo as certificates_demo
 from competencies import demo as competencies_demo
 from curriculum import demo as curriculum_demo
 from workforce import demo as workforce_demo
@@ -19,7 +20,12 @@ class Command(BaseCommand):
                 "published password."
             )
         with transaction.atomic():
-            added = workforce_demo.load() | curriculum_demo.load() | competencies_demo.load()
+            added = (
+                workforce_demo.load()
+                | curriculum_demo.load()
+                | competencies_demo.load()
+                | certificates_demo.load()
+            )
         summary = ", ".join(f"{count} {what}" for what, count in added.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (added {summary})."))
         self.stdout.write(f"Demo sign-ins (password: {workforce_demo.DEMO_PASSWORD}):")

@@ -1,0 +1,20 @@
+"""Admin for qualifications: trainers and curriculum reviewers maintain their rules."""
+
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet
+
+from .models import Qualification
+
+
+class QualificationViewSet(SnippetViewSet):
+    model = Qualification
+    icon = "success"
+    menu_label = "Qualifications"
+    menu_order = 220
+    add_to_admin_menu = True
+    list_display = ["title", "code", "framework"]
+    search_fields = ["title", "code"]
+    copy_view_enabled = False
+
+
+register_snippet(QualificationViewSet)

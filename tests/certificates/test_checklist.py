@@ -1,0 +1,400 @@
+"""Qualification rules as a checklist: each item met and not met, its queries, page and demo."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from certificates import demo as certificates_demo
+from certificates.models import Qualification, QualificationRequirement
+from certificates.selectors import qualification_checklist, qualifications_for
+from competencies import services
+from competencies.models import SupervisionKind
+from curriculum.models import AssessmentMethod
+from tests.factories import MembershipFactory
+from workforce.models import Role, User
+
+CORE = "Core competencies at level 3 or above"
+OBSERVATIONS = "Direct observations by different assessors"
+DISCUSSION = "Professional discussion"
+SUPERVISION = "Supervision sessions in the last 12 months"
+CPD_POINTS = "CPD points this year"
+CPD_FORMAL = "Formal CPD hours this year"
+
+
+def _day(days_ago: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days_ago)
+
+
+@pytest.fixture
+def qualification(framework) -> Qualification:
+    """The brief's Core certificate: core at 3, 2 DOPs by 2 assessors, a PD, 10 sessions, CPD."""
+    certificates_demo.load()
+    return qualifications_for(framework).get(code=certificates_demo.CORE_CODE)
+
+
+@pytest.fixture
+def second_assessor(organisation) -> User:
+    return MembershipFactory(organisation=organisation, role=Role.ASSESSOR).user
+
+
+@pytest.fixture
+def methods(demo_curriculum) -> dict[str, AssessmentMethod]:
+    return {method.code: method for method in AssessmentMethod.objects.all()}
+
+
+@pytest.fixture
+def assess(framework, link_worker, assessor, methods):
+    """Record an assessment of `code` for the link worker; method defaults to the first accepted."""
+
+    def _assess(code, *, level=3, method=None, by=None, days_ago=1):
+        competency = framework.competencies.get(id_number=code)
+        method = method or sorted(m.code for m in competency.accepted_methods.all())[0]
+        return services.assessment_record(
+            worker=link_worker,
+            competency=competency,
+            level=level,
+            method=methods[method],
+            assessed_on=_day(days_ago),
+            assessor=by or assessor,
+        )
+
+    return _assess
+
+
+@pytest.fixture
+def core_codes(framework) -> list[str]:
+    return list(
+        framework.competencies.filter(is_core=True, is_retired=False)
+        .exclude(parent_id_number="")
+        .order_by("sort_order")
+        .values_list("id_number", flat=True)
+    )
+
+
+def _supervision(worker, supervisor, count, *, confirmed=True):
+    for number in range(count):
+        session = services.supervision_log(
+            worker=worker,
+            supervisor=supervisor,
+            held_on=_day(10 + 30 * number),
+            kind=SupervisionKind.ONE_TO_ONE,
+            reflections="Talked through a case.",
+        )
+        if confirmed:
+            services.supervision_confirm(session=session, supervisor=supervisor)
+
+
+def _cpd(worker, *, points, formal_hours):
+    today = timezone.localdate()
+    services.cpd_log(
+        worker=worker,
+        done_on=today,
+        activity="Accredited course",
+        hours=Decimal(formal_hours),
+        is_formal=True,
+        points=Decimal(formal_hours),
+    )
+    if points > formal_hours:
+        services.cpd_log(
+            worker=worker,
+            done_on=today,
+            activity="Peer network meeting",
+            hours=Decimal(points - formal_hours),
+            is_formal=False,
+            points=Decimal(points - formal_hours),
+        )
+
+
+def _items(checklist) -> dict[str, tuple[bool, str]]:
+    return {item.label: (item.met, item.detail) for item in checklist.items}
+
+
+def _everything(assess, core_codes, link_worker, assessor, second_assessor):
+    for code in core_codes:
+        assess(code, by=second_assessor if code == "SPLW-PCP-01" else assessor)
+    assess("SPLW-COM-02", method="PD")
+    _supervision(link_worker, assessor, 10)
+    _cpd(link_worker, points=20, formal_hours=10)
+
+
+def test_nothing_done_yet_lists_every_rule_as_not_met(qualification, link_worker, core_codes):
+    checklist = qualification_checklist(link_worker, qualification)
+
+    assert _items(checklist) == {
+        CORE: (False, f"0 of {len(core_codes)}"),
+        OBSERVATIONS: (False, "0 of 2"),
+        DISCUSSION: (False, "not yet"),
+        SUPERVISION: (False, "0 of 10"),
+        CPD_POINTS: (False, "0 of 20"),
+        CPD_FORMAL: (False, "0 of 10"),
+    }
+    assert checklist.items[0].label == CORE
+    assert not checklist.eligible
+    assert checklist.missing == [item.label for item in checklist.items]
+
+
+def test_everything_met_is_eligible(
+    qualification, link_worker, assessor, second_assessor, assess, core_codes
+):
+    _everything(assess, core_codes, link_worker, assessor, second_assessor)
+
+    checklist = qualification_checklist(link_worker, qualification)
+
+    assert len(core_codes) == 21
+    assert _items(checklist) == {
+        CORE: (True, "21 of 21"),
+        OBSERVATIONS: (True, "2 of 2"),
+        DISCUSSION: (True, "done"),
+        SUPERVISION: (True, "10 of 10"),
+        CPD_POINTS: (True, "20 of 20"),
+        CPD_FORMAL: (True, "10 of 10"),
+    }
+    assert checklist.eligible
+    assert checklist.missing == []
+
+
+def test_one_core_competency_below_the_level_is_not_met(
+    qualification, link_worker, assess, core_codes
+):
+    for code in core_codes:
+        assess(code, level=2 if code == "SPLW-SAF-01" else 3)
+
+    met, detail = _items(qualification_checklist(link_worker, qualification))[CORE]
+
+    assert (met, detail) == (False, "20 of 21")
+
+
+def test_retired_core_competencies_are_not_required(
+    qualification, framework, link_worker, assess, core_codes
+):
+    for code in core_codes[1:]:
+        assess(code)
+    framework.competencies.filter(id_number=core_codes[0]).update(is_retired=True)
+
+    met, detail = _items(qualification_checklist(link_worker, qualification))[CORE]
+
+    assert (met, detail) == (True, "20 of 20")
+
+
+def test_two_observations_by_the_same_assessor_count_once(
+    qualification, link_worker, assess, second_assessor
+):
+    assess("SPLW-ROL-01", method="DOP")
+    assess("SPLW-PCP-01", method="DOP")
+    assert _items(qualification_checklist(link_worker, qualification))[OBSERVATIONS] == (
+        False,
+        "1 of 2",
+    )
+
+    assess("SPLW-REF-01", method="DOP", by=second_assessor)
+    assert _items(qualification_checklist(link_worker, qualification))[OBSERVATIONS] == (
+        True,
+        "2 of 2",
+    )
+
+
+def test_superseded_assessments_do_not_count(
+    qualification, link_worker, assessor, second_assessor, assess, methods
+):
+    assess("SPLW-ROL-01", method="DOP")
+    observation = assess("SPLW-REF-01", method="DOP", by=second_assessor)
+    discussion = assess("SPLW-COM-02", method="PD")
+    for original, method in [(observation, "RA"), (discussion, "WT")]:
+        services.assessment_correct(
+            original=original,
+            assessor=assessor,
+            level=3,
+            method=methods[method],
+            assessed_on=original.assessed_on,
+            reason="Recorded under the wrong method.",
+        )
+
+    items = _items(qualification_checklist(link_worker, qualification))
+
+    assert items[OBSERVATIONS] == (False, "1 of 2")
+    assert items[DISCUSSION] == (False, "not yet")
+
+
+def test_observations_by_another_method_do_not_count(qualification, link_worker, assess):
+    assess("SPLW-ROL-01", method="SIM")
+
+    assert _items(qualification_checklist(link_worker, qualification))[OBSERVATIONS] == (
+        False,
+        "0 of 2",
+    )
+
+
+def test_extra_requirement_is_an_item_of_its_own(qualification, framework, link_worker, assess):
+    competency = framework.competencies.get(id_number="SPLW-COM-03")
+    QualificationRequirement.objects.create(
+        qualification=qualification, competency=competency, min_level=3
+    )
+    label = "SPLW-COM-03 " + competency.short_name + " at level 3 or above"
+
+    assert _items(qualification_checklist(link_worker, qualification))[label] == (
+        False,
+        "not assessed",
+    )
+    assess("SPLW-COM-03", level=2)
+    assert _items(qualification_checklist(link_worker, qualification))[label] == (
+        False,
+        "level 2",
+    )
+    assess("SPLW-COM-03", level=3)
+    assert _items(qualification_checklist(link_worker, qualification))[label] == (True, "level 3")
+
+
+def test_only_confirmed_supervision_counts(qualification, link_worker, assessor):
+    _supervision(link_worker, assessor, 9)
+    _supervision(link_worker, assessor, 3, confirmed=False)
+    assert _items(qualification_checklist(link_worker, qualification))[SUPERVISION] == (
+        False,
+        "9 of 10",
+    )
+
+    _supervision(link_worker, assessor, 1)
+    assert _items(qualification_checklist(link_worker, qualification))[SUPERVISION] == (
+        True,
+        "10 of 10",
+    )
+
+
+def test_cpd_points_and_formal_hours_are_separate_items(qualification, link_worker):
+    _cpd(link_worker, points=22, formal_hours=Decimal("7.5"))
+
+    items = _items(qualification_checklist(link_worker, qualification))
+
+    assert items[CPD_POINTS] == (True, "22 of 20")
+    assert items[CPD_FORMAL] == (False, "7.5 of 10")
+
+
+@pytest.mark.parametrize("count", [3, 20])
+def test_fixed_number_of_queries(count, qualification, framework, link_worker, assess, core_codes):
+    for code in core_codes[:count]:
+        assess(code)
+    fresh = qualifications_for(framework).get(pk=qualification.pk)
+
+    with CaptureQueriesContext(connection) as queries:
+        checklist = qualification_checklist(link_worker, fresh)
+    _items(checklist)
+
+    # Current assessments, assessors by method, supervision, CPD, the core competencies and the
+    # extra requirements.
+    assert len(queries) == 6
+
+
+def test_same_queries_for_three_and_twenty_assessments(
+    qualification, framework, link_worker, assess, core_codes
+):
+    def queries() -> int:
+        fresh = qualifications_for(framework).get(pk=qualification.pk)
+        with CaptureQueriesContext(connection) as captured:
+            assert qualification_checklist(link_worker, fresh).items
+        return len(captured)
+
+    for code in core_codes[:3]:
+        assess(code, method="DOP" if code == "SPLW-ROL-01" else None)
+    few = queries()
+    for code in core_codes[3:20]:
+        assess(code)
+    assert queries() == few
+
+
+def test_trainers_and_reviewers_may_maintain_qualifications(db):
+    for name in ["Trainers", "Curriculum reviewers"]:
+        codenames = set(Group.objects.get(name=name).permissions.values_list("codename", flat=True))
+        assert {"add_qualification", "change_qualification"} <= codenames
+
+
+# --- The page ---------------------------------------------------------------------------------
+
+URL = "/progress/qualifications/"
+
+
+def test_url_name():
+    assert reverse("certificates:my_qualifications") == URL
+
+
+def test_page_shows_the_checklist_to_a_link_worker(client, qualification, link_worker):
+    client.force_login(link_worker)
+
+    response = client.get(URL)
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert qualification.title in html
+    assert CORE in html
+    assert "0 of 21" in html
+    assert "Not yet" in html
+    assert 'class="app-table-scroll" tabindex="0" role="region"' in html
+    assert "ready to be certified" not in html
+
+
+def test_page_says_when_ready_to_be_certified(
+    client, qualification, link_worker, assessor, second_assessor, assess, core_codes
+):
+    _everything(assess, core_codes, link_worker, assessor, second_assessor)
+    client.force_login(link_worker)
+
+    html = client.get(URL).content.decode()
+
+    assert "You are ready to be certified" in html
+    assert "Not yet" not in html
+    assert html.count('nhsuk-tag--green">Done') == 6
+
+
+def test_progress_page_links_to_the_checklist(client, qualification, link_worker):
+    client.force_login(link_worker)
+
+    assert URL in client.get(reverse("competencies:my_progress")).content.decode()
+
+
+def test_page_is_for_link_workers_only(client, qualification, assessor):
+    client.force_login(assessor)
+
+    assert client.get(URL).status_code == 403
+
+
+def test_page_needs_sign_in(client, qualification):
+    response = client.get(URL)
+
+    assert response.status_code == 302
+
+
+# --- Demo ---------------------------------------------------------------------------------------
+
+
+def test_demo_kwame_is_eligible_and_sian_is_not(db):
+    call_command("load_demo_data")
+    call_command("load_demo_data")  # idempotent
+    qualification = Qualification.objects.get()
+    assert qualification.code == "LWPC-CORE"
+
+    kwame = qualification_checklist(
+        User.objects.get(email="kwame.mensah@example.org"), qualification
+    )
+    sian = qualification_checklist(User.objects.get(email="linkworker@example.org"), qualification)
+
+    assert kwame.eligible, kwame.missing
+    assert not sian.eligible
+    assert CORE in sian.missing
+
+
+def test_an_observation_counts_even_when_a_later_method_sets_the_current_level(
+    qualification, link_worker, assess, second_assessor
+):
+    assess("SPLW-PCP-01", method="DOP")
+    assess("SPLW-EMP-01", method="DOP", by=second_assessor, days_ago=5)
+    # A later reflective account now sets EMP-01's current level; the observation still stands.
+    assess("SPLW-EMP-01", method="RFA", days_ago=1)
+
+    items = _items(qualification_checklist(link_worker, qualification))
+
+    assert items["Direct observations by different assessors"] == (True, "2 of 2")
