@@ -23,6 +23,8 @@ from wagtail.search import index
 
 from .blocks import ModuleBodyBlock
 
+# Page views below import curriculum.selectors when called: the selectors import these models.
+
 
 class HomePage(Page):
     """The public front page of the service."""
