@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils.html import escape
 
 from competencies import services
 from competencies.models import (
@@ -186,7 +187,7 @@ def test_caseload_says_when_no_curriculum_is_published(client, assessor, link_wo
     content = _text(client.get("/caseload/"))
 
     assert "No curriculum has been published yet" in content
-    assert link_worker.full_name in content
+    assert escape(link_worker.full_name) in content
 
 
 # --- My progress --------------------------------------------------------------------------
@@ -395,7 +396,7 @@ def test_an_assessor_of_another_organisation_gets_404(
     )
     assert client.post(f"/countersign/{assessment.pk}/").status_code == 404
     assert not EvidenceReview.objects.exists()
-    assert link_worker.full_name not in _text(client.get("/caseload/"))
+    assert escape(link_worker.full_name) not in _text(client.get("/caseload/"))
 
 
 def test_a_manager_reads_the_history_but_not_the_evidence(
@@ -607,7 +608,7 @@ def test_countersigning_a_requested_assessment(
     response = client.post(f"/countersign/{assessment.pk}/")
     again = client.post(f"/countersign/{assessment.pk}/")
 
-    assert link_worker.full_name in _text(listing)
+    assert escape(link_worker.full_name) in _text(listing)
     assert f'action="/countersign/{assessment.pk}/"' in _text(listing)
     assert response.status_code == 302
     assert Countersignature.objects.get().supervisor == second_assessor
@@ -936,7 +937,7 @@ def test_the_supervisor_confirms_a_session(client, link_worker, assessor, second
     response = client.post(f"/supervision/{session.pk}/confirm/")
     again = client.post(f"/supervision/{session.pk}/confirm/")
 
-    assert link_worker.full_name in _text(listing)
+    assert escape(link_worker.full_name) in _text(listing)
     assert response.status_code == 302
     session.refresh_from_db()
     assert session.confirmed_at is not None

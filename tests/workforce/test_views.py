@@ -4,8 +4,10 @@ import pytest
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.test import RequestFactory
+from django.utils.html import escape
 from django.views.defaults import server_error
 
+from tests.factories import MembershipFactory
 from workforce.permissions import TRAINERS_GROUP
 
 pytestmark = pytest.mark.django_db
@@ -101,8 +103,8 @@ def test_caseload_lists_only_the_assessors_organisation(
 
     content = client.get("/caseload/").content.decode()
 
-    assert link_worker.full_name in content
-    assert outside_link_worker.full_name not in content
+    assert escape(link_worker.full_name) in content
+    assert escape(outside_link_worker.full_name) not in content
 
 
 def test_unknown_page_is_a_styled_404(client):
@@ -153,3 +155,13 @@ def test_navigation_shows_the_role_pages(client, manager):
 
     assert 'href="/team/" aria-current="page"' in content
     assert "/progress/" not in content
+
+
+def test_names_with_apostrophes_show_on_the_team_page(client, manager, organisation):
+    worker = MembershipFactory(organisation=organisation, user__full_name="Siobhán O'Neill").user
+    client.force_login(manager)
+
+    content = client.get("/team/").content.decode()
+
+    assert "Siobhán O&#x27;Neill" in content
+    assert worker.email in content
