@@ -303,7 +303,7 @@ def test_history_shows_every_assessment_with_corrections_and_evidence(
     assert "First observation." in content
     assert '<td class="nhsuk-table__cell">2 Developing</td>' in content
     assert '<td class="nhsuk-table__cell">3 Proficient</td>' in content
-    assert str(assessor) in content
+    assert escape(str(assessor)) in content
     assert evidence.title in content
     # The link worker sees no correction link: only assessors correct.
     assert "/correct/" not in content
@@ -425,7 +425,7 @@ def test_the_worker_page_lists_competencies_by_module_with_record_links(
 
     content = _text(response)
     assert response.status_code == 200
-    assert _h1(response) == link_worker.full_name
+    assert _h1(response) == escape(link_worker.full_name)
     first_module = demo_curriculum.get_children().live().order_by("path").first()
     assert first_module.title in content
     assert f"/caseload/{link_worker.pk}/competencies/{competency.pk}/record/" in content
