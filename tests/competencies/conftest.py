@@ -1,6 +1,7 @@
 """Fixtures for the competencies tests: methods and competencies from the demo framework."""
 
 import pytest
+from django.utils import timezone
 
 from curriculum.models import AssessmentMethod, Competency
 
@@ -29,7 +30,7 @@ def record(assessor, link_worker, competency, methods):
             "competency": competency,
             "level": 3,
             "method": methods["DOP"],
-            "assessed_on": datetime.date.today() - datetime.timedelta(days=1),
+            "assessed_on": timezone.localdate() - datetime.timedelta(days=1),
             "assessor": assessor,
         } | overrides
         return services.assessment_record(**arguments)

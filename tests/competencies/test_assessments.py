@@ -5,6 +5,7 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
+from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from competencies import services
@@ -15,7 +16,7 @@ from tests.factories import MembershipFactory
 from workforce.models import Role
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def _codes(error: ValidationError) -> set[str]:

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from competencies import services
 from competencies.models import SupervisionKind
@@ -18,7 +19,7 @@ from competencies.selectors import (
 from workforce.models import User
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 
 
 def _day(days_ago):
@@ -106,11 +107,14 @@ def test_supervision_counts_confirmed_sessions_in_the_last_12_months(assessor, l
 
 
 def test_cpd_counts_this_calendar_year(link_worker):
-    today = datetime.date(TODAY.year, 11, 20)
+    # A whole past year, so no date is in the future whenever the test runs.
+    year = TODAY.year - 1
+    today = datetime.date(year, 11, 20)
     for done_on, hours, formal, points in [
-        (datetime.date(TODAY.year, 3, 1), "6", True, "6"),
-        (datetime.date(TODAY.year, 6, 1), "2", False, "4"),
-        (datetime.date(TODAY.year - 1, 12, 31), "9", True, "9"),
+        (datetime.date(year, 3, 1), "6", True, "6"),
+        (datetime.date(year, 6, 1), "2", False, "4"),
+        (datetime.date(year - 1, 12, 31), "9", True, "9"),
+        (datetime.date(year, 12, 1), "5", True, "5"),  # after "today": not counted yet
     ]:
         services.cpd_log(
             worker=link_worker,

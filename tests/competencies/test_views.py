@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.html import escape
 
 from competencies import services
@@ -24,7 +25,7 @@ from tests.factories import MembershipFactory
 from workforce.models import Role
 
 pytestmark = pytest.mark.django_db
-TODAY = datetime.date.today()
+TODAY = timezone.localdate()
 YESTERDAY = TODAY - datetime.timedelta(days=1)
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -1020,7 +1021,7 @@ def test_caseload_shows_each_workers_proficient_count(
 
 
 def test_only_the_latest_assessment_is_marked_current(client, assessor, link_worker, record):
-    earlier = record(level=2, assessed_on=datetime.date.today() - datetime.timedelta(days=20))
+    earlier = record(level=2, assessed_on=timezone.localdate() - datetime.timedelta(days=20))
     latest = record(level=3)
     client.force_login(link_worker)
 
@@ -1032,7 +1033,7 @@ def test_only_the_latest_assessment_is_marked_current(client, assessor, link_wor
 
 
 def test_a_correction_form_starts_from_the_original_date(client, assessor, record):
-    original = record(level=2, assessed_on=datetime.date.today() - datetime.timedelta(days=9))
+    original = record(level=2, assessed_on=timezone.localdate() - datetime.timedelta(days=9))
     client.force_login(assessor)
 
     content = _text(client.get(f"/assessments/{original.pk}/correct/"))
