@@ -2,6 +2,7 @@
 
 from curriculum.models import AssessmentMethod, CompetencyFramework
 
+from . import services
 from .models import Qualification
 
 FRAMEWORK_ID = "SPLW-CORE"
@@ -12,7 +13,7 @@ def load() -> dict[str, int]:
     """Create the Core certificate's rules unless they exist; return how many were added."""
     if Qualification.objects.filter(code=CORE_CODE).exists():
         return {"qualifications": 0}
-    Qualification.objects.create(
+    services.qualification_create(
         code=CORE_CODE,
         title="Link Worker Practice Certificate (Core)",
         description=(

@@ -1,5 +1,6 @@
 """Admin for qualifications: trainers and curriculum reviewers maintain their rules."""
 
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -18,3 +19,10 @@ class QualificationViewSet(SnippetViewSet):
 
 
 register_snippet(QualificationViewSet)
+
+
+@hooks.register("register_log_actions")
+def register_certificates_log_actions(actions):
+    actions.register_action(
+        "certificates.qualification.create", "Create qualification", "Qualification created"
+    )

@@ -30,6 +30,7 @@ from .models import (
     SupervisionKind,
     SupervisionSession,
 )
+from .selectors import evidence_with_outcome
 from .uploads import check_upload
 
 # Evidence kinds told in words, and kinds that are a file.
@@ -257,12 +258,6 @@ def evidence_submit(
     return evidence
 
 
-def evidence_outcome(evidence: Evidence) -> str:
-    """The evidence's current outcome: its latest review, or waiting."""
-    review = evidence.reviews.order_by("-reviewed_at", "-pk").first()
-    return review.outcome if review else EvidenceOutcome.SUBMITTED
-
-
 @transaction.atomic
 def evidence_return(*, evidence: Evidence, reviewer: User, feedback: str) -> EvidenceReview:
     """Send evidence back to the link worker with feedback."""
@@ -315,7 +310,9 @@ def evidence_accept(
 
 def _check_reviewable(evidence: Evidence, reviewer: User) -> None:
     _permitted(reviewer, Action.REVIEW_EVIDENCE, evidence.worker, timezone.localdate())
-    if evidence_outcome(evidence) != EvidenceOutcome.SUBMITTED:
+    if evidence_with_outcome(Evidence.objects.filter(pk=evidence.pk)).get().outcome != (
+        EvidenceOutcome.SUBMITTED
+    ):
         raise _refuse("This evidence has already been reviewed.", "already_reviewed")
 
 

@@ -108,10 +108,8 @@ class FrameworkImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
             parsed = parse_framework_csv(data)
         except MoodleImportError as error:
             return self.refuse(error.errors)
-        if selectors.framework_exists(id_number=parsed.id_number):
-            return self.refuse(
-                [f"A framework with the ID number {parsed.id_number} already exists."]
-            )
+        if taken := selectors.framework_id_number_taken(id_number=parsed.id_number):
+            return self.refuse([taken])
         payload = signing.dumps(
             data.decode("utf-8-sig"), salt=_salt(self.request.user), compress=True
         )

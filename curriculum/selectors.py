@@ -225,8 +225,11 @@ def competency_context(curriculum, competency: Competency) -> dict:
     }
 
 
-def framework_exists(*, id_number: str) -> bool:
-    return CompetencyFramework.objects.filter(id_number=id_number).exists()
+def framework_id_number_taken(*, id_number: str) -> str | None:
+    """Why a new framework cannot take this ID number (it is in use), or None."""
+    if CompetencyFramework.objects.filter(id_number=id_number).exists():
+        return f"A framework with the ID number {id_number} already exists."
+    return None
 
 
 def framework_for_export(*, id_number: str) -> CompetencyFramework | None:

@@ -14,6 +14,7 @@ from workforce.models import User
 from . import rules
 from .models import AssessmentMethod, Competency, CompetencyFramework, CurriculumVersion, ScaleLevel
 from .moodle import MoodleImportError, parse_framework_csv
+from .selectors import framework_id_number_taken
 
 
 @transaction.atomic
@@ -84,8 +85,8 @@ def framework_create(
     Each competency is a dict of Competency fields; `accepted_methods` (if present) is a list of
     method codes. With `publish`, the first revision goes live and becomes version 1.
     """
-    if CompetencyFramework.objects.filter(id_number=id_number).exists():
-        raise ValidationError(f"A framework with the ID number {id_number} already exists.")
+    if taken := framework_id_number_taken(id_number=id_number):
+        raise ValidationError(taken)
     errors = rules.scale_errors(scale) + rules.tree_errors(
         rules.CompetencyData(
             id_number=item["id_number"],

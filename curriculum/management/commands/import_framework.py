@@ -29,10 +29,8 @@ class Command(BaseCommand):
             parsed = parse_framework_csv(data)
             if dry_run:
                 # The real import would refuse it for this reason, so the dry run does too.
-                if selectors.framework_exists(id_number=parsed.id_number):
-                    raise MoodleImportError(
-                        [f"A framework with the ID number {parsed.id_number} already exists."]
-                    )
+                if taken := selectors.framework_id_number_taken(id_number=parsed.id_number):
+                    raise MoodleImportError([taken])
                 framework = None
             else:
                 framework = services.framework_import(data=data)
