@@ -11,8 +11,9 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the suite needs: the browser, PDF text tools, Pango for WeasyPrint.
-SYSTEM_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0
+# Debian packages the suite needs: the browser, PDF text tools, Pango and the Noto fonts that
+# certificates embed for holder names in any script.
+SYSTEM_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk
 
 .PHONY: help install system-deps assets migrate demo serve test lint checks pytest clean
 

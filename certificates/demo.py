@@ -1,19 +1,35 @@
-"""The brief's qualification for the demo: the Link Worker Practice Certificate (Core)."""
+"""The brief's qualification and demo certificates in every state, made through the services.
 
+- Aisha (north): certified 1,058 days ago, so renewal is now due.
+- Nguyễn Thị Hương (east): certified 1,090 days ago and renewed today: superseded and valid.
+- Gurpreet (east): certified 1,200 days ago and never renewed: expired.
+- Daniel (east): certified 400 days ago, then revoked.
+Kwame (north) is eligible and left uncertified, for a manager to issue.
+"""
+
+import datetime
+
+from django.utils import timezone
+
+from competencies import services as competency_services
+from competencies.demo import AISHA_CERTIFIED_DAYS_AGO, FRAMEWORK_ID, FULL_CPD, _Story
+from competencies.models import EvidenceKind
 from curriculum.models import AssessmentMethod, CompetencyFramework
+from workforce.models import User
 
 from . import services
-from .models import Qualification
+from .models import Certificate, Qualification, RenewalRequirement
 
-FRAMEWORK_ID = "SPLW-CORE"
 CORE_CODE = "LWPC-CORE"
 
 
-def load() -> dict[str, int]:
-    """Create the Core certificate's rules unless they exist; return how many were added."""
-    if Qualification.objects.filter(code=CORE_CODE).exists():
-        return {"qualifications": 0}
-    services.qualification_create(
+def load_qualification() -> tuple[Qualification, int]:
+    """The Core certificate's rules, created unless they exist; and whether it was added."""
+    existing = Qualification.objects.filter(code=CORE_CODE).first()
+    if existing:
+        return existing, 0
+    methods = {m.code: m for m in AssessmentMethod.objects.filter(code__in=["DOP", "PD", "CBD"])}
+    qualification = services.qualification_create(
         code=CORE_CODE,
         title="Link Worker Practice Certificate (Core)",
         description=(
@@ -24,8 +40,8 @@ def load() -> dict[str, int]:
         framework=CompetencyFramework.objects.get(id_number=FRAMEWORK_ID),
         all_core_at_level=3,
         min_direct_observations=2,
-        observation_method=AssessmentMethod.objects.get(code="DOP"),
-        required_method=AssessmentMethod.objects.get(code="PD"),
+        observation_method=methods["DOP"],
+        required_method=methods["PD"],
         min_supervision_sessions_12_months=10,
         min_cpd_points_year=20,
         min_cpd_formal_hours_year=10,
@@ -33,5 +49,114 @@ def load() -> dict[str, int]:
         renewal_window_days=60,
         issuer_name="Link Worker Academy",
         signatory="Head of Training",
+        renewal_reflective_accounts=2,
+        renewal_requirements=[
+            RenewalRequirement(
+                method=methods["DOP"],
+                competency_codes="SPLW-PCP-01, SPLW-EMP-01",
+                description="a what-matters conversation or strengths-based practice",
+            ),
+            RenewalRequirement(
+                method=methods["CBD"],
+                competency_codes="SPLW-EQU-02",
+                description="on a barriers case",
+            ),
+        ],
     )
-    return {"qualifications": 1}
+    return qualification, 1
+
+
+def _day(days_ago: int) -> datetime.date:
+    return timezone.localdate() - datetime.timedelta(days=days_ago)
+
+
+def _qualify(story: _Story, worker: User, days_ago: int, assessors: tuple[User, User]) -> None:
+    """A full record for the Core certificate, made in the weeks before `days_ago`."""
+    first, second = assessors
+    for index, code in enumerate(story.core_codes()):
+        story.assess(worker, code, 3, days_ago + 60 - index, assessor=first)
+    story.assess(worker, "SPLW-PCP-01", 3, days_ago + 20, method="DOP", assessor=first)
+    story.assess(worker, "SPLW-EMP-01", 3, days_ago + 15, method="DOP", assessor=second)
+    story.assess(worker, "SPLW-COM-02", 3, days_ago + 10, method="PD", assessor=first)
+    story.supervision(worker, 10, as_of_days_ago=days_ago, supervisor=first)
+    story.cpd(worker, FULL_CPD, as_of_days_ago=days_ago)
+
+
+def _keep_up_for_renewal(story: _Story, worker: User, assessor: User) -> None:
+    """What renewal asks since the certificate was issued, all in the last few months."""
+    story.assess(worker, "SPLW-PCP-01", 4, 50, method="DOP", assessor=assessor)
+    story.assess(worker, "SPLW-EQU-02", 3, 45, method="CBD", assessor=assessor)
+    for title, text in (
+        (
+            "Stepping back so a group can take over",
+            "I handed the coffee morning to its volunteers and now visit monthly.",
+        ),
+        (
+            "An interpreter, not a relative",
+            "I booked a professional interpreter rather than relying on the person's son.",
+        ),
+    ):
+        reflection = competency_services.evidence_submit(
+            worker=worker,
+            kind=EvidenceKind.REFLECTIVE_ACCOUNT,
+            title=title,
+            text=text,
+            competencies=[story.competencies["SPLW-EQU-03"]],
+        )
+        competency_services.evidence_accept(
+            evidence=reflection,
+            reviewer=assessor,
+            competency=story.competencies["SPLW-EQU-03"],
+            level=3,
+            method=story.methods["RFA"],
+            assessed_on=_day(5),
+        )
+    story.supervision(worker, 11, supervisor=assessor)
+    story.cpd(worker, FULL_CPD)
+
+
+def load() -> dict[str, int]:
+    """Create the qualification and the demo certificates unless they exist."""
+    qualification, added = load_qualification()
+    if Certificate.objects.exists():
+        return {"qualifications": added, "certificates": 0}
+    people = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
+    north_manager = people["manager@example.org"]
+    east_manager = people["east.manager@example.org"]
+    east_assessors = (people["east.assessor@example.org"], people["ifeoma.eze@example.org"])
+    story = _Story(CompetencyFramework.objects.get(id_number=FRAMEWORK_ID))
+    issued = 0
+
+    def issue(manager: User, worker: User, days_ago: int) -> Certificate:
+        nonlocal issued
+        issued += 1
+        return services.certificate_issue(
+            actor=manager, worker=worker, qualification=qualification, issued_on=_day(days_ago)
+        )
+
+    # Aisha's records come from competencies.demo; renewal is due now.
+    issue(north_manager, people["aisha.khan@example.org"], AISHA_CERTIFIED_DAYS_AGO)
+
+    huong = people["east.linkworker@example.org"]
+    _qualify(story, huong, 1090, east_assessors)
+    first = issue(east_manager, huong, 1090)
+    _keep_up_for_renewal(story, huong, east_assessors[0])
+    services.certificate_renew(actor=east_manager, certificate=first)
+    issued += 1
+
+    gurpreet = people["gurpreet.sandhu@example.org"]
+    _qualify(story, gurpreet, 1200, east_assessors)
+    issue(east_manager, gurpreet, 1200)
+
+    daniel = people["daniel.reyes@example.org"]
+    _qualify(story, daniel, 400, east_assessors)
+    revoked = issue(east_manager, daniel, 400)
+    services.certificate_revoke(
+        actor=east_manager,
+        certificate=revoked,
+        reason=(
+            "Issued in error: the professional discussion it relied on was recorded against "
+            "the wrong person and has been corrected."
+        ),
+    )
+    return {"qualifications": added, "certificates": issued}

@@ -1,12 +1,21 @@
-"""Qualifications: the rules a link worker meets to be certified (certificates come later)."""
+"""Qualifications, their rules, and the certificates issued against them."""
 
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.storage import storages
 from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
-from curriculum.models import AssessmentMethod, Competency, CompetencyFramework
+from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, CurriculumVersion
+from workforce.models import Organisation
 
 
 class Qualification(ClusterableModel):
@@ -59,6 +68,11 @@ class Qualification(ClusterableModel):
     )
     issuer_name = models.CharField(max_length=255)
     signatory = models.CharField(max_length=255, help_text="Who signs, e.g. Head of Training.")
+    renewal_reflective_accounts = models.PositiveSmallIntegerField(
+        "reflective accounts for renewal",
+        default=2,
+        help_text="Accepted reflective accounts submitted since the certificate was issued.",
+    )
 
     panels = [
         MultiFieldPanel(
@@ -93,6 +107,17 @@ class Qualification(ClusterableModel):
             ],
             heading="Certificate",
         ),
+        MultiFieldPanel(
+            [FieldPanel("renewal_reflective_accounts")],
+            heading="Renewal",
+            help_text=(
+                "To renew, the holder also meets the supervision and CPD rules above and the "
+                "renewal assessments below, each made since the certificate was issued."
+            ),
+        ),
+        InlinePanel(
+            "renewal_requirements", heading="Renewal assessments", label="Renewal assessment"
+        ),
     ]
 
     class Meta:
@@ -122,3 +147,227 @@ class QualificationRequirement(Orderable):
 
     def __str__(self) -> str:
         return f"{self.competency.id_number} at level {self.min_level}"
+
+
+class RenewalRequirement(Orderable):
+    """An assessment a holder needs since issue to renew, e.g. a DOP of PCP-01 or EMP-01."""
+
+    qualification = ParentalKey(
+        Qualification, on_delete=models.CASCADE, related_name="renewal_requirements"
+    )
+    method = models.ForeignKey(AssessmentMethod, on_delete=models.PROTECT, related_name="+")
+    competency_codes = models.CharField(
+        max_length=255,
+        help_text="Any one of these competency codes, separated by commas, e.g. "
+        "SPLW-PCP-01, SPLW-EMP-01.",
+    )
+    description = models.CharField(
+        max_length=255, blank=True, help_text="Shown to the holder, e.g. on a barriers case."
+    )
+
+    panels = [FieldPanel("method"), FieldPanel("competency_codes"), FieldPanel("description")]
+
+    @property
+    def codes(self) -> list[str]:
+        return [code.strip() for code in self.competency_codes.split(",") if code.strip()]
+
+    def clean(self) -> None:
+        codes = self.codes
+        if not codes:
+            raise ValidationError({"competency_codes": "Give at least one competency code."})
+        framework_id = self.qualification.framework_id if self.qualification_id else None
+        known = set(
+            Competency.objects.filter(framework_id=framework_id, id_number__in=codes).values_list(
+                "id_number", flat=True
+            )
+        )
+        unknown = [code for code in codes if code not in known]
+        if framework_id and unknown:
+            raise ValidationError(
+                {"competency_codes": f"Not in the qualification's framework: {', '.join(unknown)}."}
+            )
+
+    def __str__(self) -> str:
+        return f"{self.method.code} of {' or '.join(self.codes)}"
+
+
+class CertificateStatus(models.TextChoices):
+    """Where a certificate stands; it follows the dates unless revoked or superseded."""
+
+    VALID = "valid", "Valid"
+    RENEWAL_DUE = "renewal_due", "Valid, renewal due"
+    EXPIRED = "expired", "Expired"
+    REVOKED = "revoked", "Revoked"
+    SUPERSEDED = "superseded", "Superseded"
+
+
+def certificate_storage():
+    """Private storage for issued PDFs (settings.STORAGES["certificates"])."""
+    return storages["certificates"]
+
+
+class Certificate(models.Model):
+    """An issued certificate: a snapshot and its PDF, never changed or deleted after issue.
+
+    Revocation and renewal add to it; expiry follows the dates.
+    """
+
+    number = models.CharField(max_length=32, unique=True)
+    verification_code = models.CharField(max_length=64, unique=True)
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates"
+    )
+    qualification = models.ForeignKey(
+        Qualification, on_delete=models.PROTECT, related_name="certificates"
+    )
+    employer = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    framework_version = models.ForeignKey(
+        CurriculumVersion, on_delete=models.PROTECT, related_name="certificates"
+    )
+    # What the certificate says, as it said it on the day of issue.
+    holder_name = models.CharField(max_length=255)
+    employer_name = models.CharField(max_length=255)
+    qualification_title = models.CharField(max_length=255)
+    issuer_name = models.CharField(max_length=255)
+    issued_on = models.DateField()
+    expires_on = models.DateField(help_text="The first day it is no longer valid.")
+    renewal_due_on = models.DateField()
+    snapshot = models.JSONField(help_text="Competencies, sign-offs and renewal conditions.")
+    pdf = models.FileField(storage=certificate_storage, upload_to="certificates/", max_length=255)
+    pdf_sha256 = models.CharField(max_length=64, unique=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="certificates_issued"
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+    # False once revoked or superseded; the database keeps one current certificate per holder
+    # and qualification, even for two requests at once.
+    is_current = models.BooleanField(default=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificates_revoked",
+    )
+    revocation_reason = models.TextField(blank=True)
+    verification_count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-issued_on", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["holder", "qualification"],
+                condition=Q(is_current=True),
+                name="certificate_one_current_per_holder",
+            ),
+            models.CheckConstraint(
+                condition=~Q(holder=models.F("issued_by")), name="certificate_not_self_issued"
+            ),
+            models.CheckConstraint(
+                condition=Q(revoked_at__isnull=True)
+                | (~Q(revocation_reason="") & Q(is_current=False)),
+                name="certificate_revocation_has_reason",
+            ),
+            models.CheckConstraint(
+                condition=Q(expires_on__gt=models.F("issued_on")),
+                name="certificate_expires_after_issue",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.qualification_title} for {self.holder_name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("certificates:verify", args=[self.verification_code])
+
+    @property
+    def status_today(self) -> CertificateStatus:
+        """The status `selectors.with_status` annotated, or today's when it was not."""
+        annotated = getattr(self, "status", None)
+        return CertificateStatus(annotated) if annotated else self.status_on(timezone.localdate())
+
+    @property
+    def valid_until(self) -> datetime.date:
+        """The last day it is valid, as printed."""
+        return self.expires_on - datetime.timedelta(days=1)
+
+    def status_on(self, day: datetime.date) -> CertificateStatus:
+        if self.revoked_at is not None:
+            return CertificateStatus.REVOKED
+        if not self.is_current:
+            return CertificateStatus.SUPERSEDED
+        if day >= self.expires_on:
+            return CertificateStatus.EXPIRED
+        if day >= self.renewal_due_on:
+            return CertificateStatus.RENEWAL_DUE
+        return CertificateStatus.VALID
+
+
+class ReminderKind(models.TextChoices):
+    """Which reminder a certificate's holder and managers were sent."""
+
+    RENEWAL_DUE = "renewal_due", "Renewal due"
+    LAPSED = "lapsed", "Lapsed"
+
+
+class CertificateReminder(models.Model):
+    """A reminder sent once per certificate and kind, however often the task runs."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="reminders")
+    kind = models.CharField(max_length=16, choices=ReminderKind.choices)
+    recipients = models.PositiveSmallIntegerField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["certificate", "kind"], name="certificate_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} reminder for {self.certificate.number}"
+
+
+class BulkIssueStatus(models.TextChoices):
+    """How far a bulk issue has got."""
+
+    QUEUED = "queued", "Waiting to start"
+    RUNNING = "running", "Issuing"
+    FINISHED = "finished", "Finished"
+
+
+class BulkIssue(models.Model):
+    """A manager's request to issue one qualification to several workers in the background."""
+
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    qualification = models.ForeignKey(Qualification, on_delete=models.PROTECT, related_name="+")
+    worker_ids = models.JSONField()
+    done = models.PositiveIntegerField(default=0)
+    status = models.CharField(
+        max_length=16, choices=BulkIssueStatus.choices, default=BulkIssueStatus.QUEUED
+    )
+    problems = models.JSONField(default=list, help_text="Holder name and reason, per refusal.")
+    certificates = models.ManyToManyField(Certificate, blank=True, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Bulk issue of {self.qualification.code} ({len(self.worker_ids)} people)"
+
+    @property
+    def total(self) -> int:
+        return len(self.worker_ids)
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.done / self.total) if self.total else 100

@@ -1,16 +1,40 @@
-"""Reads about qualifications: the rules and how far a link worker has met them."""
+"""Reads about qualifications and certificates: rules, eligibility, snapshots and the register."""
 
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
+from django.utils import timezone
 
-from competencies.selectors import assessors_by_method, current_assessments, supervision_and_cpd
-from curriculum.models import Competency, CompetencyFramework
-from workforce.models import User
+from competencies.models import (
+    Assessment,
+    Evidence,
+    EvidenceKind,
+    EvidenceOutcome,
+    SupervisionSession,
+)
+from competencies.selectors import (
+    assessors_by_method,
+    current_assessments,
+    evidence_with_outcome,
+    level_names,
+    supervision_and_cpd,
+)
+from curriculum.models import Competency, CompetencyFramework, CurriculumVersion
+from curriculum.selectors import current_version
+from workforce.models import Membership, Organisation, Role, User
+from workforce.selectors import link_workers_for, organisations_where
 
-from .models import Qualification, QualificationRequirement
+from .models import (
+    BulkIssue,
+    Certificate,
+    CertificateStatus,
+    Qualification,
+    QualificationRequirement,
+    ReminderKind,
+    RenewalRequirement,
+)
 
 
 @dataclass(frozen=True)
@@ -55,7 +79,7 @@ def _number(value: Decimal | int) -> str:
     )
 
 
-def _at_least(label: str, have: Decimal | int, need: int) -> ChecklistItem:
+def at_least(label: str, have: Decimal | int, need: int) -> ChecklistItem:
     return ChecklistItem(label, have >= need, f"{_number(have)} of {need}")
 
 
@@ -66,7 +90,7 @@ def qualification_checklist(
     supervision and this year's CPD. Six queries whatever the number of records, fewer when the
     qualification's framework and methods are already loaded (see `qualifications_for`)."""
     framework = qualification.framework
-    current = current_assessments(worker, framework)
+    current = current_assessments(worker, framework, as_of=today)
     figures = supervision_and_cpd(worker, today=today)
     core_ids = list(
         Competency.objects.filter(framework=framework, is_core=True, is_retired=False)
@@ -107,12 +131,13 @@ def qualification_checklist(
         worker,
         framework,
         {qualification.observation_method_id, qualification.required_method_id} - {None},
+        as_of=today,
     )
     if qualification.observation_method_id and qualification.min_direct_observations:
         # Two observations by the same assessor count once: the rule asks for different eyes.
         observers = by_method[qualification.observation_method_id]
         items.append(
-            _at_least(
+            at_least(
                 "Direct observations by different assessors",
                 len(observers),
                 qualification.min_direct_observations,
@@ -124,20 +149,323 @@ def qualification_checklist(
             ChecklistItem(qualification.required_method.name, done, "done" if done else "not yet")
         )
     items += [
-        _at_least(
+        at_least(
             "Supervision sessions in the last 12 months",
             figures["supervision_sessions_last_12_months"],
             qualification.min_supervision_sessions_12_months,
         ),
-        _at_least(
+        at_least(
             "CPD points this year",
             figures["cpd_points_this_year"],
             qualification.min_cpd_points_year,
         ),
-        _at_least(
+        at_least(
             "Formal CPD hours this year",
             figures["cpd_formal_hours_this_year"],
             qualification.min_cpd_formal_hours_year,
         ),
     ]
     return Checklist(qualification=qualification, items=items)
+
+
+def renewal_checklist(certificate: Certificate, *, today: datetime.date | None = None) -> Checklist:
+    """What renewing `certificate` asks of its holder, each counted since the day of issue."""
+    today = today or timezone.localdate()
+    qualification = certificate.qualification
+    worker = certificate.holder
+    since = certificate.issued_on
+    items = []
+    requirements = RenewalRequirement.objects.filter(qualification=qualification).select_related(
+        "method"
+    )
+    for requirement in requirements.order_by("sort_order", "pk"):
+        done = Assessment.objects.filter(
+            worker=worker,
+            method=requirement.method,
+            competency__framework=qualification.framework,
+            competency__id_number__in=requirement.codes,
+            superseded_by__isnull=True,
+            assessed_on__gt=since,
+            assessed_on__lte=today,
+        ).exists()
+        label = f"{requirement.method.name} of {' or '.join(requirement.codes)}"
+        if requirement.description:
+            label = f"{label} ({requirement.description})"
+        items.append(ChecklistItem(label, done, "done" if done else "not yet"))
+    if qualification.renewal_reflective_accounts:
+        accepted = (
+            evidence_with_outcome(
+                Evidence.objects.filter(
+                    worker=worker,
+                    kind=EvidenceKind.REFLECTIVE_ACCOUNT,
+                    submitted_at__date__gt=since,
+                )
+            )
+            .filter(outcome=EvidenceOutcome.ACCEPTED)
+            .count()
+        )
+        items.append(
+            at_least(
+                "Accepted reflective accounts since issue",
+                accepted,
+                qualification.renewal_reflective_accounts,
+            )
+        )
+    figures = supervision_and_cpd(worker, today=today)
+    items += [
+        at_least(
+            "Supervision sessions confirmed by your supervisor in the last 12 months",
+            figures["supervision_sessions_last_12_months"],
+            qualification.min_supervision_sessions_12_months,
+        ),
+        at_least(
+            "CPD points this year",
+            figures["cpd_points_this_year"],
+            qualification.min_cpd_points_year,
+        ),
+        at_least(
+            "Formal CPD hours this year",
+            figures["cpd_formal_hours_this_year"],
+            qualification.min_cpd_formal_hours_year,
+        ),
+    ]
+    return Checklist(qualification=qualification, items=items)
+
+
+def renewal_conditions(qualification: Qualification) -> list[str]:
+    """The renewal rules in words, as printed on the certificate."""
+    conditions = [
+        f"Each year: at least {qualification.min_cpd_points_year} CPD points including "
+        f"{qualification.min_cpd_formal_hours_year} hours of formal learning, and "
+        f"{qualification.min_supervision_sessions_12_months} supervision sessions.",
+    ]
+    renewal = [
+        f"{requirement.method.name} of {' or '.join(requirement.codes)}"
+        + (f" ({requirement.description})" if requirement.description else "")
+        for requirement in qualification.renewal_requirements.select_related("method").order_by(
+            "sort_order", "pk"
+        )
+    ]
+    if qualification.renewal_reflective_accounts:
+        renewal.append(f"{qualification.renewal_reflective_accounts} reflective accounts")
+    renewal.append("the supervisor's confirmation")
+    conditions.append(
+        f"To renew every {qualification.validity_months // 12 or qualification.validity_months} "
+        f"{'years' if qualification.validity_months >= 24 else 'months'}: "
+        + "; ".join(renewal)
+        + "."
+    )
+    return conditions
+
+
+def certificate_snapshot(
+    worker: User, qualification: Qualification, *, as_of: datetime.date
+) -> dict:
+    """What a certificate issued on `as_of` records: each assessed competency and the sign-offs.
+
+    Plain JSON values, so the snapshot reads the same whatever later happens to the records.
+    """
+    framework = qualification.framework
+    current = current_assessments(worker, framework, as_of=as_of)
+    names = level_names(framework)
+    competencies = (
+        Competency.objects.filter(framework=framework, pk__in=current)
+        .exclude(parent_id_number="")
+        .order_by("sort_order", "pk")
+    )
+    rows = []
+    for competency in competencies:
+        assessment = current[competency.pk]
+        rows.append(
+            {
+                "code": competency.id_number,
+                "title": competency.short_name,
+                "core": competency.is_core,
+                "level": assessment.level,
+                "level_name": names.get(assessment.level, ""),
+                "assessed_on": assessment.assessed_on.isoformat(),
+                "method": assessment.method.name,
+                "assessor": assessment.assessor.full_name,
+            }
+        )
+    signoffs = []
+    if qualification.required_method_id:
+        sign_off = (
+            Assessment.objects.filter(
+                worker=worker,
+                method_id=qualification.required_method_id,
+                competency__framework=framework,
+                superseded_by__isnull=True,
+                assessed_on__lte=as_of,
+            )
+            .select_related("assessor", "countersignature__supervisor")
+            .order_by("-assessed_on", "-pk")
+            .first()
+        )
+        if sign_off:
+            signoffs.append(
+                {
+                    "role": f"Assessor, {qualification.required_method.name.lower()}",
+                    "name": sign_off.assessor.full_name,
+                    "date": sign_off.assessed_on.isoformat(),
+                }
+            )
+    supervision = (
+        SupervisionSession.objects.filter(
+            worker=worker, confirmed_at__isnull=False, held_on__lte=as_of
+        )
+        .select_related("supervisor")
+        .order_by("-held_on", "-pk")
+        .first()
+    )
+    if supervision:
+        signoffs.append(
+            {
+                "role": "Supervisor, supervision confirmed",
+                "name": supervision.supervisor.full_name,
+                "date": supervision.held_on.isoformat(),
+            }
+        )
+    signoffs.append({"role": f"for {qualification.issuer_name}", "name": qualification.signatory})
+    return {"competencies": rows, "signoffs": signoffs}
+
+
+def framework_version_for_issue(qualification: Qualification) -> CurriculumVersion | None:
+    """The published framework version a certificate issued now is made against."""
+    return current_version(qualification.framework)
+
+
+def shared_employer(manager: User, worker: User, *, on: datetime.date) -> Organisation | None:
+    """The organisation where `manager` manages and `worker` is a link worker on that day."""
+    return (
+        Organisation.objects.filter(
+            pk__in=Membership.objects.active_on(on)
+            .filter(user=worker, role=Role.LINK_WORKER)
+            .values("organisation"),
+        )
+        .filter(pk__in=organisations_where(manager, Role.MANAGER, on=on).values("pk"))
+        .order_by("name", "pk")
+        .first()
+    )
+
+
+def current_certificate(worker: User, qualification: Qualification) -> Certificate | None:
+    return Certificate.objects.filter(
+        holder=worker, qualification=qualification, is_current=True
+    ).first()
+
+
+def with_status(
+    certificates: QuerySet[Certificate], *, today: datetime.date | None = None
+) -> QuerySet[Certificate]:
+    """Annotate `status` (a CertificateStatus value) so lists can filter and count by it."""
+    today = today or timezone.localdate()
+    return certificates.annotate(
+        status=Case(
+            When(revoked_at__isnull=False, then=Value(CertificateStatus.REVOKED)),
+            When(is_current=False, then=Value(CertificateStatus.SUPERSEDED)),
+            When(expires_on__lte=today, then=Value(CertificateStatus.EXPIRED)),
+            When(renewal_due_on__lte=today, then=Value(CertificateStatus.RENEWAL_DUE)),
+            default=Value(CertificateStatus.VALID),
+        )
+    )
+
+
+def certificate_by_code(code: str) -> Certificate | None:
+    """The certificate a verification code names, with its successor; one query."""
+    return (
+        Certificate.objects.select_related("superseded_by").filter(verification_code=code).first()
+    )
+
+
+def certificate_by_number(number: str, surname: str) -> Certificate | None:
+    """The certificate with `number` whose holder's name contains `surname` as whole words."""
+    certificate = (
+        Certificate.objects.select_related("superseded_by")
+        .filter(number__iexact=number.strip())
+        .first()
+    )
+    if certificate is None:
+        return None
+    wanted = surname.casefold().split()
+    words = certificate.holder_name.casefold().split()
+    runs = {tuple(words[i : i + len(wanted)]) for i in range(len(words) - len(wanted) + 1)}
+    return certificate if wanted and tuple(wanted) in runs else None
+
+
+def certificate_by_pdf_digest(sha256: str) -> Certificate | None:
+    return Certificate.objects.select_related("superseded_by").filter(pdf_sha256=sha256).first()
+
+
+def certificates_of(holder: User) -> QuerySet[Certificate]:
+    """A holder's certificates, newest first, with their status."""
+    return with_status(
+        Certificate.objects.filter(holder=holder).select_related("superseded_by", "qualification")
+    ).order_by("-issued_on", "-pk")
+
+
+def certificates_visible_to(manager: User) -> QuerySet[Certificate]:
+    """Certificates of link workers in the organisations `manager` manages, with status."""
+    return with_status(
+        Certificate.objects.filter(
+            employer__in=organisations_where(manager, Role.MANAGER)
+        ).select_related("holder", "qualification", "superseded_by")
+    ).order_by("holder_name", "-issued_on", "-pk")
+
+
+def certificate_for_manager(manager: User, number: str) -> Certificate | None:
+    return certificates_visible_to(manager).filter(number=number).first()
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A link worker a manager could certify, with their checklist for the qualification."""
+
+    worker: User
+    checklist: Checklist
+    current: Certificate | None
+
+
+def candidates_for(manager: User, qualification: Qualification) -> list[Candidate]:
+    """The manager's link workers with no current certificate of `qualification`, and how far
+    each is from it; eligible ones first."""
+    workers = list(link_workers_for(manager, Role.MANAGER))
+    held = {
+        certificate.holder_id: certificate
+        for certificate in Certificate.objects.filter(
+            holder__in=workers, qualification=qualification, is_current=True
+        )
+    }
+    candidates = [
+        Candidate(worker, qualification_checklist(worker, qualification), held.get(worker.pk))
+        for worker in workers
+        if worker.pk not in held
+    ]
+    candidates.sort(key=lambda c: (not c.checklist.eligible, c.worker.full_name))
+    return candidates
+
+
+def bulk_issue_for(manager: User, pk: int) -> BulkIssue | None:
+    return BulkIssue.objects.filter(pk=pk, requested_by=manager).first()
+
+
+def due_reminders(today: datetime.date) -> dict[str, QuerySet[Certificate]]:
+    """Current certificates whose renewal is due, and those that have lapsed, not yet reminded."""
+    current = Certificate.objects.filter(is_current=True).select_related("holder", "employer")
+    return {
+        "renewal_due": current.filter(renewal_due_on__lte=today, expires_on__gt=today).exclude(
+            reminders__kind=ReminderKind.RENEWAL_DUE
+        ),
+        "lapsed": current.filter(expires_on__lte=today).exclude(
+            reminders__kind=ReminderKind.LAPSED
+        ),
+    }
+
+
+def managers_of(organisation: Organisation, *, on: datetime.date) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.active_on(on)
+        .filter(organisation=organisation, role=Role.MANAGER)
+        .values("user"),
+    ).order_by("pk")

@@ -1,18 +1,410 @@
-"""Writes about qualifications and certificates; each atomic and audited."""
+"""Writes about qualifications and certificates; each atomic, permission-checked and audited."""
 
-from django.db import transaction
+import calendar
+import datetime
+import logging
+import secrets
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
 from wagtail.log_actions import log
 
 from workforce.models import User
+from workforce.permissions import Action, require
 
-from .models import Qualification
+from . import selectors
+from .models import (
+    BulkIssue,
+    BulkIssueStatus,
+    Certificate,
+    CertificateReminder,
+    CertificateStatus,
+    Qualification,
+    ReminderKind,
+    RenewalRequirement,
+)
+from .pdf import MissingGlyphError, render_certificate
+
+# Certificate numbers avoid letters and digits that read alike (0/O, 1/I/L).
+_NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+logger = logging.getLogger(__name__)
+
+
+def _refuse(message: str, code: str) -> ValidationError:
+    return ValidationError(message, code=code)
 
 
 @transaction.atomic
-def qualification_create(*, actor: User | None = None, **fields) -> Qualification:
-    """Create a qualification's rules after checking every field."""
+def qualification_create(
+    *,
+    actor: User | None = None,
+    renewal_requirements: Sequence[RenewalRequirement] = (),
+    **fields,
+) -> Qualification:
+    """Create a qualification's rules, and its renewal requirements, after checking each."""
     qualification = Qualification(**fields)
     qualification.full_clean()
     qualification.save()
+    for order, requirement in enumerate(renewal_requirements):
+        requirement.qualification = qualification
+        requirement.sort_order = order
+        requirement.full_clean()
+        requirement.save()
     log(qualification, "certificates.qualification.create", user=actor)
     return qualification
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """`day` plus whole months; the 31st becomes the month's last day where it is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def verification_url(code: str) -> str:
+    return settings.SITE_BASE_URL + reverse("certificates:verify", args=[code])
+
+
+def _new_number(qualification: Qualification, day: datetime.date) -> str:
+    while True:
+        suffix = "".join(secrets.choice(_NUMBER_ALPHABET) for _ in range(6))
+        number = f"{qualification.code}-{day.year}-{suffix}"
+        if not Certificate.objects.filter(number=number).exists():
+            return number
+
+
+def _pdf_context(certificate: Certificate) -> dict:
+    snapshot = certificate.snapshot
+    return {
+        "number": certificate.number,
+        "holder_name": certificate.holder_name,
+        "employer_name": certificate.employer_name,
+        "qualification_title": certificate.qualification_title,
+        "qualification_code": certificate.qualification.code,
+        "issuer_name": certificate.issuer_name,
+        "curriculum_label": snapshot["curriculum"],
+        "issued_on": certificate.issued_on,
+        "valid_until": certificate.valid_until,
+        "verification_url": verification_url(certificate.verification_code),
+        "competencies": [
+            {**row, "assessed_on": datetime.date.fromisoformat(row["assessed_on"])}
+            for row in snapshot["competencies"]
+        ],
+        "signoffs": [
+            {**signoff, "date": datetime.date.fromisoformat(signoff["date"])}
+            if signoff.get("date")
+            else signoff
+            for signoff in snapshot["signoffs"]
+        ],
+        "renewal_conditions": snapshot["renewal_conditions"],
+    }
+
+
+def _issue(
+    *,
+    actor: User,
+    worker: User,
+    qualification: Qualification,
+    day: datetime.date,
+    supersedes: Certificate | None = None,
+) -> Certificate:
+    """Snapshot, render and store a certificate; the caller has checked the rules."""
+    version = selectors.framework_version_for_issue(qualification)
+    if version is None:
+        raise _refuse(
+            f"{qualification.framework} has no published version yet, so nothing can be "
+            "certified against it.",
+            "framework_unpublished",
+        )
+    employer = selectors.shared_employer(actor, worker, on=day)
+    expires_on = add_months(day, qualification.validity_months)
+    snapshot = selectors.certificate_snapshot(worker, qualification, as_of=day)
+    snapshot["curriculum"] = f"{qualification.framework.short_name}, version {version.number}"
+    snapshot["renewal_conditions"] = selectors.renewal_conditions(qualification)
+    certificate = Certificate(
+        number=_new_number(qualification, day),
+        verification_code=secrets.token_urlsafe(24),  # 192 bits
+        holder=worker,
+        qualification=qualification,
+        employer=employer,
+        framework_version=version,
+        holder_name=worker.full_name,
+        employer_name=employer.name,
+        qualification_title=qualification.title,
+        issuer_name=qualification.issuer_name,
+        issued_on=day,
+        expires_on=expires_on,
+        renewal_due_on=expires_on - datetime.timedelta(days=qualification.renewal_window_days),
+        snapshot=snapshot,
+        issued_by=actor,
+        supersedes=supersedes,
+    )
+    try:
+        rendered = render_certificate(_pdf_context(certificate))
+    except MissingGlyphError as error:
+        raise _refuse(
+            f"The certificate cannot print every character of “{worker.full_name}” with the "
+            f"fonts installed, so it was not issued ({error}).",
+            "missing_glyph",
+        ) from error
+    certificate.pdf_sha256 = rendered.sha256
+    certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(rendered.content), save=False)
+    try:
+        with transaction.atomic():
+            certificate.save()
+    except IntegrityError as error:
+        certificate.pdf.storage.delete(certificate.pdf.name)
+        # Another request issued the same certificate a moment ago: the constraint held.
+        raise _refuse(
+            f"{worker.full_name} already has a current {qualification.title}.", "already_current"
+        ) from error
+    return certificate
+
+
+@transaction.atomic
+def certificate_issue(
+    *,
+    actor: User,
+    worker: User,
+    qualification: Qualification,
+    issued_on: datetime.date | None = None,
+) -> Certificate:
+    """Issue `qualification` to `worker`: a manager of the worker's organisation, never to
+    themselves, only when eligible, and only one current certificate at a time.
+
+    `issued_on` (default today) lets records kept elsewhere be certified on the day they were
+    met; eligibility is judged as of that day.
+    """
+    today = timezone.localdate()
+    day = issued_on or today
+    if day > today:
+        raise _refuse("A certificate cannot be issued on a future date.", "future_date")
+    require(actor, Action.ISSUE_CERTIFICATE, worker, on=day)
+    existing = selectors.current_certificate(worker, qualification)
+    if existing is not None:
+        raise _refuse(
+            f"{worker.full_name} already has a current {qualification.title} "
+            f"({existing.number}). Renew or revoke it instead.",
+            "already_current",
+        )
+    checklist = selectors.qualification_checklist(worker, qualification, today=day)
+    if not checklist.eligible:
+        raise _refuse(
+            f"{worker.full_name} is not yet eligible for {qualification.title}. Still needed: "
+            + "; ".join(checklist.missing)
+            + ".",
+            "not_eligible",
+        )
+    certificate = _issue(actor=actor, worker=worker, qualification=qualification, day=day)
+    log(
+        certificate,
+        "certificates.certificate.issue",
+        user=actor,
+        data={"number": certificate.number, "holder": worker.pk},
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
+    """Revoke a certificate with a reason; it stays in the register, shown as revoked."""
+    reason = reason.strip()
+    if not reason:
+        raise _refuse("Give the reason for revoking; the verification page shows it.", "reason")
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    require(actor, Action.REVOKE_CERTIFICATE, certificate.holder)
+    if certificate.revoked_at is not None:
+        raise _refuse(
+            f"{certificate.number} was already revoked on {certificate.revoked_at:%d %B %Y}.",
+            "already_revoked",
+        )
+    certificate.revoked_at = timezone.now()
+    certificate.revoked_by = actor
+    certificate.revocation_reason = reason
+    certificate.is_current = False
+    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "is_current"])
+    log(
+        certificate,
+        "certificates.certificate.revoke",
+        user=actor,
+        data={"number": certificate.number, "reason": reason},
+    )
+    return certificate
+
+
+@transaction.atomic
+def certificate_renew(*, actor: User, certificate: Certificate) -> Certificate:
+    """Issue a new certificate that supersedes `certificate`, once renewal is due (or it has
+    lapsed) and the holder meets the renewal requirements."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    worker = certificate.holder
+    require(actor, Action.ISSUE_CERTIFICATE, worker)
+    today = timezone.localdate()
+    status = certificate.status_on(today)
+    if status in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED):
+        raise _refuse(
+            f"{certificate.number} is {status.label.lower()}; only a current certificate can be "
+            "renewed.",
+            "not_current",
+        )
+    if status == CertificateStatus.VALID:
+        raise _refuse(
+            f"Renewal of {certificate.number} opens on {certificate.renewal_due_on:%d %B %Y}.",
+            "too_early",
+        )
+    checklist = selectors.renewal_checklist(certificate, today=today)
+    if not checklist.eligible:
+        raise _refuse(
+            f"{worker.full_name} does not yet meet the renewal requirements. Still needed: "
+            + "; ".join(checklist.missing)
+            + ".",
+            "not_eligible",
+        )
+    certificate.is_current = False
+    certificate.save(update_fields=["is_current"])
+    renewed = _issue(
+        actor=actor,
+        worker=worker,
+        qualification=certificate.qualification,
+        day=today,
+        supersedes=certificate,
+    )
+    log(
+        renewed,
+        "certificates.certificate.renew",
+        user=actor,
+        data={"number": renewed.number, "supersedes": certificate.number},
+    )
+    return renewed
+
+
+def certificate_verified(*, certificate: Certificate) -> None:
+    """Count one check of a certificate (one UPDATE; no row lock held)."""
+    Certificate.objects.filter(pk=certificate.pk).update(
+        verification_count=F("verification_count") + 1
+    )
+
+
+def _remind(certificate: Certificate, kind: ReminderKind, today: datetime.date) -> bool:
+    """Record, then send, one reminder; False when another run already sent it."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                reminder = CertificateReminder.objects.create(
+                    certificate=certificate, kind=kind, recipients=0
+                )
+        except IntegrityError:
+            return False
+        managers = list(selectors.managers_of(certificate.employer, on=today))
+        recipients = [certificate.holder.email, *(m.email for m in managers)]
+        context = {
+            "certificate": certificate,
+            "kind": kind,
+            "verification_url": verification_url(certificate.verification_code),
+            "valid_until": certificate.valid_until,
+            "service_name": settings.SERVICE_NAME,
+        }
+        subject = render_to_string("certificates/email/reminder_subject.txt", context).strip()
+        # A failed send rolls the reminder back, so the next run tries again.
+        send_mail(
+            subject,
+            render_to_string("certificates/email/reminder.txt", context),
+            None,
+            recipients,
+        )
+        reminder.recipients = len(recipients)
+        reminder.save(update_fields=["recipients"])
+        log(
+            certificate,
+            "certificates.certificate.remind",
+            data={"number": certificate.number, "kind": kind.value, "recipients": len(recipients)},
+        )
+    return True
+
+
+def reminders_send(*, today: datetime.date | None = None) -> dict[str, int]:
+    """Email holders and their managers when renewal falls due and when a certificate lapses,
+    once each however often this runs. Returns how many of each were sent."""
+    today = today or timezone.localdate()
+    due = selectors.due_reminders(today)
+    sent = {"renewal_due": 0, "lapsed": 0}
+    for certificate in due["lapsed"]:
+        sent["lapsed"] += _remind(certificate, ReminderKind.LAPSED, today)
+    for certificate in due["renewal_due"]:
+        sent["renewal_due"] += _remind(certificate, ReminderKind.RENEWAL_DUE, today)
+    return sent
+
+
+@transaction.atomic
+def bulk_issue_request(
+    *, actor: User, qualification: Qualification, workers: list[User]
+) -> BulkIssue:
+    """Queue one qualification for several workers; a background task issues them one by one."""
+    if not workers:
+        raise _refuse("Choose at least one link worker.", "no_workers")
+    for worker in workers:
+        require(actor, Action.ISSUE_CERTIFICATE, worker)
+    bulk = BulkIssue.objects.create(
+        requested_by=actor, qualification=qualification, worker_ids=[w.pk for w in workers]
+    )
+    log(
+        bulk,
+        "certificates.bulk_issue.request",
+        user=actor,
+        data={"qualification": qualification.code, "workers": len(workers)},
+    )
+    from .tasks import run_bulk_issue  # the task module imports this one
+
+    transaction.on_commit(lambda: run_bulk_issue.enqueue(bulk.pk))
+    return bulk
+
+
+def bulk_issue_run(*, bulk_issue: BulkIssue) -> BulkIssue:
+    """Issue to each worker of a bulk request in its own transaction, counting progress as it
+    goes; a refusal for one worker is recorded and does not stop the others."""
+    BulkIssue.objects.filter(pk=bulk_issue.pk).update(status=BulkIssueStatus.RUNNING)
+    workers = User.objects.in_bulk(bulk_issue.worker_ids)
+    for worker_id in bulk_issue.worker_ids:
+        worker = workers.get(worker_id)
+        try:
+            if worker is None:
+                raise _refuse("This person's account no longer exists.", "unknown_worker")
+            certificate = certificate_issue(
+                actor=bulk_issue.requested_by, worker=worker, qualification=bulk_issue.qualification
+            )
+        except (ValidationError, PermissionDenied) as error:
+            reason = _text(error)
+        except Exception:
+            # One failure must not hide the other workers' results; the log keeps the trace.
+            logger.exception("Bulk issue %s failed for worker %s", bulk_issue.pk, worker_id)
+            reason = "Something went wrong issuing this certificate; nothing was issued."
+        else:
+            reason = None
+            bulk_issue.certificates.add(certificate)
+        if reason is not None:
+            holder = worker.full_name if worker else f"Person {worker_id}"
+            bulk_issue.problems.append({"holder": holder, "reason": reason})
+            BulkIssue.objects.filter(pk=bulk_issue.pk).update(problems=bulk_issue.problems)
+        BulkIssue.objects.filter(pk=bulk_issue.pk).update(done=F("done") + 1)
+    BulkIssue.objects.filter(pk=bulk_issue.pk).update(
+        status=BulkIssueStatus.FINISHED, finished_at=timezone.now()
+    )
+    bulk_issue.refresh_from_db()
+    return bulk_issue
+
+
+def _text(error: Exception) -> str:
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error)

@@ -1,13 +1,52 @@
-"""Learner pages for qualifications: thin views over the certificates selectors."""
+"""Certificate pages: the learner's qualifications and certificates, the manager's register,
+and public verification. Thin views over the certificates services and selectors."""
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import hashlib
+import io
+import zipfile
 
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from competencies.resources import download, export_bytes
 from competencies.selectors import default_curriculum
-from workforce.models import Role
-from workforce.permissions import role_required
+from workforce.models import Role, User
+from workforce.permissions import Action, denial_reason, role_required
 
-from . import selectors
+from . import selectors, services
+from .forms import BulkIssueForm, LookupForm, PdfCheckForm, RevokeForm
+from .models import Certificate, CertificateStatus, Qualification
+from .open_badges import achievement_credential
+from .resources import CertificateRegisterResource
+
+
+def _pdf_response(certificate: Certificate) -> FileResponse:
+    try:
+        handle = certificate.pdf.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The certificate's file is missing from storage.") from missing
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        filename=f"{certificate.number}.pdf",
+        content_type="application/pdf",
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _default_qualifications() -> list[Qualification]:
+    curriculum = default_curriculum()
+    return list(selectors.qualifications_for(curriculum.framework)) if curriculum else []
+
+
+# Link workers
 
 
 @role_required(Role.LINK_WORKER)
@@ -25,3 +64,403 @@ def my_qualifications(request: HttpRequest) -> HttpResponse:
             ],
         },
     )
+
+
+@role_required(Role.LINK_WORKER)
+def my_certificates(request: HttpRequest) -> HttpResponse:
+    certificates = list(selectors.certificates_of(request.user))
+    renewals = {
+        certificate.pk: selectors.renewal_checklist(certificate)
+        for certificate in certificates
+        if certificate.status in (CertificateStatus.RENEWAL_DUE, CertificateStatus.EXPIRED)
+    }
+    return render(
+        request,
+        "certificates/my_certificates.html",
+        {
+            "certificates": [
+                (
+                    certificate,
+                    renewals.get(certificate.pk),
+                    services.verification_url(certificate.verification_code),
+                )
+                for certificate in certificates
+            ]
+        },
+    )
+
+
+@role_required(Role.LINK_WORKER)
+def my_certificate_pdf(request: HttpRequest, number: str) -> FileResponse:
+    certificate = get_object_or_404(Certificate, number=number, holder=request.user)
+    return _pdf_response(certificate)
+
+
+# Managers
+
+
+@role_required(Role.MANAGER)
+def register(request: HttpRequest) -> HttpResponse:
+    certificates = list(selectors.certificates_visible_to(request.user))
+    status = request.GET.get("status", "")
+    counts = dict.fromkeys(CertificateStatus, 0)
+    for certificate in certificates:
+        counts[CertificateStatus(certificate.status)] += 1
+    if status in CertificateStatus.values:
+        certificates = [c for c in certificates if c.status == status]
+    qualifications = _default_qualifications()
+    candidate_lists = [
+        (qualification, selectors.candidates_for(request.user, qualification))
+        for qualification in qualifications
+    ]
+    return render(
+        request,
+        "certificates/register.html",
+        {
+            "certificates": certificates,
+            "counts": [(choice, counts[choice]) for choice in CertificateStatus],
+            "status": status,
+            "candidate_lists": [
+                (
+                    qualification,
+                    candidates,
+                    BulkIssueForm(candidates=[c for c in candidates if c.checklist.eligible]),
+                )
+                for qualification, candidates in candidate_lists
+            ],
+        },
+    )
+
+
+def _worker_for_manager(manager: User, worker_id: int) -> User:
+    worker = get_object_or_404(User, pk=worker_id, is_active=True)
+    if denial_reason(manager, Action.ISSUE_CERTIFICATE, worker):
+        # Not "forbidden": people outside the manager's organisations are not shown to exist.
+        raise Http404("No such link worker in your organisations.")
+    return worker
+
+
+@role_required(Role.MANAGER)
+def issue(request: HttpRequest, code: str, worker_id: int) -> HttpResponse:
+    qualification = get_object_or_404(Qualification, code=code)
+    worker = _worker_for_manager(request.user, worker_id)
+    current = selectors.current_certificate(worker, qualification)
+    checklist = selectors.qualification_checklist(worker, qualification)
+    error = None
+    if request.method == "POST":
+        try:
+            certificate = services.certificate_issue(
+                actor=request.user, worker=worker, qualification=qualification
+            )
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                f"Certificate {certificate.number} issued to {certificate.holder_name}.",
+            )
+            return redirect("certificates:manage", number=certificate.number)
+    return render(
+        request,
+        "certificates/issue.html",
+        {
+            "qualification": qualification,
+            "worker": worker,
+            "checklist": checklist,
+            "current": current,
+            "employer": selectors.shared_employer(request.user, worker, on=timezone.localdate()),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+def _certificate_for_manager(manager: User, number: str) -> Certificate:
+    certificate = selectors.certificate_for_manager(manager, number)
+    if certificate is None:
+        raise Http404("No such certificate among your organisations' link workers.")
+    return certificate
+
+
+@role_required(Role.MANAGER)
+def manage(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = _certificate_for_manager(request.user, number)
+    status = CertificateStatus(certificate.status)
+    renewal = (
+        selectors.renewal_checklist(certificate)
+        if status in (CertificateStatus.RENEWAL_DUE, CertificateStatus.EXPIRED)
+        else None
+    )
+    return render(
+        request,
+        "certificates/manage.html",
+        {
+            "certificate": certificate,
+            "status": status,
+            "renewal": renewal,
+            "verification_url": services.verification_url(certificate.verification_code),
+        },
+    )
+
+
+@role_required(Role.MANAGER)
+def manage_pdf(request: HttpRequest, number: str) -> FileResponse:
+    return _pdf_response(_certificate_for_manager(request.user, number))
+
+
+@role_required(Role.MANAGER)
+def revoke(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = _certificate_for_manager(request.user, number)
+    if certificate.revoked_at is not None:
+        messages.info(request, f"{certificate.number} is already revoked.")
+        return redirect("certificates:manage", number=certificate.number)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.certificate_revoke(
+                actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as refused:
+            form.add_error("reason", refused)
+        else:
+            messages.success(request, f"Certificate {certificate.number} is revoked.")
+            return redirect("certificates:manage", number=certificate.number)
+    return render(
+        request,
+        "certificates/revoke.html",
+        {"certificate": certificate, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@role_required(Role.MANAGER)
+def renew(request: HttpRequest, number: str) -> HttpResponse:
+    certificate = _certificate_for_manager(request.user, number)
+    checklist = selectors.renewal_checklist(certificate)
+    error = None
+    if request.method == "POST":
+        try:
+            renewed = services.certificate_renew(actor=request.user, certificate=certificate)
+        except ValidationError as refused:
+            error = " ".join(refused.messages)
+        else:
+            messages.success(
+                request,
+                f"Certificate {renewed.number} issued; it supersedes {certificate.number}.",
+            )
+            return redirect("certificates:manage", number=renewed.number)
+    return render(
+        request,
+        "certificates/renew.html",
+        {
+            "certificate": certificate,
+            "status": CertificateStatus(certificate.status),
+            "checklist": checklist,
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
+@role_required(Role.MANAGER)
+@require_POST
+def bulk_issue(request: HttpRequest, code: str) -> HttpResponse:
+    qualification = get_object_or_404(Qualification, code=code)
+    candidates = [
+        c for c in selectors.candidates_for(request.user, qualification) if c.checklist.eligible
+    ]
+    form = BulkIssueForm(request.POST, candidates=candidates)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["workers"]))
+        return redirect(f"{reverse('certificates:register')}#eligible-{qualification.code}")
+    chosen = set(form.cleaned_data["workers"])
+    try:
+        bulk = services.bulk_issue_request(
+            actor=request.user,
+            qualification=qualification,
+            workers=[c.worker for c in candidates if c.worker.pk in chosen],
+        )
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, str(refused))
+        return redirect("certificates:register")
+    return redirect("certificates:bulk_progress", pk=bulk.pk)
+
+
+def _bulk_for(request: HttpRequest, pk: int):
+    bulk = selectors.bulk_issue_for(request.user, pk)
+    if bulk is None:
+        raise Http404("No such bulk issue of yours.")
+    return bulk
+
+
+def _bulk_state(bulk) -> dict:
+    return {
+        "status": bulk.status,
+        "status_label": bulk.get_status_display(),
+        "done": bulk.done,
+        "total": bulk.total,
+        "percent": bulk.percent,
+        "problems": bulk.problems,
+        "finished": bulk.finished_at is not None,
+    }
+
+
+@role_required(Role.MANAGER)
+def bulk_progress(request: HttpRequest, pk: int) -> HttpResponse:
+    bulk = _bulk_for(request, pk)
+    return render(
+        request,
+        "certificates/bulk_progress.html",
+        {"bulk": bulk, "certificates": bulk.certificates.order_by("holder_name")},
+    )
+
+
+@role_required(Role.MANAGER)
+def bulk_status(request: HttpRequest, pk: int) -> JsonResponse:
+    return JsonResponse(_bulk_state(_bulk_for(request, pk)))
+
+
+@role_required(Role.MANAGER)
+def bulk_zip(request: HttpRequest, pk: int) -> HttpResponse:
+    bulk = _bulk_for(request, pk)
+    buffer = io.BytesIO()
+    # PDFs are compressed already: stored, not deflated, so the zip is quick to make.
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for certificate in bulk.certificates.order_by("holder_name"):
+            with certificate.pdf.open("rb") as handle:
+                archive.writestr(f"{certificate.number}.pdf", handle.read())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = (
+        f'attachment; filename="certificates-{bulk.qualification.code}-{bulk.pk}.zip"'
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Anyone: verification
+
+
+def _public_facts(certificate: Certificate, request: HttpRequest) -> dict:
+    """What the public may know about a certificate: status, holder name, qualification, issuer
+    and dates. Never the email, employer or anything else about the person."""
+    status = certificate.status_on(timezone.localdate())
+    successor = getattr(certificate, "superseded_by", None)
+    facts = {
+        "number": certificate.number,
+        "status": status.value,
+        "status_label": status.label,
+        "holder_name": certificate.holder_name,
+        "qualification": certificate.qualification_title,
+        "issuer": certificate.issuer_name,
+        "issued_on": certificate.issued_on.isoformat(),
+        "valid_until": certificate.valid_until.isoformat(),
+        "revoked_on": (
+            timezone.localdate(certificate.revoked_at).isoformat()
+            if certificate.revoked_at
+            else None
+        ),
+        "revocation_reason": certificate.revocation_reason or None,
+        "superseded_by": (
+            request.build_absolute_uri(successor.get_absolute_url()) if successor else None
+        ),
+        "verification_url": request.build_absolute_uri(certificate.get_absolute_url()),
+    }
+    return facts
+
+
+def _verified(request: HttpRequest, certificate: Certificate, *, how: str) -> HttpResponse:
+    services.certificate_verified(certificate=certificate)
+    return render(
+        request,
+        "certificates/verify.html",
+        {
+            "certificate": certificate,
+            "facts": _public_facts(certificate, request),
+            "how": how,
+            "successor": getattr(certificate, "superseded_by", None),
+        },
+    )
+
+
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        raise Http404("No certificate has this verification code.")
+    return _verified(request, certificate, how="code")
+
+
+def verify_json(request: HttpRequest, code: str) -> JsonResponse:
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        return JsonResponse({"error": "No certificate has this verification code."}, status=404)
+    services.certificate_verified(certificate=certificate)
+    response = JsonResponse(_public_facts(certificate, request))
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def verify_credential(request: HttpRequest, code: str) -> JsonResponse:
+    """The Open Badges 3.0 credential of a certificate that still stands (valid, renewal due or
+    expired: its dates say which). A revoked or superseded one is gone: 410, with its status."""
+    certificate = selectors.certificate_by_code(code)
+    if certificate is None:
+        return JsonResponse({"error": "No certificate has this verification code."}, status=404)
+    services.certificate_verified(certificate=certificate)
+    status = certificate.status_on(timezone.localdate())
+    if status in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED):
+        return JsonResponse(
+            {"error": f"This certificate is {status.label.lower()}.", "status": status.value},
+            status=410,
+        )
+    response = JsonResponse(
+        achievement_credential(
+            certificate,
+            verification_url=request.build_absolute_uri(certificate.get_absolute_url()),
+            site_url=request.build_absolute_uri("/").rstrip("/"),
+        ),
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Type"] = "application/vc+ld+json; charset=utf-8"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def verify_start(request: HttpRequest) -> HttpResponse:
+    lookup = LookupForm(request.GET or None, prefix="lookup")
+    check = PdfCheckForm(prefix="check")
+    not_found = None
+    if request.GET and lookup.is_valid():
+        certificate = selectors.certificate_by_number(
+            lookup.cleaned_data["number"], lookup.cleaned_data["surname"]
+        )
+        if certificate is not None:
+            return _verified(request, certificate, how="number")
+        not_found = "lookup"
+        lookup.add_error(
+            None,
+            "No certificate matches that number and surname. Check both against the "
+            "certificate; the number is on its first page.",
+        )
+    if request.method == "POST":
+        check = PdfCheckForm(request.POST, request.FILES, prefix="check")
+        if check.is_valid():
+            digest = hashlib.sha256()
+            for chunk in check.cleaned_data["pdf"].chunks():
+                digest.update(chunk)
+            certificate = selectors.certificate_by_pdf_digest(digest.hexdigest())
+            if certificate is not None:
+                return _verified(request, certificate, how="pdf")
+            not_found = "pdf"
+    return render(
+        request,
+        "certificates/verify_start.html",
+        {"lookup": lookup, "check": check, "not_found": not_found},
+        status=400 if (lookup.errors or check.errors) and not not_found else 200,
+    )
+
+
+@role_required(Role.MANAGER)
+def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    certificates = selectors.certificates_visible_to(request.user)
+    data = export_bytes(CertificateRegisterResource(), certificates, file_format)
+    return download(data, file_format, "certificate-register")

@@ -23,6 +23,12 @@ register_snippet(QualificationViewSet)
 
 @hooks.register("register_log_actions")
 def register_certificates_log_actions(actions):
-    actions.register_action(
-        "certificates.qualification.create", "Create qualification", "Qualification created"
-    )
+    for action, label, message in (
+        ("certificates.qualification.create", "Create qualification", "Qualification created"),
+        ("certificates.certificate.issue", "Issue certificate", "Certificate issued"),
+        ("certificates.certificate.revoke", "Revoke certificate", "Certificate revoked"),
+        ("certificates.certificate.renew", "Renew certificate", "Certificate renewed"),
+        ("certificates.certificate.remind", "Send reminder", "Certificate reminder sent"),
+        ("certificates.bulk_issue.request", "Request bulk issue", "Bulk issue requested"),
+    ):
+        actions.register_action(action, label, message)

@@ -1,6 +1,7 @@
 """Demo records that tell a believable story for link workers at different stages.
 
-- Siân (linkworker@): seven months in, about half way, with evidence waiting for review.
+- Siân (linkworker@): seven months in, about half way, with evidence waiting for review;
+  no supervision confirmed for two months.
 - Łucja: a new starter, three weeks in.
 - Kwame: everything the Core certificate asks for, ready to be certified.
 - Aisha: qualified almost three years ago, so her certificate is close to renewal.
@@ -26,9 +27,11 @@ def _day(days_ago: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days_ago)
 
 
-def _this_year(days_ago: int) -> datetime.date:
-    """A date `days_ago` back, but not before 1 January, so it counts as this year's CPD."""
-    return max(_day(days_ago), timezone.localdate().replace(month=1, day=1))
+def _same_year(days_ago: int, *, as_of_days_ago: int = 0) -> datetime.date:
+    """A date `days_ago` before the day `as_of_days_ago` back, but not before 1 January of that
+    day's year, so it counts as that year's CPD."""
+    as_of = _day(as_of_days_ago)
+    return max(as_of - datetime.timedelta(days=days_ago), as_of.replace(month=1, day=1))
 
 
 class _Story:
@@ -56,12 +59,15 @@ class _Story:
     def core_codes(self) -> list[str]:
         return [code for code, c in self.competencies.items() if c.is_core]
 
-    def supervision(self, worker, months: int, *, confirmed: bool = True):
+    def supervision(
+        self, worker, months: int, *, confirmed=True, as_of_days_ago=0, supervisor=None
+    ):
+        supervisor = supervisor or self.amara
         for month in range(months):
             session = services.supervision_log(
                 worker=worker,
-                supervisor=self.amara,
-                held_on=_day(15 + 30 * month),
+                supervisor=supervisor,
+                held_on=_day(as_of_days_ago + 15 + 30 * month),
                 kind=SupervisionKind.ONE_TO_ONE if month % 3 else SupervisionKind.GROUP,
                 reflections=(
                     "Talked through two open-ended episodes and how to plan a step-down "
@@ -70,13 +76,13 @@ class _Story:
                 agreed_actions="Book a warm handover with the walking group; review in a month.",
             )
             if confirmed:
-                services.supervision_confirm(session=session, supervisor=self.amara)
+                services.supervision_confirm(session=session, supervisor=supervisor)
 
-    def cpd(self, worker, entries):
+    def cpd(self, worker, entries, *, as_of_days_ago=0):
         for days_ago, activity, hours, formal, points in entries:
             services.cpd_log(
                 worker=worker,
-                done_on=_this_year(days_ago),
+                done_on=_same_year(days_ago, as_of_days_ago=as_of_days_ago),
                 activity=activity,
                 hours=Decimal(hours),
                 is_formal=formal,
@@ -132,12 +138,19 @@ def _kwame(story: _Story, worker: User) -> None:
     story.cpd(worker, FULL_CPD)
 
 
+# Aisha was certified this many days ago (certificates.demo issues it), so renewal is now due.
+AISHA_CERTIFIED_DAYS_AGO = 1058
+
+
 def _aisha(story: _Story, worker: User) -> None:
-    """Qualified almost three years ago: her records date from then, and she keeps up CPD."""
+    """Qualified almost three years ago: her records, supervision and CPD of that year date from
+    then; since then she keeps up supervision and CPD."""
     for index, code in enumerate(story.core_codes()):
         story.assess(worker, code, 3, 1100 - index * 2)
     story.assess(worker, "SPLW-PCP-01", 3, 1080, method="DOP", assessor=story.owen)
     story.assess(worker, "SPLW-COM-02", 3, 1075, method="PD")
+    story.supervision(worker, 10, as_of_days_ago=AISHA_CERTIFIED_DAYS_AGO)
+    story.cpd(worker, FULL_CPD, as_of_days_ago=AISHA_CERTIFIED_DAYS_AGO)
     story.supervision(worker, 10)
     story.cpd(worker, FULL_CPD[:5])
 
@@ -201,7 +214,9 @@ def _sian(story: _Story, worker: User) -> None:
             "asset-directory.pdf", _tiny_pdf("Community asset directory"), "application/pdf"
         ),
     )
-    story.supervision(worker, 6)
+    # Her supervision has lapsed: none confirmed in the last two months (her manager's team page
+    # flags it), and the session she logged since still waits for her supervisor.
+    story.supervision(worker, 5, as_of_days_ago=60)
     story.supervision(worker, 1, confirmed=False)
     story.cpd(worker, FULL_CPD[1:4])
 

@@ -218,3 +218,51 @@ class CPDEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} ({self.done_on})"
+
+
+class ImportStatus(models.TextChoices):
+    """Where a spreadsheet import of assessments stands."""
+
+    CHECKING = "checking", "Checking the file"
+    READY = "ready", "Checked: waiting for you to confirm"
+    REFUSED = "refused", "Not imported: the file has problems"
+    SAVING = "saving", "Saving the assessments"
+    SAVED = "saved", "Imported"
+    FAILED = "failed", "Stopped by an unexpected error"
+
+
+class AssessmentImport(models.Model):
+    """An uploaded spreadsheet of assessments: checked, then saved all at once when confirmed.
+
+    The file is kept so that what is saved is exactly what was previewed, and as a record.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessment_imports",
+        help_text="Empty for an import from the command line.",
+    )
+    filename = models.CharField(max_length=255)
+    data = models.BinaryField()
+    sha256 = models.CharField(max_length=64)
+    status = models.CharField(
+        max_length=16, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    total_rows = models.PositiveIntegerField(default=0)
+    processed_rows = models.PositiveIntegerField(default=0)
+    created_count = models.PositiveIntegerField(default=0)
+    unchanged_count = models.PositiveIntegerField(default=0)
+    refused_count = models.PositiveIntegerField(default=0)
+    report = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Import of {self.filename} ({self.get_status_display()})"

@@ -109,15 +109,19 @@ class WorkerProgress:
         return bool(milestone) and all(standing.proficient for standing in milestone)
 
 
-def current_assessments(worker: User, framework: CompetencyFramework) -> dict[int, Assessment]:
-    """Each competency's current assessment: the latest that nothing has superseded. One query."""
+def current_assessments(
+    worker: User, framework: CompetencyFramework, *, as_of: datetime.date | None = None
+) -> dict[int, Assessment]:
+    """Each competency's current assessment: the latest that nothing has superseded (made on or
+    before `as_of`, when given). One query."""
     latest: dict[int, Assessment] = {}
-    assessments = (
-        Assessment.objects.filter(
-            worker=worker, competency__framework=framework, superseded_by__isnull=True
-        )
-        .select_related("method", "assessor")
-        .order_by("competency_id", "-assessed_on", "-recorded_at", "-pk")
+    assessments = Assessment.objects.filter(
+        worker=worker, competency__framework=framework, superseded_by__isnull=True
+    )
+    if as_of is not None:
+        assessments = assessments.filter(assessed_on__lte=as_of)
+    assessments = assessments.select_related("method", "assessor").order_by(
+        "competency_id", "-assessed_on", "-recorded_at", "-pk"
     )
     for assessment in assessments:
         latest.setdefault(assessment.competency_id, assessment)
@@ -531,7 +535,11 @@ def open_counts(assessor: User) -> dict[str, int]:
 
 
 def assessors_by_method(
-    worker: User, framework: CompetencyFramework, method_ids: set[int]
+    worker: User,
+    framework: CompetencyFramework,
+    method_ids: set[int],
+    *,
+    as_of: datetime.date | None = None,
 ) -> dict[int, set[int]]:
     """For each method, who assessed `worker` by it (assessments not superseded). One query.
 
@@ -545,6 +553,7 @@ def assessors_by_method(
             competency__framework=framework,
             superseded_by__isnull=True,
             method_id__in=method_ids,
+            assessed_on__lte=as_of or datetime.date.max,
         )
         .values_list("method_id", "assessor_id")
         .distinct()
@@ -552,3 +561,115 @@ def assessors_by_method(
     for method_id, assessor_id in rows:
         assessors[method_id].add(assessor_id)
     return assessors
+
+
+# --- Imports and exports --------------------------------------------------------------------
+
+
+def _scope_organisations(user: User, *, on: datetime.date | None = None) -> QuerySet:
+    """Organisations where `user` is a manager or an assessor that day."""
+    return (
+        Membership.objects.active_on(on)
+        .filter(user=user, role__in=[Role.MANAGER, Role.ASSESSOR])
+        .values("organisation")
+    )
+
+
+def importable_workers(actor: User | None) -> QuerySet[User]:
+    """Link workers whose assessments `actor` may import: those whose records they may see
+    as a manager or assessor today (never themselves). None, a command-line import: anyone who
+    has been a link worker."""
+    memberships = Membership.objects.filter(role=Role.LINK_WORKER)
+    if actor is None:
+        return User.objects.filter(is_active=True, pk__in=memberships.values("user"))
+    memberships = memberships.active_on().filter(organisation__in=_scope_organisations(actor))
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user")).exclude(
+        pk=actor.pk
+    )
+
+
+def assessor_candidates(actor: User | None) -> QuerySet[User]:
+    """People an import by `actor` may name as assessor: anyone who has been an assessor in
+    the actor's organisations (whether they could assess on the day is the rules' question)."""
+    memberships = Membership.objects.filter(role=Role.ASSESSOR)
+    if actor is not None:
+        memberships = memberships.filter(organisation__in=_scope_organisations(actor))
+    return User.objects.filter(pk__in=memberships.values("user"))
+
+
+def visible_workers(user: User) -> QuerySet[User]:
+    """Link workers whose records `user` may see today: their organisations' link workers as a
+    manager or assessor, and themselves as a link worker."""
+    others = Membership.objects.active_on().filter(
+        role=Role.LINK_WORKER, organisation__in=_scope_organisations(user)
+    )
+    own = Membership.objects.active_on().filter(role=Role.LINK_WORKER, user=user)
+    return User.objects.filter(
+        Q(pk__in=own.values("user")) | Q(is_active=True, pk__in=others.values("user"))
+    ).order_by("full_name", "email")
+
+
+def assessment_history_rows(workers: QuerySet[User]) -> QuerySet[Assessment]:
+    """Every assessment of these workers, corrections included, oldest first. One query."""
+    return (
+        Assessment.objects.filter(worker__in=workers)
+        .select_related(
+            "worker",
+            "competency",
+            "method",
+            "assessor",
+            "framework_version__framework",
+            "superseded_by",
+        )
+        .order_by(
+            "worker__full_name", "worker__email", "competency__sort_order", "assessed_on", "pk"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ProgressMatrix:
+    """A row per link worker, a column per competency, each cell the current level (0: none)."""
+
+    competencies: list[Competency]
+    rows: list[tuple[User, list[int]]]
+    level_names: dict[int, str]
+
+
+def progress_matrix(organisation_id: int, framework: CompetencyFramework) -> ProgressMatrix:
+    """The current level of each of the organisation's link workers (today) on each competency
+    in use in the framework. Three queries whatever the size (four unless the scale is
+    prefetched, as `default_curriculum` does)."""
+    competencies = list(
+        Competency.objects.filter(framework=framework, is_retired=False)
+        .exclude(parent_id_number="")
+        .order_by("sort_order")
+    )
+    workers = list(
+        User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.active_on()
+            .filter(organisation_id=organisation_id, role=Role.LINK_WORKER)
+            .values("user"),
+        ).order_by("full_name", "email")
+    )
+    current: dict[tuple[int, int], int] = {}
+    levels = (
+        Assessment.objects.filter(
+            worker__in=[worker.pk for worker in workers],
+            competency__in=[competency.pk for competency in competencies],
+            superseded_by__isnull=True,
+        )
+        .order_by("worker_id", "competency_id", "-assessed_on", "-recorded_at", "-pk")
+        .values_list("worker_id", "competency_id", "level")
+    )
+    for worker_id, competency_id, level in levels:
+        current.setdefault((worker_id, competency_id), level)
+    return ProgressMatrix(
+        competencies=competencies,
+        rows=[
+            (worker, [current.get((worker.pk, c.pk), 0) for c in competencies])
+            for worker in workers
+        ],
+        level_names=level_names(framework),
+    )

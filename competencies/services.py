@@ -5,6 +5,7 @@ new assessment that supersedes the old; a review is a new record beside the evid
 """
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 
@@ -21,12 +22,14 @@ from workforce.permissions import Action, denial_reason
 
 from .models import (
     Assessment,
+    AssessmentImport,
     Countersignature,
     CPDEntry,
     Evidence,
     EvidenceKind,
     EvidenceOutcome,
     EvidenceReview,
+    ImportStatus,
     SupervisionKind,
     SupervisionSession,
 )
@@ -53,6 +56,33 @@ def _permitted(actor: User, action: Action, worker: User, on: datetime.date) -> 
         raise _refuse(reason, "not_permitted")
 
 
+class RuleLookups:
+    """What the assessment rules read: straight from the database, a few queries per call.
+
+    The bulk importer passes a subclass that answers from data loaded once for a whole file
+    (`competencies.importing.PreloadedLookups`), so one set of rules serves one assessment or
+    ten thousand.
+    """
+
+    def assess_denial(self, assessor: User, worker: User, on: datetime.date) -> str | None:
+        """Why `assessor` may not assess `worker` on that day, or None."""
+        return denial_reason(assessor, Action.ASSESS, worker, on=on)
+
+    def accepted_methods(self, competency: Competency) -> set[str]:
+        """The codes of the methods the competency may be assessed by."""
+        return {method.code for method in competency.accepted_methods.all()}
+
+    def scale(self, competency: Competency) -> dict[int, str]:
+        """The competency's framework's levels: value to name."""
+        return {level.value: level.name for level in competency.framework.scale_levels.all()}
+
+    def today(self) -> datetime.date:
+        return timezone.localdate()
+
+
+UNPUBLISHED = "The competency framework has not been published yet."
+
+
 def assessment_rule_errors(
     *,
     worker: User,
@@ -61,26 +91,28 @@ def assessment_rule_errors(
     method: AssessmentMethod,
     assessed_on: datetime.date,
     assessor: User,
+    lookups: RuleLookups | None = None,
 ) -> list[ValidationError]:
     """Every assessment rule this would break (empty when it may be recorded).
 
     Shared by the form, the service and the bulk importer, so they refuse the same things.
     """
+    lookups = lookups or RuleLookups()
     errors = []
-    checks = [
-        lambda: _permitted(assessor, Action.ASSESS, worker, assessed_on),
-        lambda: _not_in_future(assessed_on, "assessment date"),
-    ]
-    for check in checks:
-        try:
-            check()
-        except ValidationError as error:
-            errors.append(error)
+    if (reason := lookups.assess_denial(assessor, worker, assessed_on)) is not None:
+        errors.append(_refuse(reason, "not_permitted"))
+    if assessed_on > lookups.today():
+        errors.append(
+            _refuse(
+                f"The assessment date cannot be in the future ({assessed_on:%d %B %Y}).",
+                "future_date",
+            )
+        )
     if competency.is_retired:
         errors.append(
             _refuse(f"{competency.id_number} is retired and is no longer assessed.", "retired")
         )
-    accepted = {m.code for m in competency.accepted_methods.all()}
+    accepted = lookups.accepted_methods(competency)
     if method.code not in accepted:
         errors.append(
             _refuse(
@@ -89,13 +121,20 @@ def assessment_rule_errors(
                 "method_not_accepted",
             )
         )
-    levels = {lvl.value: lvl.name for lvl in competency.framework.scale_levels.all()}
+    levels = lookups.scale(competency)
     if level not in levels:
-        scale = ", ".join(f"{value} {name}" for value, name in sorted(levels.items()))
         errors.append(
-            _refuse(f"Level {level} is not on the framework's scale ({scale}).", "level_off_scale")
+            _refuse(
+                f"Level {level} is not on the framework's scale ({describe_scale(levels)}).",
+                "level_off_scale",
+            )
         )
     return errors
+
+
+def describe_scale(levels: dict[int, str]) -> str:
+    """'1 Aware, 2 Developing, …' for messages."""
+    return ", ".join(f"{value} {name}" for value, name in sorted(levels.items()))
 
 
 @transaction.atomic
@@ -126,7 +165,7 @@ def assessment_record(
         raise ValidationError(errors)
     version = current_version(competency.framework)
     if version is None:
-        raise _refuse("The competency framework has not been published yet.", "unpublished")
+        raise _refuse(UNPUBLISHED, "unpublished")
     evidence = list(evidence)
     if any(item.worker_id != worker.pk for item in evidence):
         raise _refuse("Evidence can only come from the link worker being assessed.", "evidence")
@@ -400,3 +439,174 @@ def cpd_log(
     )
     log(entry, "competencies.cpd.log", user=worker)
     return entry
+
+
+# --- Spreadsheet imports --------------------------------------------------------------------
+# `competencies.importing` reads files and applies the rules above; it imports this module, so
+# these functions import it when called.
+
+IMPORT_BATCH_SIZE = 1000
+
+
+def _save_checked(checked, *, actor: User | None, record: AssessmentImport) -> None:
+    """Write the prepared assessments of a clean check and the record's outcome, audited once."""
+    report = checked.report
+    Assessment.objects.bulk_create(checked.prepared, batch_size=IMPORT_BATCH_SIZE)
+    report.saved = True
+    record.status = ImportStatus.SAVED
+    record.report = report.to_json()
+    record.total_rows = record.processed_rows = len(report.rows)
+    record.created_count = report.new
+    record.unchanged_count = report.unchanged
+    record.refused_count = 0
+    record.finished_at = timezone.now()
+    record.save()
+    log(
+        record,
+        "competencies.assessment.import",
+        user=actor,
+        data={
+            "filename": record.filename,
+            "sha256": record.sha256,
+            "created": report.new,
+            "unchanged": report.unchanged,
+        },
+    )
+
+
+def _refused(record: AssessmentImport, report) -> None:
+    record.status = ImportStatus.REFUSED
+    record.report = report.to_json()
+    record.total_rows = record.processed_rows = len(report.rows)
+    record.created_count = 0
+    record.unchanged_count = report.unchanged
+    record.refused_count = report.refused
+    record.finished_at = timezone.now()
+    record.save()
+
+
+def _may_import(actor: User | None) -> None:
+    from .importing import may_import
+
+    if actor is not None and not may_import(actor):
+        raise _refuse(
+            "Only managers and assessors may import assessments, for link workers in their "
+            "organisations.",
+            "not_permitted",
+        )
+
+
+@transaction.atomic
+def assessments_import(*, data: bytes, filename: str, actor: User | None, dry_run: bool = False):
+    """Check a spreadsheet of assessments and, if no row is refused, record every new one.
+
+    All or nothing. Rows matching an existing assessment are left alone (reported unchanged).
+    `actor` None is an administrator at the command line: any link worker, no scope. Returns
+    the `ImportReport`; `.saved` says whether anything was written.
+    """
+    from .importing import check_assessments
+
+    _may_import(actor)
+    checked = check_assessments(data=data, filename=filename, actor=actor)
+    if checked.report.ok and not dry_run:
+        record = AssessmentImport(
+            created_by=actor, filename=filename[:255], data=data, sha256=_sha256(data)
+        )
+        _save_checked(checked, actor=actor, record=record)
+    return checked.report
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@transaction.atomic
+def assessment_import_upload(*, actor: User, filename: str, data: bytes) -> AssessmentImport:
+    """Keep an uploaded spreadsheet for checking; nothing is recorded until it is confirmed."""
+    _may_import(actor)
+    record = AssessmentImport.objects.create(
+        created_by=actor, filename=filename[:255], data=data, sha256=_sha256(data)
+    )
+    log(record, "competencies.assessment.import_upload", user=actor, data={"sha256": record.sha256})
+    return record
+
+
+def assessment_import_check(*, assessment_import: AssessmentImport) -> AssessmentImport:
+    """Check the kept file and store its report; saves no assessment.
+
+    Deliberately not one transaction: the progress it writes as it goes must be visible to the
+    progress page while it runs.
+    """
+    from .importing import check_assessments
+
+    record = assessment_import
+    records = AssessmentImport.objects.filter(pk=record.pk)
+
+    def progress(done: int, total: int) -> None:
+        records.update(processed_rows=done, total_rows=total)
+
+    checked = check_assessments(
+        data=bytes(record.data),
+        filename=record.filename,
+        actor=record.created_by,
+        on_progress=progress,
+    )
+    record.refresh_from_db()
+    report = checked.report
+    if report.ok:
+        record.status = ImportStatus.READY
+        record.report = report.to_json()
+        record.total_rows = record.processed_rows = len(report.rows)
+        record.created_count = report.new
+        record.unchanged_count = report.unchanged
+        record.refused_count = 0
+        record.save()
+    else:
+        _refused(record, report)
+    return record
+
+
+@transaction.atomic
+def assessment_import_confirm(
+    *, assessment_import: AssessmentImport, actor: User
+) -> AssessmentImport:
+    """Record every new assessment of a checked file, or none.
+
+    The file is checked again inside this transaction, so a change since the preview (someone
+    left an organisation, an assessment was recorded meanwhile) is caught; then the record's
+    status says what happened.
+    """
+    from .importing import check_assessments
+
+    record = AssessmentImport.objects.select_for_update().get(pk=assessment_import.pk)
+    if record.created_by_id != actor.pk:
+        raise _refuse("Only the person who uploaded the file may confirm its import.", "owner")
+    if record.status not in {ImportStatus.READY, ImportStatus.SAVING}:
+        raise _refuse(
+            f"This import cannot be confirmed: {record.get_status_display().lower()}.", "status"
+        )
+    _may_import(actor)
+    checked = check_assessments(data=bytes(record.data), filename=record.filename, actor=actor)
+    if checked.report.ok:
+        _save_checked(checked, actor=actor, record=record)
+    else:
+        _refused(record, checked.report)
+    return record
+
+
+@transaction.atomic
+def assessment_import_queue(
+    *, assessment_import: AssessmentImport, actor: User
+) -> AssessmentImport:
+    """Mark a checked file as being saved, before a background task saves it."""
+    record = AssessmentImport.objects.select_for_update().get(pk=assessment_import.pk)
+    if record.created_by_id != actor.pk:
+        raise _refuse("Only the person who uploaded the file may confirm its import.", "owner")
+    if record.status != ImportStatus.READY:
+        raise _refuse(
+            f"This import cannot be confirmed: {record.get_status_display().lower()}.", "status"
+        )
+    record.status = ImportStatus.SAVING
+    record.processed_rows = 0
+    record.save(update_fields=["status", "processed_rows"])
+    return record

@@ -12,6 +12,8 @@ LOG_ACTIONS = {
     "competencies.supervision.log": ("Log supervision", "Supervision logged"),
     "competencies.supervision.confirm": ("Confirm supervision", "Supervision confirmed"),
     "competencies.cpd.log": ("Log CPD", "CPD logged"),
+    "competencies.assessment.import_upload": ("Upload assessments", "Assessment file uploaded"),
+    "competencies.assessment.import": ("Import assessments", "Assessments imported"),
 }
 
 

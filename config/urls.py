@@ -60,6 +60,7 @@ urlpatterns = [
     path("home/", workforce_views.home, name="home"),
     path("search/", curriculum_views.search, name="curriculum_search"),
     path("", include("workforce.urls")),
+    path("", include("oversight.urls")),
     path("", include("certificates.urls")),
     path("", include("competencies.urls")),
 ]

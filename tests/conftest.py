@@ -80,4 +80,8 @@ def _media_in_a_temporary_folder(settings, tmp_path):
             "BACKEND": "django.core.files.storage.FileSystemStorage",
             "OPTIONS": {"location": tmp_path / "private" / "evidence"},
         },
+        "certificates": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "private" / "certificates"},
+        },
     }

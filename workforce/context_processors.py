@@ -13,9 +13,13 @@ _LINKS_BY_ROLE = (
     (Role.LINK_WORKER, "Evidence", "competencies:my_evidence"),
     (Role.LINK_WORKER, "Supervision", "competencies:supervision"),
     (Role.LINK_WORKER, "CPD", "competencies:cpd"),
+    (Role.LINK_WORKER, "My certificates", "certificates:my_certificates"),
     (Role.ASSESSOR, "My caseload", "competencies:caseload"),
     (Role.ASSESSOR, "Evidence to review", "competencies:review_queue"),
-    (Role.MANAGER, "My team", "workforce:team"),
+    (Role.ASSESSOR, "Imports and reports", "competencies:reports"),
+    (Role.MANAGER, "My team", "oversight:team"),
+    (Role.MANAGER, "Qualification register", "certificates:register"),
+    (Role.MANAGER, "Imports and reports", "competencies:reports"),
 )
 
 
@@ -29,11 +33,15 @@ def _links_for(request: HttpRequest) -> list[dict]:
         for role, label, url_name in _LINKS_BY_ROLE
         if role in roles
     ]
+    # A page shared by two roles (imports and reports) is listed once.
+    links = list({link["url"]: link for link in links}.values())
     if is_curriculum_author(user):
         links.append({"label": "Curriculum admin", "url": reverse("wagtailadmin_home")})
-    current = request.path
+    # The most specific link is the current one: /team/certificates/ is the register, not the team.
+    matching = [link["url"] for link in links if request.path.startswith(link["url"])]
+    current = max(matching, key=len, default=None)
     for link in links:
-        link["current"] = current.startswith(link["url"])
+        link["current"] = link["url"] == current
     return links
 
 

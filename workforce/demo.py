@@ -51,6 +51,11 @@ PEOPLE = (
     DemoPerson("manager@example.org", "Meera Patel", Role.MANAGER, NORTH_PCN),
     DemoPerson("east.manager@example.org", "Eleanor Hughes", Role.MANAGER, EAST_PCN),
     DemoPerson("east.linkworker@example.org", "Nguyễn Thị Hương", Role.LINK_WORKER, EAST_PCN),
+    # The east team's assessors and two more link workers with certificate histories.
+    DemoPerson("east.assessor@example.org", "Bronwen Davies", Role.ASSESSOR, EAST_PCN),
+    DemoPerson("ifeoma.eze@example.org", "Ifeoma Eze", Role.ASSESSOR, EAST_PCN),
+    DemoPerson("gurpreet.sandhu@example.org", "Gurpreet Kaur Sandhu", Role.LINK_WORKER, EAST_PCN),
+    DemoPerson("daniel.reyes@example.org", "Daniel Reyes", Role.LINK_WORKER, EAST_PCN),
     # More of the north team, at different stages (their records come from competencies.demo).
     DemoPerson("owen.price@example.org", "Owen Price", Role.ASSESSOR, NORTH_PCN),
     DemoPerson(

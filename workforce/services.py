@@ -2,9 +2,16 @@
 
 import datetime
 
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from wagtail.log_actions import log
 
 from .models import Membership, Organisation, OrganisationKind, Role, User
@@ -86,3 +93,85 @@ def membership_end(
     membership.save(update_fields=["ends_on"])
     log(membership, "workforce.membership.end", user=actor, data={"ends_on": str(ends_on)})
     return membership
+
+
+@transaction.atomic
+def user_rename(*, user: User, full_name: str, actor: User | None = None) -> User:
+    """Change the name a person is known by (and that new certificates will carry)."""
+    full_name = full_name.strip()
+    if not full_name:
+        raise ValidationError({"full_name": "Enter the person's full name."})
+    previous = user.full_name
+    user.full_name = full_name
+    user.save(update_fields=["full_name"])
+    log(user, "workforce.user.rename", user=actor, data={"from": previous, "to": full_name})
+    return user
+
+
+def send_set_password_email(user: User) -> None:
+    """Email a new person a link to set their password (Django's password reset token)."""
+    context = {
+        "user": user,
+        "service_name": settings.SERVICE_NAME,
+        "url": settings.SITE_BASE_URL
+        + reverse(
+            "password_reset_confirm",
+            args=[
+                urlsafe_base64_encode(force_bytes(user.pk)),
+                default_token_generator.make_token(user),
+            ],
+        ),
+        "days": settings.PASSWORD_RESET_TIMEOUT // (24 * 60 * 60),
+    }
+    subject = render_to_string("imports/email/set_password_subject.txt", context).strip()
+    body = render_to_string("imports/email/set_password.txt", context)
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def roster_import(*, data: bytes, filename: str, actor: User):
+    """A manager onboards staff from a roster file: all rows or none.
+
+    Creates new people (emailed a link to set their password once the import is saved), starts
+    the roles they lack in the manager's organisations, and renames people only those
+    organisations employ. Returns the `roster.RosterPlan`; nothing is saved unless `.ok`.
+    """
+    from .roster import check_roster  # roster reads only; it never imports services
+
+    plan = check_roster(data=data, filename=filename, actor=actor)
+    if not plan.ok:
+        return plan
+    people: dict[str, User] = {
+        user.email.lower(): user
+        for user in User.objects.filter(email__in={row["email"] for row in plan.rows})
+    }
+    organisations = {
+        o.pk: o
+        for o in Organisation.objects.filter(pk__in={row["organisation_id"] for row in plan.rows})
+    }
+    created: list[User] = []
+    for row in plan.rows:
+        user = people.get(row["email"])
+        if user is None:
+            user = user_create(email=row["email"], full_name=row["name"], actor=actor)
+            people[row["email"]] = user
+            created.append(user)
+        elif row["rename"]:
+            user_rename(user=user, full_name=row["name"], actor=actor)
+        if row["start"]:
+            membership_start(
+                user=user,
+                organisation=organisations[row["organisation_id"]],
+                role=Role(row["role"]),
+                actor=actor,
+            )
+    for organisation in organisations.values():
+        log(
+            organisation,
+            "workforce.roster.import",
+            user=actor,
+            data={"filename": filename, "rows": len(plan.rows), "people_created": len(created)},
+        )
+    # Only once the import is saved: a rolled-back import must not invite anyone.
+    transaction.on_commit(lambda: [send_set_password_email(user) for user in created])
+    return plan

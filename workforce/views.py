@@ -1,4 +1,4 @@
-"""Where each person lands after signing in, and the manager's team page."""
+"""Where each person lands after signing in."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -6,12 +6,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from .models import Role
-from .permissions import is_curriculum_author, role_required
-from .selectors import link_workers_for, organisations_where, roles_of
+from .permissions import is_curriculum_author
+from .selectors import roles_of
 
 # When someone holds several roles, the page for the widest responsibility comes first.
 _HOME_BY_ROLE = (
-    (Role.MANAGER, "workforce:team"),
+    (Role.MANAGER, "oversight:team"),
     (Role.ASSESSOR, "competencies:caseload"),
     (Role.LINK_WORKER, "competencies:my_progress"),
 )
@@ -36,15 +36,3 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def no_role(request: HttpRequest) -> HttpResponse:
     return render(request, "workforce/no_role.html")
-
-
-@role_required(Role.MANAGER)
-def team(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "workforce/team.html",
-        {
-            "organisations": organisations_where(request.user, Role.MANAGER),
-            "workers": link_workers_for(request.user, Role.MANAGER),
-        },
-    )

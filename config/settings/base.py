@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "curriculum",
     "competencies",
     "certificates",
+    "oversight",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -139,16 +140,25 @@ MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 # Evidence uploads: the largest file a link worker may submit (bytes).
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
+# A certificate PDF is a few hundred kilobytes; a larger upload cannot be one of ours.
+CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
+# Spreadsheet imports (assessments, rosters): the largest file accepted (bytes).
+IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # Evidence files are private: kept outside MEDIA_ROOT and served only by a permission-checked view.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 EVIDENCE_STORAGE = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "evidence", "base_url": "/no-public-url/"},
 }
+CERTIFICATE_STORAGE = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "certificates", "base_url": "/no-public-url/"},
+}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     "evidence": EVIDENCE_STORAGE,
+    "certificates": CERTIFICATE_STORAGE,
 }
 
 
@@ -218,4 +228,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # WeasyPrint reports each rendering step at INFO; its warnings (e.g. a missing glyph) stay.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

@@ -3,7 +3,13 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import EVIDENCE_STORAGE, SECRET_KEY, env_bool, mailers_from_environment
+from .base import (
+    CERTIFICATE_STORAGE,
+    EVIDENCE_STORAGE,
+    SECRET_KEY,
+    env_bool,
+    mailers_from_environment,
+)
 
 if not SECRET_KEY:
     raise ImproperlyConfigured(
@@ -28,4 +34,5 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
     "evidence": EVIDENCE_STORAGE,
+    "certificates": CERTIFICATE_STORAGE,
 }

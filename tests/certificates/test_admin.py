@@ -12,7 +12,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_a_trainer_sees_and_edits_the_qualification_rules(client, demo_curriculum):
-    certificates_demo.load()
+    certificates_demo.load_qualification()
     trainer = UserFactory()
     trainer.groups.add(Group.objects.get(name=TRAINERS_GROUP))
     client.force_login(trainer)

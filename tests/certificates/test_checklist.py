@@ -1,6 +1,5 @@
 """Qualification rules as a checklist: each item met and not met, its queries, page and demo."""
 
-import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,16 +8,12 @@ from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
 
-from certificates import demo as certificates_demo
 from certificates.models import Qualification, QualificationRequirement
 from certificates.selectors import qualification_checklist, qualifications_for
 from competencies import services
-from competencies.models import SupervisionKind
-from curriculum.models import AssessmentMethod
-from tests.factories import MembershipFactory
-from workforce.models import Role, User
+from tests.certificates.records import cpd, everything, supervision
+from workforce.models import User
 
 CORE = "Core competencies at level 3 or above"
 OBSERVATIONS = "Direct observations by different assessors"
@@ -28,100 +23,8 @@ CPD_POINTS = "CPD points this year"
 CPD_FORMAL = "Formal CPD hours this year"
 
 
-def _day(days_ago: int) -> datetime.date:
-    return timezone.localdate() - datetime.timedelta(days=days_ago)
-
-
-@pytest.fixture
-def qualification(framework) -> Qualification:
-    """The brief's Core certificate: core at 3, 2 DOPs by 2 assessors, a PD, 10 sessions, CPD."""
-    certificates_demo.load()
-    return qualifications_for(framework).get(code=certificates_demo.CORE_CODE)
-
-
-@pytest.fixture
-def second_assessor(organisation) -> User:
-    return MembershipFactory(organisation=organisation, role=Role.ASSESSOR).user
-
-
-@pytest.fixture
-def methods(demo_curriculum) -> dict[str, AssessmentMethod]:
-    return {method.code: method for method in AssessmentMethod.objects.all()}
-
-
-@pytest.fixture
-def assess(framework, link_worker, assessor, methods):
-    """Record an assessment of `code` for the link worker; method defaults to the first accepted."""
-
-    def _assess(code, *, level=3, method=None, by=None, days_ago=1):
-        competency = framework.competencies.get(id_number=code)
-        method = method or sorted(m.code for m in competency.accepted_methods.all())[0]
-        return services.assessment_record(
-            worker=link_worker,
-            competency=competency,
-            level=level,
-            method=methods[method],
-            assessed_on=_day(days_ago),
-            assessor=by or assessor,
-        )
-
-    return _assess
-
-
-@pytest.fixture
-def core_codes(framework) -> list[str]:
-    return list(
-        framework.competencies.filter(is_core=True, is_retired=False)
-        .exclude(parent_id_number="")
-        .order_by("sort_order")
-        .values_list("id_number", flat=True)
-    )
-
-
-def _supervision(worker, supervisor, count, *, confirmed=True):
-    for number in range(count):
-        session = services.supervision_log(
-            worker=worker,
-            supervisor=supervisor,
-            held_on=_day(10 + 30 * number),
-            kind=SupervisionKind.ONE_TO_ONE,
-            reflections="Talked through a case.",
-        )
-        if confirmed:
-            services.supervision_confirm(session=session, supervisor=supervisor)
-
-
-def _cpd(worker, *, points, formal_hours):
-    today = timezone.localdate()
-    services.cpd_log(
-        worker=worker,
-        done_on=today,
-        activity="Accredited course",
-        hours=Decimal(formal_hours),
-        is_formal=True,
-        points=Decimal(formal_hours),
-    )
-    if points > formal_hours:
-        services.cpd_log(
-            worker=worker,
-            done_on=today,
-            activity="Peer network meeting",
-            hours=Decimal(points - formal_hours),
-            is_formal=False,
-            points=Decimal(points - formal_hours),
-        )
-
-
 def _items(checklist) -> dict[str, tuple[bool, str]]:
     return {item.label: (item.met, item.detail) for item in checklist.items}
-
-
-def _everything(assess, core_codes, link_worker, assessor, second_assessor):
-    for code in core_codes:
-        assess(code, by=second_assessor if code == "SPLW-PCP-01" else assessor)
-    assess("SPLW-COM-02", method="PD")
-    _supervision(link_worker, assessor, 10)
-    _cpd(link_worker, points=20, formal_hours=10)
 
 
 def test_nothing_done_yet_lists_every_rule_as_not_met(qualification, link_worker, core_codes):
@@ -143,7 +46,7 @@ def test_nothing_done_yet_lists_every_rule_as_not_met(qualification, link_worker
 def test_everything_met_is_eligible(
     qualification, link_worker, assessor, second_assessor, assess, core_codes
 ):
-    _everything(assess, core_codes, link_worker, assessor, second_assessor)
+    everything(assess, core_codes, link_worker, assessor, second_assessor)
 
     checklist = qualification_checklist(link_worker, qualification)
 
@@ -252,14 +155,14 @@ def test_extra_requirement_is_an_item_of_its_own(qualification, framework, link_
 
 
 def test_only_confirmed_supervision_counts(qualification, link_worker, assessor):
-    _supervision(link_worker, assessor, 9)
-    _supervision(link_worker, assessor, 3, confirmed=False)
+    supervision(link_worker, assessor, 9)
+    supervision(link_worker, assessor, 3, confirmed=False)
     assert _items(qualification_checklist(link_worker, qualification))[SUPERVISION] == (
         False,
         "9 of 10",
     )
 
-    _supervision(link_worker, assessor, 1)
+    supervision(link_worker, assessor, 1)
     assert _items(qualification_checklist(link_worker, qualification))[SUPERVISION] == (
         True,
         "10 of 10",
@@ -267,7 +170,7 @@ def test_only_confirmed_supervision_counts(qualification, link_worker, assessor)
 
 
 def test_cpd_points_and_formal_hours_are_separate_items(qualification, link_worker):
-    _cpd(link_worker, points=22, formal_hours=Decimal("7.5"))
+    cpd(link_worker, points=22, formal_hours=Decimal("7.5"))
 
     items = _items(qualification_checklist(link_worker, qualification))
 
@@ -340,7 +243,7 @@ def test_page_shows_the_checklist_to_a_link_worker(client, qualification, link_w
 def test_page_says_when_ready_to_be_certified(
     client, qualification, link_worker, assessor, second_assessor, assess, core_codes
 ):
-    _everything(assess, core_codes, link_worker, assessor, second_assessor)
+    everything(assess, core_codes, link_worker, assessor, second_assessor)
     client.force_login(link_worker)
 
     html = client.get(URL).content.decode()

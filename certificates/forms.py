@@ -1,0 +1,60 @@
+"""Forms for certificates: revoke with a reason, look up, check a PDF, choose workers to certify."""
+
+from django import forms
+from django.conf import settings
+
+from workforce.forms import NHSFormMixin
+
+
+class RevokeForm(NHSFormMixin, forms.Form):
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=1000,
+        help_text="The public verification page shows this reason to anyone who checks.",
+    )
+    confirm = forms.BooleanField(
+        label="I understand that the certificate will show as revoked everywhere, at once, "
+        "and that this cannot be undone.",
+        error_messages={"required": "Tick the box to confirm that you want to revoke it."},
+    )
+
+
+class LookupForm(NHSFormMixin, forms.Form):
+    number = forms.CharField(
+        label="Certificate number",
+        max_length=40,
+        help_text="Printed on the certificate, for example LWPC-CORE-2026-7KQ3MD.",
+    )
+    surname = forms.CharField(label="Holder’s surname", max_length=100)
+
+
+class PdfCheckForm(NHSFormMixin, forms.Form):
+    pdf = forms.FileField(
+        label="Certificate PDF",
+        help_text="The PDF file you were given. It is checked and not kept.",
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_pdf(self):
+        upload = self.cleaned_data["pdf"]
+        if upload.size > settings.CERTIFICATE_CHECK_MAX_BYTES:
+            limit = settings.CERTIFICATE_CHECK_MAX_BYTES // (1024 * 1024)
+            raise forms.ValidationError(
+                f"The file is larger than {limit} MB, so it cannot be one of our certificates."
+            )
+        return upload
+
+
+class BulkIssueForm(NHSFormMixin, forms.Form):
+    workers = forms.TypedMultipleChoiceField(
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        label="Link workers to certify",
+        error_messages={"required": "Choose at least one link worker to certify."},
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["workers"].choices = [
+            (candidate.worker.pk, candidate.worker.full_name) for candidate in candidates
+        ]

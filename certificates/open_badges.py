@@ -1,0 +1,61 @@
+"""A certificate as an Open Badges 3.0 AchievementCredential, for wallets and other systems.
+
+Unsigned: its proof is the verification page it points to (`id`), which says whether it still
+stands. Only the holder's name identifies them, as on the public page.
+"""
+
+import datetime
+
+from .models import Certificate
+
+CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+
+
+def _instant(day: datetime.date) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def achievement_credential(
+    certificate: Certificate, *, verification_url: str, site_url: str
+) -> dict:
+    """The Open Badges 3.0 AchievementCredential of `certificate` (schema: 1EdTech's
+    ob_v3p0_achievementcredential JSON Schema)."""
+    qualification = certificate.qualification
+    return {
+        "@context": CONTEXT,
+        "id": verification_url,
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "name": certificate.qualification_title,
+        "issuer": {
+            "id": f"{site_url}/",
+            "type": ["Profile"],
+            "name": certificate.issuer_name,
+            "url": f"{site_url}/",
+        },
+        "validFrom": _instant(certificate.issued_on),
+        "validUntil": _instant(certificate.expires_on),
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "identifier": [
+                {
+                    "type": "IdentityObject",
+                    "identityType": "name",
+                    "hashed": False,
+                    "identityHash": certificate.holder_name,
+                }
+            ],
+            "achievement": {
+                "id": f"{site_url}/qualifications/{qualification.code}",
+                "type": ["Achievement"],
+                "achievementType": "Certificate",
+                "humanCode": qualification.code,
+                "name": certificate.qualification_title,
+                "description": qualification.description or certificate.qualification_title,
+                "criteria": {"narrative": qualification.description or "See the curriculum."},
+                "version": certificate.snapshot["curriculum"],
+            },
+        },
+    }

@@ -1,0 +1,326 @@
+"""Imports and reports pages: upload a spreadsheet, preview every row, confirm; download reports.
+
+Managers and assessors import assessments for the link workers in their organisations; managers
+import rosters of their organisations' staff. Only the person who uploaded a file sees its
+preview and may confirm it; anyone else gets a 404. Reports hold only what the person
+downloading them may see.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from workforce import roster
+from workforce import services as workforce_services
+from workforce.forms import NHSFormMixin
+from workforce.models import Organisation, Role
+from workforce.permissions import role_required
+from workforce.selectors import organisations_where
+from workforce.spreadsheets import size_problem
+
+from . import resources, selectors, services, tasks
+from .importing import (
+    EXPORT_ONLY_COLUMNS,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+    ImportReport,
+    RowOutcome,
+    may_import,
+)
+from .models import AssessmentImport, ImportStatus
+
+# Files larger than this are checked and saved by a background task, with a progress bar;
+# smaller ones (about 1,500 CSV rows) are done while the page loads.
+BACKGROUND_BYTES = 100 * 1024
+ROWS_PER_PAGE = 250
+PROBLEMS_SHOWN = 2000
+ROSTER_PREVIEW_MAX_AGE = 60 * 60  # seconds
+FINISHED = {ImportStatus.READY, ImportStatus.REFUSED, ImportStatus.SAVED, ImportStatus.FAILED}
+
+
+def importer_required(view):
+    """Signed in as a manager or assessor somewhere today."""
+
+    @wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not may_import(request.user):
+            raise PermissionDenied(
+                "Imports and reports are for managers and assessors in an organisation."
+            )
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+class SpreadsheetForm(NHSFormMixin, forms.Form):
+    file = forms.FileField(
+        label="Spreadsheet (CSV or XLSX)",
+        allow_empty_file=True,  # the reader says "The file is empty." like every import
+        widget=forms.FileInput(
+            attrs={
+                "accept": ".csv,.xlsx,text/csv,"
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+            }
+        ),
+    )
+
+    def __init__(self, *args, help_text: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = help_text
+        self.fields["file"].widget.attrs["aria-describedby"] = "id_file-hint"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if problem := size_problem(upload.size):
+            raise ValidationError(problem)
+        return upload
+
+
+def _assessment_form(data=()) -> SpreadsheetForm:
+    return SpreadsheetForm(
+        *data,
+        help_text="Columns: " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + " (notes is "
+        "optional). Dates as 2026-03-01 or 01/03/2026; levels as a number or name; methods as "
+        "a code or name.",
+    )
+
+
+# --- Assessment import ------------------------------------------------------------------------
+
+
+@importer_required
+def assessment_import(request: HttpRequest) -> HttpResponse:
+    form = _assessment_form((request.POST, request.FILES) if request.method == "POST" else ())
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            record = services.assessment_import_upload(
+                actor=request.user, filename=upload.name, data=upload.read()
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            if upload.size > BACKGROUND_BYTES:
+                tasks.check_assessment_import.enqueue(str(record.pk))
+            else:
+                services.assessment_import_check(assessment_import=record)
+            return redirect("competencies:import_detail", record.pk)
+    return render(
+        request,
+        "imports/assessment_import.html",
+        {
+            "form": form,
+            "columns": REQUIRED_COLUMNS,
+            "optional_columns": OPTIONAL_COLUMNS,
+            "ignored_columns": EXPORT_ONLY_COLUMNS,
+            "recent": AssessmentImport.objects.filter(created_by=request.user).defer("data")[:10],
+        },
+    )
+
+
+def _own_import_or_404(request: HttpRequest, pk) -> AssessmentImport:
+    return get_object_or_404(AssessmentImport.objects.defer("data"), pk=pk, created_by=request.user)
+
+
+@importer_required
+def import_detail(request: HttpRequest, pk) -> HttpResponse:
+    record = _own_import_or_404(request, pk)
+    report = ImportReport.from_json(record.report) if record.report else None
+    context = {"record": record, "report": report, "Status": ImportStatus}
+    if report is not None:
+        problems = report.problems()
+        page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
+        context.update(
+            problems=problems[:PROBLEMS_SHOWN],
+            problem_total=len(problems),
+            refused_rows=len({p["row"] for p in problems if p["row"]}),
+            page=page,
+            outcomes=RowOutcome,
+        )
+    if record.status == ImportStatus.SAVED:
+        context["organisations"] = organisations_where(request.user, Role.MANAGER)
+    return render(request, "imports/assessment_import_detail.html", context)
+
+
+@importer_required
+def import_status(request: HttpRequest, pk) -> JsonResponse:
+    record = _own_import_or_404(request, pk)
+    return JsonResponse(
+        {
+            "status": record.status,
+            "label": record.get_status_display(),
+            "processed": record.processed_rows,
+            "total": record.total_rows,
+            "finished": record.status in FINISHED,
+        }
+    )
+
+
+@importer_required
+def import_problems(request: HttpRequest, pk) -> HttpResponse:
+    record = _own_import_or_404(request, pk)
+    if not record.report:
+        raise Http404("This file has not been checked yet.")
+    response = HttpResponse(
+        ("\ufeff" + ImportReport.from_json(record.report).problems_csv()).encode("utf-8"),
+        content_type="text/csv; charset=utf-8",
+    )
+    stem = record.filename.rsplit(".", 1)[0][:60] or "import"
+    response["Content-Disposition"] = f'attachment; filename="{_safe(stem)}-problems.csv"'
+    return response
+
+
+def _safe(name: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
+
+
+@importer_required
+@require_POST
+def import_confirm(request: HttpRequest, pk) -> HttpResponse:
+    record = _own_import_or_404(request, pk)
+    try:
+        if record.total_rows * 80 > BACKGROUND_BYTES:  # about as many rows as a large file
+            services.assessment_import_queue(assessment_import=record, actor=request.user)
+            tasks.confirm_assessment_import.enqueue(str(record.pk))
+        else:
+            record = services.assessment_import_confirm(
+                assessment_import=record, actor=request.user
+            )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("competencies:import_detail", record.pk)
+    record.refresh_from_db()
+    if record.status == ImportStatus.SAVED:
+        messages.success(
+            request,
+            f"{record.created_count} assessment{'s' if record.created_count != 1 else ''} "
+            f"imported from {record.filename}.",
+        )
+    return redirect("competencies:import_detail", record.pk)
+
+
+# --- Reports ----------------------------------------------------------------------------------
+
+
+@importer_required
+def reports(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "imports/reports.html",
+        {
+            "organisations": _report_organisations(request.user),
+            "worker_count": selectors.visible_workers(request.user).count(),
+        },
+    )
+
+
+def _report_organisations(user):
+    return Organisation.objects.filter(
+        pk__in=organisations_where(user, Role.MANAGER).values("pk")
+    ) | Organisation.objects.filter(pk__in=organisations_where(user, Role.ASSESSOR).values("pk"))
+
+
+@importer_required
+def history_export(request: HttpRequest, file_format: str) -> HttpResponse:
+    rows = selectors.assessment_history_rows(selectors.visible_workers(request.user))
+    data = resources.export_bytes(resources.AssessmentHistoryResource(), rows, file_format)
+    return resources.download(data, file_format, "assessment-history")
+
+
+def _matrix_or_404(request: HttpRequest, organisation_id: int):
+    organisation = get_object_or_404(_report_organisations(request.user), pk=organisation_id)
+    curriculum = selectors.default_curriculum()
+    if curriculum is None:
+        raise Http404("No curriculum is published yet.")
+    return organisation, selectors.progress_matrix(organisation.pk, curriculum.framework)
+
+
+@importer_required
+def progress_matrix(request: HttpRequest, organisation_id: int) -> HttpResponse:
+    organisation, matrix = _matrix_or_404(request, organisation_id)
+    return render(
+        request,
+        "imports/progress_matrix.html",
+        {"organisation": organisation, "matrix": matrix},
+    )
+
+
+@importer_required
+def progress_matrix_export(
+    request: HttpRequest, organisation_id: int, file_format: str
+) -> HttpResponse:
+    organisation, matrix = _matrix_or_404(request, organisation_id)
+    data = resources.export_bytes(
+        resources.ProgressMatrixResource(matrix), matrix.rows, file_format
+    )
+    return resources.download(data, file_format, f"progress-{_safe(organisation.name.lower())}")
+
+
+# --- Roster import ----------------------------------------------------------------------------
+
+
+def _roster_salt(request: HttpRequest) -> str:
+    # Per user, so one person's signed preview cannot be confirmed by another.
+    return f"workforce.roster-import:{request.user.pk}"
+
+
+def _roster_form(data=()) -> SpreadsheetForm:
+    return SpreadsheetForm(
+        *data,
+        help_text="Columns: " + ", ".join(roster.COLUMNS) + ". Role is link worker, assessor or "
+        "manager; organisation is its name or ODS code.",
+    )
+
+
+@role_required(Role.MANAGER)
+def roster_import(request: HttpRequest) -> HttpResponse:
+    organisations = organisations_where(request.user, Role.MANAGER)
+    context = {"organisations": organisations, "columns": roster.COLUMNS}
+    if request.method == "POST" and "payload" in request.POST:
+        return _roster_confirm(request, context)
+    form = _roster_form((request.POST, request.FILES) if request.method == "POST" else ())
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        plan = roster.check_roster(data=data, filename=upload.name, actor=request.user)
+        context.update(plan=plan, form=form)
+        if plan.ok:
+            context["payload"] = signing.dumps(
+                {"data": data.hex(), "filename": upload.name},
+                salt=_roster_salt(request),
+                compress=True,
+            )
+        return render(request, "imports/roster_preview.html", context)
+    return render(request, "imports/roster_import.html", {**context, "form": form})
+
+
+def _roster_confirm(request: HttpRequest, context: dict) -> HttpResponse:
+    try:
+        payload = signing.loads(
+            request.POST["payload"], salt=_roster_salt(request), max_age=ROSTER_PREVIEW_MAX_AGE
+        )
+    except signing.BadSignature:
+        messages.error(
+            request,
+            "The preview could not be verified or has expired, so nothing was imported: "
+            "upload the file again.",
+        )
+        return redirect("competencies:roster_import")
+    plan = workforce_services.roster_import(
+        data=bytes.fromhex(payload["data"]),
+        filename=payload["filename"],
+        actor=request.user,
+    )
+    if not plan.ok:
+        return render(request, "imports/roster_preview.html", {**context, "plan": plan})
+    messages.success(request, plan.summary(done=True))
+    return redirect("competencies:roster_import")

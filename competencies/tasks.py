@@ -1,0 +1,40 @@
+"""Background work for large spreadsheet imports: check a file, then save it when confirmed."""
+
+import logging
+
+from django.tasks import task
+from django.utils import timezone
+
+from . import services
+from .models import AssessmentImport, ImportStatus
+
+logger = logging.getLogger(__name__)
+
+
+def _failed(import_id: str) -> None:
+    logger.exception("Assessment import %s failed", import_id)
+    AssessmentImport.objects.filter(pk=import_id).update(
+        status=ImportStatus.FAILED, finished_at=timezone.now()
+    )
+
+
+@task
+def check_assessment_import(import_id: str) -> None:
+    """Check an uploaded file row by row, reporting progress; saves no assessment."""
+    record = AssessmentImport.objects.select_related("created_by").get(pk=import_id)
+    try:
+        services.assessment_import_check(assessment_import=record)
+    except Exception:
+        _failed(import_id)
+        raise
+
+
+@task
+def confirm_assessment_import(import_id: str) -> None:
+    """Save a checked file's assessments, all or none."""
+    record = AssessmentImport.objects.select_related("created_by").get(pk=import_id)
+    try:
+        services.assessment_import_confirm(assessment_import=record, actor=record.created_by)
+    except Exception:
+        _failed(import_id)
+        raise

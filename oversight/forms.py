@@ -1,0 +1,39 @@
+"""The team pages' filters: read from the query string, never saved."""
+
+from django import forms
+
+from workforce.models import Organisation
+
+from .selectors import Flag, TeamSort
+
+
+class TeamFilterForm(forms.Form):
+    """Search, organisation, flag and order for the team page (the matrix uses the first two)."""
+
+    q = forms.CharField(label="Name or email", required=False, max_length=100, strip=True)
+    organisation = forms.ModelChoiceField(
+        label="Organisation",
+        queryset=Organisation.objects.none(),
+        required=False,
+        empty_label="All my organisations",
+    )
+    flag = forms.ChoiceField(
+        label="Show", choices=[("", "Everyone"), *Flag.choices], required=False
+    )
+    sort = forms.ChoiceField(label="Order", choices=TeamSort.choices, required=False)
+
+    def __init__(self, data, *, organisations):
+        super().__init__(data)
+        # Only the manager's own organisations: another's id in the URL is simply not valid.
+        self.fields["organisation"].queryset = organisations
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid value is ignored rather than refused."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "search": cleaned.get("q") or "",
+            "organisation": cleaned.get("organisation"),
+            "flag": cleaned.get("flag") or "",
+            "sort": cleaned.get("sort") or TeamSort.NAME,
+        }

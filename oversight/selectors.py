@@ -1,0 +1,760 @@
+"""Reads for managers' oversight of their teams: progress, gaps and qualifications at a glance.
+
+Each read takes the whole team at once in a fixed number of queries, whatever its size: the
+per-worker selectors of the apps below would cost several queries a person.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window
+from django.db.models.functions import RowNumber
+from django.utils import timezone
+
+from certificates.models import (
+    Certificate,
+    CertificateStatus,
+    Qualification,
+    QualificationRequirement,
+)
+from certificates.selectors import (
+    Checklist,
+    ChecklistItem,
+    at_least,
+    certificates_visible_to,
+    qualifications_for,
+    with_status,
+)
+from competencies.models import Assessment, CPDEntry, SupervisionSession
+from competencies.selectors import level_names
+from curriculum.models import (
+    Competency,
+    CompetencyFramework,
+    CurriculumPage,
+    ModuleCompetency,
+    ModulePage,
+)
+from workforce.models import Membership, Organisation, Role, User
+from workforce.selectors import link_workers_for, organisations_where
+
+SUPERVISION_GAP_MONTHS = 2
+
+
+class Flag(models.TextChoices):
+    """Why a link worker on the team page needs their manager's attention."""
+
+    NO_RECENT_SUPERVISION = "no_supervision", "No supervision for two months"
+    CPD_BEHIND = "cpd_behind", "CPD behind pace"
+    RENEWAL_DUE = "renewal_due", "Certificate renewal due"
+    LAPSED = "lapsed", "Certificate lapsed"
+    ELIGIBLE = "eligible", "Eligible to be certified"
+
+
+class Band(models.TextChoices):
+    """How close a current level is to proficiency: a matrix cell's colour, named in its key."""
+
+    NONE = "none", "Not assessed"
+    BELOW = "below", "Two or more levels below proficiency"
+    NEAR = "near", "One level below proficiency"
+    PROFICIENT = "proficient", "At proficiency"
+    BEYOND = "beyond", "Above proficiency"
+
+
+def months_before(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` earlier, or that month's last day when it is shorter."""
+    index = day.year * 12 + day.month - 1 - months
+    year, month = divmod(index, 12)
+    month += 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def _year_before(day: datetime.date) -> datetime.date:
+    # The same window as competencies.selectors.supervision_and_cpd, so figures agree.
+    if day.month == 2 and day.day == 29:
+        return day - datetime.timedelta(days=365)
+    return day.replace(year=day.year - 1)
+
+
+# --- The team ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """A link worker in the manager's team, with the organisations they share."""
+
+    worker: User
+    organisations: tuple[Organisation, ...]
+    in_post_since: datetime.date
+
+
+def team_members(
+    manager: User,
+    *,
+    organisation: Organisation | None = None,
+    search: str = "",
+    on: datetime.date | None = None,
+) -> list[TeamMember]:
+    """The link workers (never the manager) in the organisations `manager` manages that day, by
+    name, with the organisations they share and since when they are in post there. One query."""
+    memberships = (
+        Membership.objects.active_on(on)
+        .filter(
+            role=Role.LINK_WORKER,
+            organisation__in=organisations_where(manager, Role.MANAGER, on=on),
+            user__is_active=True,
+        )
+        .exclude(user=manager)
+        .select_related("user", "organisation")
+        .order_by("user__full_name", "user__email", "user_id", "organisation__name")
+    )
+    if organisation is not None:
+        memberships = memberships.filter(organisation=organisation)
+    if search:
+        memberships = memberships.filter(
+            Q(user__full_name__icontains=search) | Q(user__email__icontains=search)
+        )
+    grouped: dict[int, list[Membership]] = {}
+    for membership in memberships:
+        grouped.setdefault(membership.user_id, []).append(membership)
+    return [
+        TeamMember(
+            worker=group[0].user,
+            organisations=tuple(m.organisation for m in group),
+            in_post_since=min(m.starts_on for m in group),
+        )
+        for group in grouped.values()
+    ]
+
+
+def team_worker(manager: User, worker_id: int) -> User | None:
+    """The link worker with that id if they are in `manager`'s team today, else None."""
+    return link_workers_for(manager, Role.MANAGER).filter(pk=worker_id).first()
+
+
+# --- Facts for many workers at once -----------------------------------------------------------
+
+
+def current_levels(
+    worker_ids: list[int], framework: CompetencyFramework, *, as_of: datetime.date | None = None
+) -> dict[tuple[int, int], tuple[int, datetime.date]]:
+    """Each (worker, competency)'s current level and its date: the latest assessment nothing has
+    superseded (made on or before `as_of`, when given), as `current_assessments` reads it for one
+    worker. One query, returning one row per pair however long the history."""
+    assessments = Assessment.objects.filter(
+        worker_id__in=worker_ids, competency__framework=framework, superseded_by__isnull=True
+    )
+    if as_of is not None:
+        assessments = assessments.filter(assessed_on__lte=as_of)
+    latest = (
+        assessments.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("worker_id"), F("competency_id")],
+                order_by=[F("assessed_on").desc(), F("recorded_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list("worker_id", "competency_id", "level", "assessed_on")
+    )
+    return {(worker, competency): (level, on) for worker, competency, level, on in latest}
+
+
+@dataclass(frozen=True)
+class Upkeep:
+    """A worker's confirmed supervision and this year's CPD."""
+
+    supervision_sessions_last_12_months: int = 0
+    last_supervision_on: datetime.date | None = None
+    cpd_points_this_year: Decimal = Decimal("0")
+    cpd_formal_hours_this_year: Decimal = Decimal("0")
+
+
+def upkeep(worker_ids: list[int], *, today: datetime.date | None = None) -> dict[int, Upkeep]:
+    """Confirmed supervision (sessions in the last 12 months, the latest session) and CPD this
+    calendar year, counted as `supervision_and_cpd` counts them. Two queries."""
+    today = today or timezone.localdate()
+    sessions = (
+        SupervisionSession.objects.filter(
+            worker_id__in=worker_ids, confirmed_at__isnull=False, held_on__lte=today
+        )
+        .values("worker_id")
+        .annotate(
+            recent=Count("pk", filter=Q(held_on__gt=_year_before(today))), last=Max("held_on")
+        )
+        .order_by()
+    )
+    supervision = {row["worker_id"]: (row["recent"], row["last"]) for row in sessions}
+    cpd_rows = (
+        CPDEntry.objects.filter(
+            worker_id__in=worker_ids, done_on__year=today.year, done_on__lte=today
+        )
+        .values("worker_id")
+        .annotate(points=Sum("points"), formal=Sum("hours", filter=Q(is_formal=True)))
+        .order_by()
+    )
+    cpd = {row["worker_id"]: (row["points"], row["formal"]) for row in cpd_rows}
+    result = {}
+    for worker_id in worker_ids:
+        recent, last = supervision.get(worker_id, (0, None))
+        points, formal = cpd.get(worker_id, (None, None))
+        result[worker_id] = Upkeep(
+            supervision_sessions_last_12_months=recent,
+            last_supervision_on=last,
+            cpd_points_this_year=points or Decimal("0"),
+            cpd_formal_hours_this_year=formal or Decimal("0"),
+        )
+    return result
+
+
+def _observers(
+    worker_ids: list[int], qualification: Qualification, *, as_of: datetime.date | None
+) -> dict[tuple[int, int], set[int]]:
+    """Who assessed each worker by each of the qualification's methods, as `assessors_by_method`
+    reads it for one worker. One query (none when the qualification names no method)."""
+    method_ids = {qualification.observation_method_id, qualification.required_method_id} - {None}
+    found: dict[tuple[int, int], set[int]] = {}
+    if not method_ids:
+        return found
+    rows = (
+        Assessment.objects.filter(
+            worker_id__in=worker_ids,
+            competency__framework_id=qualification.framework_id,
+            superseded_by__isnull=True,
+            method_id__in=method_ids,
+            assessed_on__lte=as_of or datetime.date.max,
+        )
+        .values_list("worker_id", "method_id", "assessor_id")
+        .distinct()
+    )
+    for worker_id, method_id, assessor_id in rows:
+        found.setdefault((worker_id, method_id), set()).add(assessor_id)
+    return found
+
+
+def _checklists(
+    worker_ids: list[int],
+    qualification: Qualification,
+    *,
+    levels: dict[tuple[int, int], tuple[int, datetime.date]],
+    figures: dict[int, Upkeep],
+    core_ids: list[int],
+    today: datetime.date | None,
+) -> dict[int, Checklist]:
+    """The rules of `certificates.selectors.qualification_checklist`, item for item, applied to
+    facts read for the whole team at once. Two queries: requirements and observers."""
+    requirements = list(
+        QualificationRequirement.objects.filter(qualification=qualification)
+        .select_related("competency")
+        .order_by("sort_order", "pk")
+    )
+    observers = _observers(worker_ids, qualification, as_of=today)
+    core_level = qualification.all_core_at_level
+    checklists = {}
+    for worker_id in worker_ids:
+
+        def level(competency_id: int, worker_id: int = worker_id) -> int:
+            return levels.get((worker_id, competency_id), (0, None))[0]
+
+        core_done = sum(level(pk) >= core_level for pk in core_ids)
+        items = [
+            ChecklistItem(
+                f"Core competencies at level {core_level} or above",
+                core_done == len(core_ids),
+                f"{core_done} of {len(core_ids)}",
+            )
+        ]
+        for requirement in requirements:
+            competency = requirement.competency
+            have = level(competency.pk)
+            items.append(
+                ChecklistItem(
+                    f"{competency.id_number} {competency.short_name} at level "
+                    f"{requirement.min_level} or above",
+                    have >= requirement.min_level,
+                    f"level {have}" if have else "not assessed",
+                )
+            )
+        if qualification.observation_method_id and qualification.min_direct_observations:
+            seen_by = observers.get((worker_id, qualification.observation_method_id), set())
+            items.append(
+                at_least(
+                    "Direct observations by different assessors",
+                    len(seen_by),
+                    qualification.min_direct_observations,
+                )
+            )
+        if qualification.required_method_id:
+            done = bool(observers.get((worker_id, qualification.required_method_id)))
+            items.append(
+                ChecklistItem(
+                    qualification.required_method.name, done, "done" if done else "not yet"
+                )
+            )
+        upkept = figures[worker_id]
+        items += [
+            at_least(
+                "Supervision sessions in the last 12 months",
+                upkept.supervision_sessions_last_12_months,
+                qualification.min_supervision_sessions_12_months,
+            ),
+            at_least(
+                "CPD points this year",
+                upkept.cpd_points_this_year,
+                qualification.min_cpd_points_year,
+            ),
+            at_least(
+                "Formal CPD hours this year",
+                upkept.cpd_formal_hours_this_year,
+                qualification.min_cpd_formal_hours_year,
+            ),
+        ]
+        checklists[worker_id] = Checklist(qualification=qualification, items=items)
+    return checklists
+
+
+def _core_ids(framework: CompetencyFramework) -> list[int]:
+    return list(
+        Competency.objects.filter(framework=framework, is_core=True, is_retired=False)
+        .exclude(parent_id_number="")
+        .values_list("pk", flat=True)
+    )
+
+
+def team_checklists(
+    worker_ids: list[int], qualification: Qualification, *, today: datetime.date | None = None
+) -> dict[int, Checklist]:
+    """Each worker's checklist for `qualification`, the same as `qualification_checklist` gives
+    one worker, in six queries for the whole team (give a qualification from
+    `qualifications_for`, with its methods loaded)."""
+    return _checklists(
+        worker_ids,
+        qualification,
+        levels=current_levels(worker_ids, qualification.framework, as_of=today),
+        figures=upkeep(worker_ids, today=today),
+        core_ids=_core_ids(qualification.framework),
+        today=today,
+    )
+
+
+# --- The team page ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TeamRow:
+    """One link worker on the team page."""
+
+    member: TeamMember
+    core_proficient: int
+    core_total: int
+    milestone_proficient: int
+    milestone_total: int
+    last_assessed_on: datetime.date | None
+    upkeep: Upkeep
+    certificate: Certificate | None
+    checklist: Checklist | None
+    flags: tuple[Flag, ...]
+
+    @property
+    def worker(self) -> User:
+        return self.member.worker
+
+    @property
+    def core_percent(self) -> int:
+        return round(100 * self.core_proficient / self.core_total) if self.core_total else 0
+
+    @property
+    def safe_to_practise(self) -> bool:
+        return self.milestone_total > 0 and self.milestone_proficient == self.milestone_total
+
+    @property
+    def certificate_status(self) -> str | None:
+        return self.certificate.status if self.certificate else None
+
+    @property
+    def certificate_label(self) -> str:
+        if self.certificate is None:
+            return "Not certified"
+        return CertificateStatus(self.certificate.status).label
+
+    @property
+    def eligible(self) -> bool:
+        return Flag.ELIGIBLE in self.flags
+
+
+@dataclass(frozen=True)
+class TeamOverview:
+    """The team page: a row per link worker and the organisation's certificate register counts."""
+
+    qualification: Qualification | None
+    rows: list[TeamRow]
+    register: dict[str, int]
+
+    @property
+    def safe_to_practise(self) -> int:
+        return sum(row.safe_to_practise for row in self.rows)
+
+    def flagged(self, flag: str) -> int:
+        return sum(flag in row.flags for row in self.rows)
+
+    @property
+    def eligible(self) -> int:
+        return self.flagged(Flag.ELIGIBLE)
+
+
+def register_counts(manager: User) -> dict[str, int]:
+    """How many certificates of each status the manager's register holds. One query."""
+    counts = {status.value: 0 for status in CertificateStatus}
+    rows = certificates_visible_to(manager).values("status").annotate(n=Count("pk")).order_by()
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def headline_qualification(framework: CompetencyFramework) -> Qualification | None:
+    """The qualification the team page reports on: the framework's first, by title. One query."""
+    return qualifications_for(framework).first()
+
+
+def _latest_certificates(
+    worker_ids: list[int], qualification: Qualification, *, today: datetime.date
+) -> dict[int, Certificate]:
+    """Each worker's current certificate of `qualification`, or else their latest one, with its
+    status. One query."""
+    latest: dict[int, Certificate] = {}
+    certificates = with_status(
+        Certificate.objects.filter(holder_id__in=worker_ids, qualification=qualification),
+        today=today,
+    ).order_by("holder_id", "-is_current", "-issued_on", "-pk")
+    for certificate in certificates:
+        latest.setdefault(certificate.holder_id, certificate)
+    return latest
+
+
+def _cpd_pace(
+    qualification: Qualification | None, in_post_since: datetime.date, today: datetime.date
+) -> Decimal:
+    """CPD points a worker should have by today to meet the yearly minimum, counting from
+    1 January or from when they came into post, whichever is later."""
+    if qualification is None or not qualification.min_cpd_points_year:
+        return Decimal("0")
+    year_start = today.replace(month=1, day=1)
+    days_in_year = 366 if calendar.isleap(today.year) else 365
+    counted_days = (today - max(year_start, in_post_since)).days
+    # Whole points only: nobody is behind by a fraction of a point in early January.
+    return Decimal(qualification.min_cpd_points_year * max(counted_days, 0) // days_in_year)
+
+
+def team_overview(
+    manager: User,
+    curriculum: CurriculumPage,
+    *,
+    organisation: Organisation | None = None,
+    search: str = "",
+    today: datetime.date | None = None,
+) -> TeamOverview:
+    """Every link worker in the manager's team with their progress, upkeep, qualification status
+    and flags, and the register's counts. Ten queries whatever the team's size."""
+    today = today or timezone.localdate()
+    framework = curriculum.framework
+    threshold = framework.proficiency_threshold
+    members = team_members(manager, organisation=organisation, search=search, on=today)
+    ids = [member.worker.pk for member in members]
+    competencies = list(
+        Competency.objects.filter(framework=framework, is_retired=False).exclude(
+            parent_id_number=""
+        )
+    )
+    core_ids = [c.pk for c in competencies if c.is_core]
+    milestone_ids = [c.pk for c in competencies if c.needed_before_unsupervised_work]
+    levels = current_levels(ids, framework)
+    figures = upkeep(ids, today=today)
+    qualification = headline_qualification(framework)
+    certificates: dict[int, Certificate] = {}
+    checklists: dict[int, Checklist] = {}
+    if qualification is not None:
+        certificates = _latest_certificates(ids, qualification, today=today)
+        # As the register's candidates are judged: assessments of any date, upkeep to today.
+        checklists = _checklists(
+            ids, qualification, levels=levels, figures=figures, core_ids=core_ids, today=None
+        )
+    supervision_due_before = months_before(today, SUPERVISION_GAP_MONTHS)
+
+    rows = []
+    for member in members:
+        worker_id = member.worker.pk
+
+        def proficient(ids_: list[int], worker_id: int = worker_id) -> int:
+            if threshold is None:
+                return 0
+            return sum(levels.get((worker_id, pk), (0, None))[0] >= threshold for pk in ids_)
+
+        dates = [levels[(worker_id, c.pk)][1] for c in competencies if (worker_id, c.pk) in levels]
+        upkept = figures[worker_id]
+        certificate = certificates.get(worker_id)
+        checklist = checklists.get(worker_id)
+        flags = []
+        since = upkept.last_supervision_on or member.in_post_since
+        if since <= supervision_due_before:
+            flags.append(Flag.NO_RECENT_SUPERVISION)
+        if upkept.cpd_points_this_year < _cpd_pace(qualification, member.in_post_since, today):
+            flags.append(Flag.CPD_BEHIND)
+        status = certificate.status if certificate else None
+        if status == CertificateStatus.RENEWAL_DUE:
+            flags.append(Flag.RENEWAL_DUE)
+        elif status == CertificateStatus.EXPIRED:
+            flags.append(Flag.LAPSED)
+        holds_current = certificate is not None and certificate.is_current
+        if checklist is not None and checklist.eligible and not holds_current:
+            flags.append(Flag.ELIGIBLE)
+        rows.append(
+            TeamRow(
+                member=member,
+                core_proficient=proficient(core_ids),
+                core_total=len(core_ids),
+                milestone_proficient=proficient(milestone_ids),
+                milestone_total=len(milestone_ids),
+                last_assessed_on=max(dates) if dates else None,
+                upkeep=upkept,
+                certificate=certificate,
+                checklist=checklist,
+                flags=tuple(flags),
+            )
+        )
+    return TeamOverview(qualification=qualification, rows=rows, register=register_counts(manager))
+
+
+class TeamSort(models.TextChoices):
+    """The orders the team page offers."""
+
+    NAME = "name", "Name"
+    FLAGS = "flags", "Most flags first"
+    CORE_LEAST = "core", "Fewest core competencies at proficiency first"
+    CORE_MOST = "-core", "Most core competencies at proficiency first"
+    LAST_ASSESSED = "assessed", "Longest since last assessed first"
+    SUPERVISION = "supervision", "Fewest supervision sessions first"
+    CPD = "cpd", "Fewest CPD points first"
+
+
+def sort_and_filter(rows: list[TeamRow], *, sort: str = "", flag: str = "") -> list[TeamRow]:
+    """The rows with `flag` (all when empty), in the `sort` order (by name when empty)."""
+    if flag:
+        rows = [row for row in rows if flag in row.flags]
+
+    def name(row: TeamRow) -> tuple:
+        return (row.worker.full_name.casefold(), row.worker.email)
+
+    keys = {
+        TeamSort.FLAGS: lambda row: (-len(row.flags), name(row)),
+        TeamSort.CORE_LEAST: lambda row: (row.core_proficient, name(row)),
+        TeamSort.CORE_MOST: lambda row: (-row.core_proficient, name(row)),
+        TeamSort.LAST_ASSESSED: lambda row: (
+            row.last_assessed_on or datetime.date.min,
+            name(row),
+        ),
+        TeamSort.SUPERVISION: lambda row: (
+            row.upkeep.supervision_sessions_last_12_months,
+            name(row),
+        ),
+        TeamSort.CPD: lambda row: (row.upkeep.cpd_points_this_year, name(row)),
+    }
+    return sorted(rows, key=keys.get(sort, name))
+
+
+# --- The competency matrix and gaps -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ModuleGroup:
+    """A module's columns in the matrix: the competencies it is the first to teach."""
+
+    title: str
+    code: str
+    competencies: list[Competency]
+
+
+@dataclass(frozen=True)
+class Cell:
+    level: int
+    band: str
+
+
+@dataclass(frozen=True)
+class MatrixRow:
+    member: TeamMember
+    cells: list[Cell]
+
+    @property
+    def worker(self) -> User:
+        return self.member.worker
+
+
+@dataclass(frozen=True)
+class TeamMatrix:
+    """Workers by competencies, grouped by module, each cell the current level."""
+
+    groups: list[ModuleGroup]
+    competencies: list[Competency]
+    rows: list[MatrixRow]
+    threshold: int | None
+    level_names: dict[int, str]
+    modules: list[ModulePage]
+
+    @property
+    def threshold_name(self) -> str:
+        return self.level_names.get(self.threshold, "") if self.threshold else ""
+
+    @property
+    def proficient_by_competency(self) -> list[int]:
+        return [
+            sum(row.cells[index].band in _PROFICIENT_BANDS for row in self.rows)
+            for index in range(len(self.competencies))
+        ]
+
+
+_PROFICIENT_BANDS = {Band.PROFICIENT, Band.BEYOND}
+
+
+def band(level: int, threshold: int | None) -> str:
+    """The matrix band of `level` given the framework's proficiency threshold."""
+    if level == 0:
+        return Band.NONE
+    if threshold is None or level < threshold - 1:
+        return Band.BELOW
+    if level < threshold:
+        return Band.NEAR
+    return Band.PROFICIENT if level == threshold else Band.BEYOND
+
+
+def team_matrix(
+    manager: User,
+    curriculum: CurriculumPage,
+    *,
+    organisation: Organisation | None = None,
+    search: str = "",
+) -> TeamMatrix:
+    """The current level of each of the manager's link workers on each competency in use,
+    columns grouped by the first live module teaching them. Five queries whatever the size
+    (the framework's scale comes prefetched by `default_curriculum`)."""
+    framework = curriculum.framework
+    threshold = framework.proficiency_threshold
+    members = team_members(manager, organisation=organisation, search=search)
+    in_use = {
+        competency.pk: competency
+        for competency in Competency.objects.filter(framework=framework, is_retired=False)
+        .exclude(parent_id_number="")
+        .order_by("sort_order", "pk")
+    }
+    modules = list(
+        ModulePage.objects.child_of(curriculum)
+        .live()
+        .order_by("path")
+        .prefetch_related(
+            Prefetch(
+                "module_competencies", queryset=ModuleCompetency.objects.order_by("sort_order")
+            )
+        )
+    )
+    groups = []
+    placed: set[int] = set()
+    for module in modules:
+        # A competency taught in two modules gets one column, under the first.
+        columns = [
+            in_use[link.competency_id]
+            for link in module.module_competencies.all()
+            if link.competency_id in in_use and link.competency_id not in placed
+        ]
+        placed.update(c.pk for c in columns)
+        if columns:
+            groups.append(ModuleGroup(module.title, module.code, columns))
+    unplaced = [c for pk, c in in_use.items() if pk not in placed]
+    if unplaced:
+        groups.append(ModuleGroup("Not taught in a module", "", unplaced))
+    competencies = [c for group in groups for c in group.competencies]
+    levels = current_levels([m.worker.pk for m in members], framework)
+    rows = []
+    for member in members:
+        cells = []
+        for competency in competencies:
+            level = levels.get((member.worker.pk, competency.pk), (0, None))[0]
+            cells.append(Cell(level, band(level, threshold)))
+        rows.append(MatrixRow(member, cells))
+    return TeamMatrix(
+        groups=groups,
+        competencies=competencies,
+        rows=rows,
+        threshold=threshold,
+        level_names=level_names(framework),
+        modules=modules,
+    )
+
+
+@dataclass(frozen=True)
+class Gap:
+    """How many of the team are proficient in one competency, or how far a module has got."""
+
+    code: str
+    title: str
+    proficient: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.proficient / self.total) if self.total else 0
+
+
+@dataclass(frozen=True)
+class TeamGaps:
+    """Where the team is furthest behind: competencies and modules, the weakest first."""
+
+    team_size: int
+    competencies: list[Gap]
+    modules: list[Gap]
+
+
+def team_gaps(matrix: TeamMatrix) -> TeamGaps:
+    """The competencies with the fewest proficient workers and the modules with the smallest share
+    of their competencies at proficiency across the team, from `team_matrix` (no queries)."""
+    size = len(matrix.rows)
+    counts = dict(
+        zip(
+            (c.pk for c in matrix.competencies),
+            matrix.proficient_by_competency,
+            strict=True,
+        )
+    )
+    competencies = sorted(
+        (Gap(c.id_number, c.short_name, counts[c.pk], size) for c in matrix.competencies),
+        key=lambda gap: (gap.proficient, gap.code),
+    )
+    modules = []
+    for module in matrix.modules:
+        taught = {link.competency_id for link in module.module_competencies.all()} & counts.keys()
+        if taught:
+            modules.append(
+                Gap(
+                    module.code,
+                    module.title,
+                    sum(counts[pk] for pk in taught),
+                    size * len(taught),
+                )
+            )
+    modules.sort(key=lambda gap: (gap.percent, gap.code))
+    return TeamGaps(team_size=size, competencies=competencies, modules=modules)
+
+
+# --- One worker -------------------------------------------------------------------------------
+
+
+def assessment_log(worker: User) -> models.QuerySet[Assessment]:
+    """Every assessment of `worker`, newest first, corrections and what they replaced included.
+    One query a page."""
+    return (
+        Assessment.objects.filter(worker=worker)
+        .select_related("competency", "method", "assessor", "superseded_by", "framework_version")
+        .order_by("-assessed_on", "-recorded_at", "-pk")
+    )

@@ -1,0 +1,125 @@
+"""Managers' pages: the team, its competency matrix and gaps, and one worker's record.
+
+Thin views over the oversight selectors. A worker outside the manager's team is a 404, the same
+as a worker who does not exist, so guessing numbers in a URL reveals nothing.
+"""
+
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from certificates.models import CertificateStatus
+from certificates.selectors import certificates_of, qualification_checklist
+from competencies.selectors import default_curriculum, progress_overview
+from workforce.models import Role
+from workforce.permissions import role_required
+from workforce.selectors import organisations_where
+
+from . import charts, selectors
+from .forms import TeamFilterForm
+
+TEAM_PAGE_SIZE = 25
+HISTORY_PAGE_SIZE = 50
+
+
+def _filters(request: HttpRequest) -> tuple[TeamFilterForm, dict]:
+    organisations = organisations_where(request.user, Role.MANAGER).order_by("name")
+    form = TeamFilterForm(request.GET, organisations=organisations)
+    return form, form.filters()
+
+
+@role_required(Role.MANAGER)
+def team(request: HttpRequest) -> HttpResponse:
+    curriculum = default_curriculum()
+    form, filters = _filters(request)
+    context = {"curriculum": curriculum, "form": form, "filters": filters}
+    if curriculum is None:
+        context["members"] = selectors.team_members(request.user)
+    else:
+        overview = selectors.team_overview(
+            request.user,
+            curriculum,
+            organisation=filters["organisation"],
+            search=filters["search"],
+        )
+        rows = selectors.sort_and_filter(overview.rows, sort=filters["sort"], flag=filters["flag"])
+        context |= {
+            "overview": overview,
+            "page_obj": Paginator(rows, TEAM_PAGE_SIZE).get_page(request.GET.get("page")),
+            "shown": len(rows),
+            "sort_label": selectors.TeamSort(filters["sort"]).label,
+            "flag_counts": [(flag, overview.flagged(flag)) for flag in selectors.Flag],
+        }
+    return render(request, "oversight/team.html", context)
+
+
+@role_required(Role.MANAGER)
+def matrix(request: HttpRequest) -> HttpResponse:
+    curriculum = default_curriculum()
+    form, filters = _filters(request)
+    context = {"curriculum": curriculum, "form": form, "filters": filters}
+    if curriculum is not None:
+        team_matrix = selectors.team_matrix(
+            request.user,
+            curriculum,
+            organisation=filters["organisation"],
+            search=filters["search"],
+        )
+        context |= {
+            "matrix": team_matrix,
+            # The import/export pages' progress matrix downloads, one per organisation.
+            "organisations": [filters["organisation"]]
+            if filters["organisation"]
+            else list(form.fields["organisation"].queryset),
+            "bands": [(band, selectors.Band(band).label) for band in selectors.Band.values],
+        }
+    return render(request, "oversight/matrix.html", context)
+
+
+@role_required(Role.MANAGER)
+def gaps(request: HttpRequest) -> HttpResponse:
+    curriculum = default_curriculum()
+    form, filters = _filters(request)
+    context = {"curriculum": curriculum, "form": form, "filters": filters}
+    if curriculum is not None:
+        team_gaps = selectors.team_gaps(
+            selectors.team_matrix(
+                request.user,
+                curriculum,
+                organisation=filters["organisation"],
+                search=filters["search"],
+            )
+        )
+        weakest = team_gaps.competencies[: charts.WEAKEST]
+        context |= {
+            "gaps": team_gaps,
+            "weakest": weakest,
+            "competency_chart": charts.bar_chart(weakest),
+            "module_chart": charts.bar_chart(team_gaps.modules),
+        }
+    return render(request, "oversight/gaps.html", context)
+
+
+@role_required(Role.MANAGER)
+def worker(request: HttpRequest, worker_id: int) -> HttpResponse:
+    person = selectors.team_worker(request.user, worker_id)
+    if person is None:
+        raise Http404("No such link worker in your team.")
+    curriculum = default_curriculum()
+    context = {"worker": person, "curriculum": curriculum}
+    if curriculum is not None:
+        qualification = selectors.headline_qualification(curriculum.framework)
+        context |= {
+            "overview": progress_overview(person, curriculum),
+            "qualification": qualification,
+            "checklist": qualification_checklist(person, qualification) if qualification else None,
+            "certificates": [
+                (certificate, CertificateStatus(certificate.status).label)
+                for certificate in certificates_of(person)
+                if qualification and certificate.qualification_id == qualification.pk
+            ],
+        }
+    context["history"] = Paginator(selectors.assessment_log(person), HISTORY_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(request, "oversight/worker.html", context)

@@ -1,0 +1,301 @@
+"""Manager and link worker certificate pages, bulk issue, reminders and the demo certificates."""
+
+import csv
+import datetime
+import io
+import zipfile
+
+import openpyxl
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.models import ModelLogEntry
+
+from certificates import services
+from certificates.models import (
+    BulkIssue,
+    BulkIssueStatus,
+    Certificate,
+    CertificateReminder,
+    CertificateStatus,
+)
+from tests.factories import MembershipFactory
+from workforce.models import Role
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def certificate(manager, eligible_worker, qualification) -> Certificate:
+    return services.certificate_issue(
+        actor=manager, worker=eligible_worker, qualification=qualification
+    )
+
+
+def test_the_register_lists_eligible_workers_with_an_issue_link(
+    client, manager, eligible_worker, qualification
+):
+    client.force_login(manager)
+
+    html = client.get("/team/certificates/").content.decode()
+
+    assert escape(eligible_worker.full_name) in html
+    assert f"/team/certificates/issue/LWPC-CORE/{eligible_worker.pk}/" in html
+    assert ">Eligible</strong>" in html
+
+
+def test_issuing_from_the_confirmation_page(client, manager, eligible_worker, qualification):
+    client.force_login(manager)
+    url = f"/team/certificates/issue/LWPC-CORE/{eligible_worker.pk}/"
+
+    confirm = client.get(url)
+    response = client.post(url)
+
+    assert "Issue the certificate" in confirm.content.decode()
+    certificate = Certificate.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == f"/team/certificates/{certificate.number}/"
+    page = client.get(response["Location"]).content.decode()
+    assert f"Certificate {certificate.number} issued to" in page
+
+
+def test_an_ineligible_worker_cannot_be_issued_from_the_page(
+    client, manager, link_worker, qualification
+):
+    client.force_login(manager)
+
+    response = client.post(f"/team/certificates/issue/LWPC-CORE/{link_worker.pk}/")
+
+    assert response.status_code == 400
+    assert "is not yet eligible" in response.content.decode()
+    assert not Certificate.objects.exists()
+
+
+def test_managers_elsewhere_see_nothing_of_the_worker_or_certificate(
+    client, outside_manager, eligible_worker, certificate
+):
+    client.force_login(outside_manager)
+
+    register = client.get("/team/certificates/").content.decode()
+
+    assert escape(eligible_worker.full_name) not in register
+    assert certificate.number not in register
+    for path in (
+        f"/team/certificates/issue/LWPC-CORE/{eligible_worker.pk}/",
+        f"/team/certificates/{certificate.number}/",
+        f"/team/certificates/{certificate.number}/pdf/",
+        f"/team/certificates/{certificate.number}/revoke/",
+        f"/team/certificates/{certificate.number}/renew/",
+    ):
+        assert client.get(path).status_code == 404, path
+    assert client.post(f"/team/certificates/{certificate.number}/revoke/").status_code == 404
+
+
+def test_link_workers_and_assessors_cannot_open_the_register(client, link_worker, assessor):
+    for person in (link_worker, assessor):
+        client.force_login(person)
+        assert client.get("/team/certificates/").status_code == 403
+
+
+def test_revoking_needs_the_confirmation_box_and_a_reason(client, manager, certificate):
+    client.force_login(manager)
+    url = f"/team/certificates/{certificate.number}/revoke/"
+
+    unconfirmed = client.post(url, {"reason": "Wrong person."})
+    no_reason = client.post(url, {"confirm": "on", "reason": ""})
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is None
+    assert "Tick the box to confirm" in unconfirmed.content.decode()
+    assert no_reason.status_code == 400
+
+    done = client.post(url, {"confirm": "on", "reason": "Wrong person."})
+
+    assert done.status_code == 302
+    certificate.refresh_from_db()
+    assert certificate.status_on(timezone.localdate()) == CertificateStatus.REVOKED
+    assert "Revoked" in client.get(f"/verify/{certificate.verification_code}/").content.decode()
+
+
+def test_the_holder_downloads_their_pdf_and_nobody_else_does(
+    client, certificate, eligible_worker, link_worker, outside_link_worker
+):
+    client.force_login(eligible_worker)
+    response = client.get(f"/progress/certificates/{certificate.number}/pdf/")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert b"".join(response.streaming_content) == certificate.pdf.read()
+    client.force_login(outside_link_worker)
+    assert client.get(f"/progress/certificates/{certificate.number}/pdf/").status_code == 404
+
+
+def test_my_certificates_shows_the_link_to_share(client, certificate, eligible_worker):
+    client.force_login(eligible_worker)
+
+    html = client.get("/progress/certificates/").content.decode()
+
+    assert certificate.number in html
+    assert f"/verify/{certificate.verification_code}/" in html
+    assert "Copy the link" in html
+    assert "js/certificates.js" in html
+
+
+def test_bulk_issue_runs_in_the_background_and_zips_the_pdfs(
+    client, manager, eligible_worker, qualification, django_capture_on_commit_callbacks
+):
+    client.force_login(manager)
+
+    # The task is queued when the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            "/team/certificates/issue/LWPC-CORE/", {"workers": [eligible_worker.pk]}
+        )
+
+    bulk = BulkIssue.objects.get()
+    assert response["Location"] == f"/team/certificates/bulk/{bulk.pk}/"
+    # Tests run tasks immediately (ImmediateBackend), so it has finished already.
+    state = client.get(f"/team/certificates/bulk/{bulk.pk}/status/").json()
+    assert state == {
+        "status": BulkIssueStatus.FINISHED,
+        "status_label": "Finished",
+        "done": 1,
+        "total": 1,
+        "percent": 100,
+        "problems": [],
+        "finished": True,
+    }
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/team/certificates/bulk/{bulk.pk}/certificates.zip").content)
+    )
+    certificate = Certificate.objects.get()
+    assert archive.namelist() == [f"{certificate.number}.pdf"]
+    assert archive.read(archive.namelist()[0]) == certificate.pdf.read()
+
+
+def test_bulk_issue_refuses_workers_who_are_not_eligible(
+    client, manager, link_worker, qualification
+):
+    client.force_login(manager)
+
+    response = client.post("/team/certificates/issue/LWPC-CORE/", {"workers": [link_worker.pk]})
+
+    assert response.status_code == 302
+    assert not BulkIssue.objects.exists()
+    assert not Certificate.objects.exists()
+
+
+def test_bulk_issue_records_a_refusal_and_carries_on(
+    manager, eligible_worker, qualification, organisation, django_capture_on_commit_callbacks
+):
+    beginner = MembershipFactory(organisation=organisation, role=Role.LINK_WORKER).user
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk = services.bulk_issue_request(
+            actor=manager, qualification=qualification, workers=[beginner, eligible_worker]
+        )
+
+    bulk.refresh_from_db()
+    assert bulk.done == 2
+    assert bulk.certificates.get().holder == eligible_worker
+    assert bulk.problems[0]["holder"] == beginner.full_name
+    assert "not yet eligible" in bulk.problems[0]["reason"]
+
+
+def test_reminders_go_once_to_the_holder_and_managers(
+    certificate, manager, eligible_worker, organisation
+):
+    second_manager = MembershipFactory(organisation=organisation, role=Role.MANAGER).user
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_on=timezone.localdate() - datetime.timedelta(days=1000),
+        renewal_due_on=timezone.localdate(),
+        expires_on=timezone.localdate() + datetime.timedelta(days=10),
+    )
+
+    first = services.reminders_send()
+    again = services.reminders_send()
+
+    assert first == {"renewal_due": 1, "lapsed": 0}
+    assert again == {"renewal_due": 0, "lapsed": 0}
+    assert len(mail.outbox) == 1
+    assert set(mail.outbox[0].to) == {eligible_worker.email, manager.email, second_manager.email}
+    assert mail.outbox[0].subject.startswith("Renewal due:")
+    assert f"/verify/{certificate.verification_code}/" in mail.outbox[0].body
+
+    Certificate.objects.filter(pk=certificate.pk).update(expires_on=timezone.localdate())
+    call_command("send_certificate_reminders", stdout=io.StringIO())
+    call_command("send_certificate_reminders", stdout=io.StringIO())
+
+    assert [m.subject.split(":")[0] for m in mail.outbox] == ["Renewal due", "Certificate lapsed"]
+    assert CertificateReminder.objects.filter(certificate=certificate).count() == 2
+    assert ModelLogEntry.objects.filter(action="certificates.certificate.remind").count() == 2
+
+
+def test_reminders_skip_revoked_certificates(certificate, manager):
+    services.certificate_revoke(actor=manager, certificate=certificate, reason="Wrong person.")
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_on=timezone.localdate() - datetime.timedelta(days=1000),
+        expires_on=timezone.localdate(),
+    )
+
+    assert services.reminders_send() == {"renewal_due": 0, "lapsed": 0}
+    assert not mail.outbox
+
+
+def test_the_demo_has_a_certificate_in_every_state(db):
+    call_command("load_demo_data", stdout=io.StringIO())
+    call_command("load_demo_data", stdout=io.StringIO())  # idempotent
+
+    today = timezone.localdate()
+    states = {
+        (certificate.holder.email, certificate.status_on(today))
+        for certificate in Certificate.objects.select_related("holder")
+    }
+    assert states == {
+        ("aisha.khan@example.org", CertificateStatus.RENEWAL_DUE),
+        ("east.linkworker@example.org", CertificateStatus.SUPERSEDED),
+        ("east.linkworker@example.org", CertificateStatus.VALID),
+        ("gurpreet.sandhu@example.org", CertificateStatus.EXPIRED),
+        ("daniel.reyes@example.org", CertificateStatus.REVOKED),
+    }
+    assert not Certificate.objects.filter(holder__email="kwame.mensah@example.org").exists()
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_the_register_exports_what_the_manager_may_see(
+    client, manager, outside_manager, certificate, file_format
+):
+    client.force_login(manager)
+    response = client.get(f"/team/certificates/register.{file_format}")
+
+    assert response.status_code == 200
+    assert "certificate-register-" in response["Content-Disposition"]
+    rows = _rows(response.content, file_format)
+    assert rows[0] == ["number", "holder", "qualification", "issued", "expires", "status"]
+    assert rows[1][0] == certificate.number
+    assert rows[1][1] == certificate.holder_name
+    assert rows[1][4] == certificate.valid_until.isoformat()
+    assert rows[1][5] == "Valid"
+
+    client.force_login(outside_manager)
+    others = _rows(client.get(f"/team/certificates/register.{file_format}").content, file_format)
+    assert others == [rows[0]]
+
+
+def test_register_cells_cannot_run_as_formulas(client, manager, certificate):
+    Certificate.objects.filter(pk=certificate.pk).update(holder_name="=HYPERLINK(1)")
+    client.force_login(manager)
+
+    rows = _rows(client.get("/team/certificates/register.csv").content, "csv")
+
+    assert rows[1][1] == "'=HYPERLINK(1)"
+
+
+def _rows(content: bytes, file_format: str) -> list[list[str]]:
+    if file_format == "csv":
+        return list(csv.reader(io.StringIO(content.decode("utf-8-sig"))))
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).active
+    return [
+        [value.isoformat()[:10] if hasattr(value, "isoformat") else value for value in row]
+        for row in sheet.iter_rows(values_only=True)
+    ]

@@ -1,0 +1,176 @@
+"""The certificate PDF: PDF/A-3b, names in any script, a QR code, and bytes that never change."""
+
+import contextlib
+import hashlib
+import io
+import re
+import subprocess
+import zlib
+
+import pypdfium2
+import pytest
+import zxingcpp
+
+from certificates import services
+from certificates.pdf import MissingGlyphError, render_certificate
+from certificates.services import _pdf_context
+
+pytestmark = pytest.mark.django_db
+
+NAMES = {
+    "Welsh": "Siân Ŵyn",
+    "Polish": "Łucja Żółć",
+    "Vietnamese": "Nguyễn Thị Hương",
+    "Urdu": "عائشہ خان",
+    "Chinese": "王秀英",
+}
+
+
+def pdf_text(content: bytes) -> str:
+    return subprocess.run(
+        ["/usr/bin/pdftotext", "-", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def xmp_metadata(content: bytes) -> str:
+    for match in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S):
+        raw = match.group(1)
+        with contextlib.suppress(zlib.error):
+            raw = zlib.decompress(raw)
+        if b"x:xmpmeta" in raw:
+            return raw.decode()
+    return ""
+
+
+def qr_payloads(content: bytes) -> list[str]:
+    page = pypdfium2.PdfDocument(content)[0]
+    image = page.render(scale=2).to_pil()
+    return [result.text for result in zxingcpp.read_barcodes(image)]
+
+
+@pytest.fixture
+def issue(manager, qualification):
+    def _issue(worker):
+        return services.certificate_issue(actor=manager, worker=worker, qualification=qualification)
+
+    return _issue
+
+
+def test_the_pdf_is_pdf_a_3b_with_its_sha256_stored(issue, eligible_worker):
+    certificate = issue(eligible_worker)
+    content = certificate.pdf.read()
+
+    assert content.startswith(b"%PDF")
+    metadata = xmp_metadata(content)
+    assert 'pdfaid:part="3"' in metadata
+    assert 'pdfaid:conformance="B"' in metadata
+    assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
+
+
+def test_the_pdf_shows_the_certificate_fields(issue, eligible_worker):
+    certificate = issue(eligible_worker)
+    text = " ".join(pdf_text(certificate.pdf.read()).split())
+
+    for expected in (
+        certificate.number,
+        certificate.holder_name,
+        "Riverside Test PCN",
+        "Link Worker Practice Certificate (Core)",
+        "Issued by Link Worker Academy",
+        f"{certificate.issued_on:%-d %B %Y}",
+        f"{certificate.valid_until:%-d %B %Y}",
+        "SPLW-PCP-01",
+        "Professional discussion",
+        "Head of Training",
+        "version 1",
+    ):
+        assert expected in text
+
+
+def test_the_qr_code_holds_the_public_verification_url(issue, eligible_worker):
+    certificate = issue(eligible_worker)
+
+    assert qr_payloads(certificate.pdf.read()) == [
+        f"http://127.0.0.1:8000/verify/{certificate.verification_code}/"
+    ]
+
+
+@pytest.mark.parametrize("script", list(NAMES))
+def test_holder_names_in_any_script_are_printed_and_extractable(script, issue, eligible_worker):
+    eligible_worker.full_name = NAMES[script]
+    eligible_worker.save()
+
+    content = issue(eligible_worker).pdf.read()
+
+    # pdftotext wraps right-to-left runs in BiDi embedding marks; the letters are all there.
+    text = pdf_text(content).replace("\u202b", "").replace("\u202c", "")
+    assert NAMES[script] in text
+
+
+def test_a_character_no_font_has_is_refused_rather_than_printed_as_a_box(issue, eligible_worker):
+    # U+10FFFD is a private-use code point: no installed font draws it.
+    eligible_worker.full_name = "Test \U0010fffd Name"
+    eligible_worker.save()
+
+    with pytest.raises(Exception, match="cannot print every character") as refused:
+        issue(eligible_worker)
+    assert refused.value.code == "missing_glyph"
+
+
+def test_render_certificate_reports_missing_glyphs_directly():
+    context = {
+        "number": "X",
+        "holder_name": "\U0010fffd",
+        "employer_name": "",
+        "qualification_title": "",
+        "qualification_code": "",
+        "issuer_name": "",
+        "curriculum_label": "",
+        "issued_on": None,
+        "valid_until": None,
+        "verification_url": "https://example.org/verify/x/",
+        "competencies": [],
+        "signoffs": [],
+        "renewal_conditions": [],
+    }
+    with pytest.raises(MissingGlyphError):
+        render_certificate(context)
+
+
+def test_the_stored_bytes_never_change_after_the_name_or_template_changes(
+    client, issue, eligible_worker, settings, tmp_path
+):
+    certificate = issue(eligible_worker)
+    original = certificate.pdf.read()
+
+    eligible_worker.full_name = "Someone Else Entirely"
+    eligible_worker.save()
+    template_dir = tmp_path / "templates" / "certificates"
+    template_dir.mkdir(parents=True)
+    (template_dir / "certificate_pdf.html").write_text("<p>A different design</p>")
+    settings.TEMPLATES = [
+        {**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}
+    ]
+    client.force_login(eligible_worker)
+    response = client.get(f"/progress/certificates/{certificate.number}/pdf/")
+
+    downloaded = b"".join(response.streaming_content)
+    assert downloaded == original
+    assert hashlib.sha256(downloaded).hexdigest() == certificate.pdf_sha256
+    certificate.refresh_from_db()
+    assert certificate.holder_name != "Someone Else Entirely"
+    # And the changed template really is what a new render would use.
+    assert b"A different design" not in original
+    assert "A different design" in " ".join(
+        pdf_text(render_certificate(_pdf_context(certificate)).content).split()
+    )
+
+
+def test_the_qr_code_reads_at_low_resolution(issue, eligible_worker):
+    # 72 dpi: about what a phone photo of a printout gives the scanner.
+    certificate = issue(eligible_worker)
+    page = pypdfium2.PdfDocument(io.BytesIO(certificate.pdf.read()))[0]
+    image = page.render(scale=1).to_pil()
+    assert [r.text for r in zxingcpp.read_barcodes(image)] == [
+        services.verification_url(certificate.verification_code)
+    ]

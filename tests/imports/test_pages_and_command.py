@@ -1,0 +1,302 @@
+"""Import pages (upload, preview, confirm, progress, problems), the command, and the exports."""
+
+import csv
+import io
+
+import openpyxl
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from django.utils.html import escape
+
+from competencies import import_views
+from competencies.models import Assessment, AssessmentImport, ImportStatus
+from tests.imports.conftest import as_csv, assessment_count, spreadsheet
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("competencies:assessment_import"),
+        {"file": SimpleUploadedFile(name, data)},
+        follow=True,
+    )
+
+
+# --- Pages ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["in-request", "background-task"])
+def test_upload_preview_confirm(client, row, manager, link_worker, monkeypatch, background):
+    if background:
+        monkeypatch.setattr(import_views, "BACKGROUND_BYTES", 0)
+    client.force_login(manager)
+    data, name = spreadsheet("xlsx", [row(), row(competency_code="SPLW-ROL-02", method="KT")])
+
+    page = upload(client, data, name)
+
+    record = AssessmentImport.objects.get()
+    assert record.status == ImportStatus.READY
+    html = page.content.decode()
+    assert "This is a preview: nothing has been saved yet." in html
+    assert "Confirm and import 2 assessments" in html
+    assert escape(str(link_worker)) in html
+    assert assessment_count() == 0
+
+    done = client.post(reverse("competencies:import_confirm", args=[record.pk]), follow=True)
+
+    assert assessment_count() == 2
+    record.refresh_from_db()
+    assert record.status == ImportStatus.SAVED
+    assert record.created_count == 2
+    assert "2 assessments imported from assessments.xlsx." in done.content.decode()
+    status = client.get(reverse("competencies:import_status", args=[record.pk])).json()
+    assert status == {
+        "status": "saved",
+        "label": "Imported",
+        "processed": 2,
+        "total": 2,
+        "finished": True,
+    }
+
+
+def test_a_file_with_errors_shows_every_problem_and_offers_a_download(client, row, manager):
+    client.force_login(manager)
+    data, name = spreadsheet("csv", [row(), row(level=9), row(method="=cmd|' /C calc'!A0")])
+
+    page = upload(client, data, name)
+
+    html = page.content.decode()
+    assert "Nothing was imported: the file has problems" in html
+    assert "2 of 3 rows were refused." in html
+    assert escape("Level 9 is not on the framework's scale") in html
+    record = AssessmentImport.objects.get()
+    assert record.status == ImportStatus.REFUSED
+    confirm = client.post(reverse("competencies:import_confirm", args=[record.pk]), follow=True)
+    assert "This import cannot be confirmed" in confirm.content.decode()
+    assert assessment_count() == 0
+
+    download = client.get(reverse("competencies:import_problems", args=[record.pk]))
+    rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
+    assert rows[0] == ["row", "column", "value", "reason"]
+    assert rows[1][:3] == ["3", "level", "9"]
+    # The value from the file is written so that a spreadsheet cannot run it.
+    assert rows[2][:3] == ["4", "method", "'=cmd|' /C calc'!A0"]
+
+
+def test_a_file_over_the_limit_is_refused_at_upload(client, row, manager, settings):
+    client.force_login(manager)
+    data, name = spreadsheet("csv", [row()])
+    settings.IMPORT_MAX_BYTES = 10
+    page = upload(client, data, name)
+    assert "more than the limit of" in page.content.decode()
+    assert not AssessmentImport.objects.exists()
+
+
+def test_only_the_uploader_sees_or_confirms_an_import(client, row, manager, assessor):
+    client.force_login(manager)
+    data, name = spreadsheet("csv", [row()])
+    upload(client, data, name)
+    record = AssessmentImport.objects.get()
+
+    client.force_login(assessor)  # may import too, but this is not their file
+    assert client.get(reverse("competencies:import_detail", args=[record.pk])).status_code == 404
+    assert client.get(reverse("competencies:import_status", args=[record.pk])).status_code == 404
+    confirm = client.post(reverse("competencies:import_confirm", args=[record.pk]))
+    assert confirm.status_code == 404
+    assert assessment_count() == 0
+
+
+def test_link_workers_and_strangers_cannot_open_the_import_page(client, link_worker, nobody):
+    for person in (link_worker, nobody):
+        client.force_login(person)
+        assert client.get(reverse("competencies:assessment_import")).status_code == 403
+        assert client.get(reverse("competencies:reports")).status_code == 403
+    client.logout()
+    assert client.get(reverse("competencies:assessment_import")).status_code == 302
+
+
+def test_confirm_checks_again_and_refuses_what_changed_since_the_preview(
+    client, row, manager, assessor
+):
+    client.force_login(manager)
+    data, name = spreadsheet("csv", [row()])
+    upload(client, data, name)
+    record = AssessmentImport.objects.get()
+    assessor.is_active = False  # the assessor's account was closed meanwhile
+    assessor.save()
+
+    client.post(reverse("competencies:import_confirm", args=[record.pk]))
+
+    record.refresh_from_db()
+    assert record.status == ImportStatus.REFUSED
+    assert assessment_count() == 0
+
+
+# --- Command ----------------------------------------------------------------------------------
+
+
+def test_command_dry_run_reports_and_saves_nothing(tmp_path, row, small_framework):
+    path = tmp_path / "a.csv"
+    path.write_bytes(spreadsheet("csv", [row()])[0])
+    out = io.StringIO()
+    call_command("import_assessments", str(path), "--dry-run", stdout=out)
+    assert "1 new assessment would be imported" in out.getvalue()
+    assert "Dry run: nothing was saved." in out.getvalue()
+    assert assessment_count() == 0
+
+
+def test_command_imports_a_good_file(tmp_path, row, small_framework):
+    path = tmp_path / "a.xlsx"
+    path.write_bytes(spreadsheet("xlsx", [row()])[0])
+    out = io.StringIO()
+    call_command("import_assessments", str(path), stdout=out)
+    assert "Imported 1 new assessment(s)." in out.getvalue()
+    assert assessment_count() == 1
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_command_exits_non_zero_on_any_refused_row_and_saves_nothing(
+    tmp_path, row, small_framework, dry_run
+):
+    path = tmp_path / "a.csv"
+    path.write_bytes(spreadsheet("csv", [row(), row(level=9)])[0])
+    out = io.StringIO()
+    with pytest.raises(CommandError, match="1 problem\\(s\\) found; nothing was imported"):
+        call_command(
+            "import_assessments", str(path), *(["--dry-run"] if dry_run else []), stdout=out
+        )
+    assert "Row 3, level “9”: Level 9 is not on the framework's scale" in out.getvalue()
+    assert assessment_count() == 0
+
+
+def test_command_as_a_manager_is_limited_to_their_organisations(
+    tmp_path, row, manager, outside_link_worker
+):
+    path = tmp_path / "a.csv"
+    path.write_bytes(spreadsheet("csv", [row(worker_email=outside_link_worker.email)])[0])
+    with pytest.raises(CommandError):
+        call_command("import_assessments", str(path), "--as", manager.email, stdout=io.StringIO())
+    assert assessment_count() == 0
+
+
+# --- Exports ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def recorded(row, manager, outside_link_worker, outside_assessor, other_organisation):
+    """Assessments in the manager's organisation (one with formula-like notes), and one outside."""
+    from competencies import services
+
+    data, name = spreadsheet(
+        "csv",
+        [
+            row(),
+            row(
+                competency_code="SPLW-ROL-02", method="KT", level=2, notes='=HYPERLINK("http://x")'
+            ),
+        ],
+    )
+    assert services.assessments_import(data=data, filename=name, actor=manager).saved
+    outside = spreadsheet(
+        "csv",
+        [row(worker_email=outside_link_worker.email, assessor_email=outside_assessor.email)],
+    )
+    assert services.assessments_import(data=outside[0], filename="o.csv", actor=None).saved
+    return Assessment.objects.all()
+
+
+def read_csv(response) -> list[dict]:
+    return list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def read_xlsx(response) -> list[list]:
+    book = openpyxl.load_workbook(io.BytesIO(response.content), read_only=True)
+    return [list(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+
+
+def test_history_export_holds_only_what_the_exporter_may_see(
+    client, recorded, manager, link_worker, outside_link_worker
+):
+    client.force_login(manager)
+    rows = read_csv(client.get(reverse("competencies:history_export", args=["csv"])))
+    assert {r["worker_email"] for r in rows} == {link_worker.email}
+    assert len(rows) == 2
+    sheet = read_xlsx(client.get(reverse("competencies:history_export", args=["xlsx"])))
+    assert sheet[0][:3] == ["worker_email", "worker_name", "competency_code"]
+    assert len(sheet) == 3
+    assert outside_link_worker.email not in str(sheet)
+
+
+def test_exports_neutralise_formulas_in_csv_and_xlsx(client, recorded, manager):
+    client.force_login(manager)
+    rows = read_csv(client.get(reverse("competencies:history_export", args=["csv"])))
+    assert '\'=HYPERLINK("http://x")' in {r["notes"] for r in rows}
+    book = openpyxl.load_workbook(
+        io.BytesIO(client.get(reverse("competencies:history_export", args=["xlsx"])).content)
+    )
+    cells = [c for r in book.worksheets[0].iter_rows() for c in r if c.value]
+    assert not [c for c in cells if c.data_type == "f"]  # no formula cell at all
+    assert '\'=HYPERLINK("http://x")' in {c.value for c in cells}
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_round_trip_export_then_import_creates_nothing(client, recorded, manager, file_format):
+    from competencies import services
+
+    client.force_login(manager)
+    exported = client.get(reverse("competencies:history_export", args=[file_format])).content
+    before = assessment_count()
+
+    report = services.assessments_import(
+        data=exported, filename=f"history.{file_format}", actor=manager
+    )
+
+    assert report.ok, report.problems()
+    assert report.unchanged == 2
+    assert report.new == 0
+    assert assessment_count() == before
+
+
+def test_progress_matrix_export_has_a_row_per_worker_and_a_column_per_code(
+    client, manager, organisation, link_worker, assessor, demo_curriculum
+):
+    from competencies import services
+    from tests.imports.conftest import yesterday
+
+    data = as_csv(
+        [[link_worker.email, "SPLW-ROL-01", 3, "DOP", yesterday().isoformat(), assessor.email, ""]]
+    )
+    assert services.assessments_import(data=data, filename="a.csv", actor=manager).saved
+    client.force_login(manager)
+    url = reverse("competencies:progress_matrix_export", args=[organisation.pk, "xlsx"])
+    sheet = read_xlsx(client.get(url))
+    header, body = sheet[0], sheet[1:]
+    assert header[:2] == ["worker_name", "worker_email"]
+    assert "SPLW-ROL-01" in header
+    assert "SPLW-ROL-02" in header
+    assert len(body) == 1
+    assert body[0][1] == link_worker.email
+    assert body[0][header.index("SPLW-ROL-01")] == 3
+    assert body[0][header.index("SPLW-ROL-02")] is None
+    page = client.get(reverse("competencies:progress_matrix", args=[organisation.pk]))
+    assert escape(link_worker.full_name) in page.content.decode()
+
+
+def test_progress_matrix_of_another_organisation_is_not_found(
+    client, manager, other_organisation, demo_curriculum
+):
+    client.force_login(manager)
+    for url in (
+        reverse("competencies:progress_matrix", args=[other_organisation.pk]),
+        reverse("competencies:progress_matrix_export", args=[other_organisation.pk, "csv"]),
+    ):
+        assert client.get(url).status_code == 404
+
+
+def test_link_workers_cannot_export(client, link_worker):
+    client.force_login(link_worker)
+    assert client.get(reverse("competencies:history_export", args=["csv"])).status_code == 403

@@ -1,0 +1,153 @@
+"""A roster spreadsheet (name, email, organisation, role) checked into a plan; nothing saved.
+
+`services.roster_import` carries out a plan with no problems: it creates the people who are
+new (they get an email to set their password), gives people the roles they lack, and renames
+people whose name differs when only the manager's organisations employ them.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from .models import Membership, Role, User
+from .selectors import organisations_where
+from .spreadsheets import SpreadsheetError, read_table
+
+COLUMNS = ("name", "email", "organisation", "role")
+_ROLES = {
+    **{role.value: role for role in Role},
+    **{role.label.casefold(): role for role in Role},
+}
+
+
+@dataclass
+class RosterPlan:
+    """What a roster file would do, row by row, and every problem with it."""
+
+    notices: list[str] = field(default_factory=list)
+    file_errors: list[str] = field(default_factory=list)
+    rows: list[dict] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.file_errors and not any(row["errors"] for row in self.rows)
+
+    def count(self, key: str) -> int:
+        return sum(bool(row.get(key)) for row in self.rows if not row["errors"])
+
+    def summary(self, *, done: bool = False) -> str:
+        if self.file_errors:
+            return "The file could not be read; nothing was imported."
+        verb = "" if done else "to be "
+        return (
+            f"{len(self.rows)} rows: {self.count('create')} new people {verb}added (each "
+            f"{'was' if done else 'will be'} emailed a link to set a password), "
+            f"{self.count('start')} roles {verb}started, {self.count('rename')} names "
+            f"{verb}updated, {sum(bool(r['errors']) for r in self.rows)} rows refused."
+        )
+
+    def problems(self) -> list[str]:
+        found = list(self.file_errors)
+        for row in self.rows:
+            found.extend(f"Row {row['row']}: {error}" for error in row["errors"])
+        return found
+
+
+def _text(value) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
+    """Plan a roster import by a manager, for their organisations only. Reads only."""
+    plan = RosterPlan()
+    try:
+        sheet = read_table(data, filename, required=COLUMNS, what="people")
+    except SpreadsheetError as error:
+        plan.file_errors = error.errors
+        return plan
+    plan.notices = sheet.notices
+    organisations = list(organisations_where(actor, Role.MANAGER))
+    by_name = {o.name.casefold(): o for o in organisations}
+    by_code = {o.ods_code.upper(): o for o in organisations if o.ods_code}
+    emails = {_text(cells["email"]).lower() for _, cells in sheet.rows}
+    people = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
+    active = Membership.objects.active_on().filter(user__in=people.values())
+    held = set(active.values_list("user_id", "organisation_id", "role"))
+    elsewhere = set(
+        active.exclude(organisation__in=organisations).values_list("user_id", flat=True)
+    )
+    names_in_file: dict[str, tuple[int, str]] = {}
+    seen: dict[tuple, int] = {}
+    for number, cells in sheet.rows:
+        errors, notes = [], []
+        name, email = _text(cells["name"]), _text(cells["email"]).lower()
+        if not name:
+            errors.append("Enter the person's full name (name column).")
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(f"“{email}” is not an email address (email column).")
+        organisation_text = _text(cells["organisation"])
+        organisation = by_name.get(organisation_text.casefold()) or by_code.get(
+            organisation_text.upper()
+        )
+        if organisation is None:
+            errors.append(
+                f"“{organisation_text}” is not one of the organisations you manage ("
+                + ", ".join(o.name for o in organisations)
+                + ") (organisation column)."
+            )
+        role_text = _text(cells["role"])
+        role = _ROLES.get(role_text.casefold().replace("_", " ")) or _ROLES.get(
+            role_text.casefold()
+        )
+        if role is None:
+            errors.append(
+                f"“{role_text}” is not a role: use link worker, assessor or manager (role column)."
+            )
+        if email and email == actor.email.lower():
+            errors.append("You cannot change your own roles: ask another manager.")
+        if email in names_in_file and name and names_in_file[email][1] != name:
+            errors.append(
+                f"Row {names_in_file[email][0]} gives {email} another name "
+                f"(“{names_in_file[email][1]}”)."
+            )
+        first_mention = email not in names_in_file
+        names_in_file.setdefault(email, (number, name))
+        key = (email, organisation.pk if organisation else None, role.value if role else None)
+        if not errors and key in seen:
+            errors.append(f"Repeats row {seen[key]}.")
+        seen.setdefault(key, number)
+        person = people.get(email)
+        row = {
+            "row": number,
+            "name": name,
+            "email": email,
+            "organisation": organisation.name if organisation else organisation_text,
+            "organisation_id": organisation.pk if organisation else None,
+            "role": role.value if role else role_text,
+            "role_label": role.label if role else role_text,
+            "create": person is None and first_mention,
+            "start": person is None
+            or (
+                organisation is not None
+                and role
+                and (person.pk, organisation.pk, role.value) not in held
+            ),
+            "rename": False,
+            "notes": notes,
+            "errors": errors,
+        }
+        if person is not None and name and person.full_name != name and first_mention:
+            if person.pk in elsewhere:
+                notes.append(
+                    f"Name kept as “{person.full_name}”: they also work for an organisation "
+                    "you do not manage."
+                )
+            else:
+                row["rename"] = True
+        if not errors and not row["start"] and not row["rename"]:
+            notes.append("Already in post: nothing to change.")
+        plan.rows.append(row)
+    return plan

@@ -1,0 +1,229 @@
+"""Uploaded spreadsheets (CSV, XLSX) read into numbered rows, and spreadsheet-safe cells out.
+
+Every import reads files here, so they all accept and refuse the same things: files that are too
+large, empty, legacy .xls or not a spreadsheet at all; text that is not UTF-8 (read anyway when
+its encoding can be detected); missing, unknown or repeated column headings. Headings are matched
+without regard to case, spaces or order. Empty rows are skipped; row numbers stay those the
+person sees in their spreadsheet program (the heading is row 1).
+"""
+
+import csv
+import datetime
+import io
+import re
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from charset_normalizer import from_bytes
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+
+XLSX_MAGIC = b"PK\x03\x04"
+# Legacy Excel (.xls) files are OLE2 compound documents.
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+CSV_DELIMITERS = ",;\t"
+# A spreadsheet program runs a cell that starts with one of these as a formula.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+Cell = str | int | float | datetime.date | datetime.datetime | None
+
+
+class SpreadsheetError(ValueError):
+    """A file that cannot be read as a table, with every reason found."""
+
+    def __init__(self, errors: list[str]):
+        super().__init__("\n".join(errors))
+        self.errors = list(errors)
+
+
+@dataclass
+class Sheet:
+    """The rows of an uploaded table by normalised column name, each with its row number."""
+
+    columns: list[str]
+    rows: list[tuple[int, dict[str, Cell]]]
+    notices: list[str] = field(default_factory=list)
+
+
+def normalise_heading(heading: object) -> str:
+    """'Worker email ' and 'WORKER_EMAIL' are both 'worker_email'."""
+    return re.sub(r"[\s_-]+", "_", str(heading or "").strip().lower()).strip("_")
+
+
+def neutralise(value: object) -> object:
+    """A text value that a spreadsheet program would run as a formula, made plain text.
+
+    OWASP's advice: prefix a single quote, which spreadsheets read as "this cell is text".
+    `restore` undoes it when a file we exported comes back.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def restore(value: str) -> str:
+    """The text `neutralise` was given."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_TRIGGERS):
+        return value[1:]
+    return value
+
+
+def size_problem(size: int) -> str | None:
+    """Why a file of `size` bytes is refused, or None (settings.IMPORT_MAX_BYTES)."""
+    limit = settings.IMPORT_MAX_BYTES
+    if size <= limit:
+        return None
+    return (
+        f"The file is {filesizeformat(size)}, more than the limit of {filesizeformat(limit)}. "
+        "Split it into smaller files and import each."
+    )
+
+
+def read_table(
+    data: bytes,
+    filename: str,
+    *,
+    required: Iterable[str],
+    optional: Iterable[str] = (),
+    ignored: Iterable[str] = (),
+    what: str = "rows",
+) -> Sheet:
+    """Read a CSV or XLSX upload, or raise SpreadsheetError saying what is wrong with it.
+
+    `ignored` columns are accepted and left out (e.g. the extra columns of our own exports).
+    """
+    required, optional, ignored = list(required), list(optional), list(ignored)
+    if too_large := size_problem(len(data)):
+        raise SpreadsheetError([too_large])
+    if not data.strip():
+        raise SpreadsheetError(["The file is empty."])
+    name = filename.lower()
+    if data.startswith(XLS_MAGIC) or name.endswith(".xls"):
+        raise SpreadsheetError(
+            [
+                "This is a legacy Excel 97–2003 workbook (.xls), which cannot be read. Open it "
+                "in Excel and choose File > Save As > “Excel Workbook (.xlsx)”, or "
+                "“CSV UTF-8 (Comma delimited) (.csv)”, then upload the new file."
+            ]
+        )
+    if data.startswith(XLSX_MAGIC):
+        notices, table = _read_xlsx(data)
+    elif name.endswith(".xlsx"):
+        raise SpreadsheetError(["The file is named .xlsx but is not an Excel workbook."])
+    else:
+        notices, table = _read_csv(data)
+    sheet = _to_sheet(table, required=required, optional=optional, ignored=ignored, what=what)
+    sheet.notices[:0] = notices
+    return sheet
+
+
+def _read_xlsx(data: bytes) -> tuple[list[str], Iterable[tuple]]:
+    # Imported late: openpyxl takes a moment to load and only XLSX uploads need it.
+    import openpyxl
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise SpreadsheetError(
+            ["The file could not be read as an Excel workbook (.xlsx): save it again and retry."]
+        ) from error
+    notices = []
+    if len(book.sheetnames) > 1:
+        others = ", ".join(f"“{name}”" for name in book.sheetnames[1:])
+        notices.append(
+            f"The workbook has {len(book.sheetnames)} sheets: only the first, "
+            f"“{book.sheetnames[0]}”, was read. Other sheets ({others}) were ignored."
+        )
+    return notices, book.worksheets[0].iter_rows(values_only=True)
+
+
+def _decode(data: bytes) -> tuple[list[str], str]:
+    try:
+        return [], data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    if b"\x00" in data:
+        raise SpreadsheetError(["The file is not a CSV or XLSX spreadsheet."])
+    match = from_bytes(data).best()
+    if match is None:
+        raise SpreadsheetError(
+            [
+                "The file is not UTF-8 text and its encoding could not be detected. Save it as "
+                "“CSV UTF-8 (Comma delimited)” (Excel) or as UTF-8 CSV, then upload it again."
+            ]
+        )
+    return [
+        f"The file is not UTF-8: it was read as {match.encoding} ({', '.join(match.languages)}). "
+        "Check that names with accents look right below; if they do not, save the file as "
+        "“CSV UTF-8” and upload it again."
+    ], str(match)
+
+
+def _read_csv(data: bytes) -> tuple[list[str], Iterable[list[str]]]:
+    notices, text = _decode(data)
+    first_line = text.split("\n", 1)[0]
+    try:
+        dialect = csv.Sniffer().sniff(first_line, delimiters=CSV_DELIMITERS)
+        delimiter = dialect.delimiter
+    except csv.Error:
+        delimiter = ","
+    return notices, csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=False)
+
+
+def _blank(value: Cell) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _to_sheet(
+    table: Iterable, *, required: list[str], optional: list[str], ignored: list[str], what: str
+) -> Sheet:
+    rows = iter(table)
+    try:
+        headings = list(next(rows))
+    except StopIteration:
+        raise SpreadsheetError(["The file is empty."]) from None
+    except csv.Error as error:
+        raise SpreadsheetError([f"The CSV file could not be read: {error}."]) from error
+    while headings and _blank(headings[-1]):
+        headings.pop()
+    columns = [normalise_heading(heading) for heading in headings]
+    known = set(required) | set(optional) | set(ignored)
+    errors = []
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        errors.append(f"These columns appear more than once: {', '.join(repeated)}.")
+    missing = [column for column in required if column not in columns]
+    if missing:
+        errors.append(
+            f"The file has no {', '.join(missing)} column{'s' if len(missing) > 1 else ''}. "
+            f"The first row must hold the column headings: {', '.join(required + optional)}."
+        )
+    unknown = [
+        str(headings[i]).strip() or f"(no heading, column {i + 1})"
+        for i, column in enumerate(columns)
+        if column not in known
+    ]
+    if unknown:
+        errors.append(
+            f"Unknown column{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}. "
+            f"The columns are {', '.join(required + optional)}; remove or rename any other."
+        )
+    if errors:
+        raise SpreadsheetError(errors)
+    wanted = [(i, column) for i, column in enumerate(columns) if column not in set(ignored)]
+    sheet = Sheet(columns=[column for _, column in wanted], rows=[])
+    try:
+        for number, values in enumerate(rows, start=2):
+            values = list(values)
+            if all(_blank(value) for value in values):
+                continue
+            sheet.rows.append(
+                (number, {column: values[i] if i < len(values) else None for i, column in wanted})
+            )
+    except csv.Error as error:
+        raise SpreadsheetError([f"The CSV file could not be read: {error}."]) from error
+    if not sheet.rows:
+        raise SpreadsheetError([f"The file has column headings but no {what}."])
+    return sheet
