@@ -156,7 +156,7 @@ def load() -> dict[str, int]:
         certificate=revoked,
         reason=(
             "Issued in error: the professional discussion it relied on was recorded against "
-            "the wrong person and has been corrected."
+            "the wrong person."
         ),
     )
     return {"qualifications": added, "certificates": issued}

@@ -35,13 +35,15 @@ class PdfCheckForm(NHSFormMixin, forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
+    @staticmethod
+    def too_large_message() -> str:
+        limit = settings.CERTIFICATE_CHECK_MAX_BYTES // (1024 * 1024)
+        return f"The file is larger than {limit} MB, so it cannot be one of our certificates."
+
     def clean_pdf(self):
         upload = self.cleaned_data["pdf"]
         if upload.size > settings.CERTIFICATE_CHECK_MAX_BYTES:
-            limit = settings.CERTIFICATE_CHECK_MAX_BYTES // (1024 * 1024)
-            raise forms.ValidationError(
-                f"The file is larger than {limit} MB, so it cannot be one of our certificates."
-            )
+            raise forms.ValidationError(self.too_large_message())
         return upload
 
 

@@ -175,14 +175,18 @@ class RenewalRequirement(Orderable):
         codes = self.codes
         if not codes:
             raise ValidationError({"competency_codes": "Give at least one competency code."})
-        framework_id = self.qualification.framework_id if self.qualification_id else None
+        # In the admin the qualification may not be saved yet; its framework is chosen already.
+        qualification = getattr(self, "qualification", None)
+        framework_id = qualification.framework_id if qualification is not None else None
+        if framework_id is None:
+            return
         known = set(
             Competency.objects.filter(framework_id=framework_id, id_number__in=codes).values_list(
                 "id_number", flat=True
             )
         )
         unknown = [code for code in codes if code not in known]
-        if framework_id and unknown:
+        if unknown:
             raise ValidationError(
                 {"competency_codes": f"Not in the qualification's framework: {', '.join(unknown)}."}
             )
@@ -199,6 +203,11 @@ class CertificateStatus(models.TextChoices):
     EXPIRED = "expired", "Expired"
     REVOKED = "revoked", "Revoked"
     SUPERSEDED = "superseded", "Superseded"
+
+    @property
+    def can_renew(self) -> bool:
+        """Renewal opens when it falls due and stays open after the certificate lapses."""
+        return self in (CertificateStatus.RENEWAL_DUE, CertificateStatus.EXPIRED)
 
 
 def certificate_storage():

@@ -23,7 +23,11 @@ def achievement_credential(
 ) -> dict:
     """The Open Badges 3.0 AchievementCredential of `certificate` (schema: 1EdTech's
     ob_v3p0_achievementcredential JSON Schema)."""
-    qualification = certificate.qualification
+    code = certificate.qualification.code
+    # The qualification's words as they were on the day of issue, like everything else here.
+    description = certificate.snapshot.get("qualification_description") or (
+        certificate.qualification_title
+    )
     return {
         "@context": CONTEXT,
         "id": verification_url,
@@ -48,13 +52,13 @@ def achievement_credential(
                 }
             ],
             "achievement": {
-                "id": f"{site_url}/qualifications/{qualification.code}",
+                "id": f"urn:link-worker-academy:qualification:{code}",
                 "type": ["Achievement"],
                 "achievementType": "Certificate",
-                "humanCode": qualification.code,
+                "humanCode": code,
                 "name": certificate.qualification_title,
-                "description": qualification.description or certificate.qualification_title,
-                "criteria": {"narrative": qualification.description or "See the curriculum."},
+                "description": description,
+                "criteria": {"narrative": description, "id": f"{site_url}/curriculum/"},
                 "version": certificate.snapshot["curriculum"],
             },
         },

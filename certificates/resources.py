@@ -1,6 +1,6 @@
 """The certificate register as a spreadsheet (CSV or XLSX), through django-import-export."""
 
-from competencies.resources import SafeResource, column
+from workforce.spreadsheets import SafeResource, column
 
 
 class CertificateRegisterResource(SafeResource):

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, QuerySet, Value, When
+from django.db.models import Case, Count, QuerySet, Value, When
 from django.utils import timezone
 
 from competencies.models import (
@@ -15,11 +15,14 @@ from competencies.models import (
     SupervisionSession,
 )
 from competencies.selectors import (
+    Upkeep,
     assessors_by_method,
     current_assessments,
+    current_levels,
     evidence_with_outcome,
     level_names,
     supervision_and_cpd,
+    upkeep,
 )
 from curriculum.models import Competency, CompetencyFramework, CurriculumVersion
 from curriculum.selectors import current_version
@@ -83,89 +86,118 @@ def at_least(label: str, have: Decimal | int, need: int) -> ChecklistItem:
     return ChecklistItem(label, have >= need, f"{_number(have)} of {need}")
 
 
-def qualification_checklist(
-    worker: User, qualification: Qualification, *, today: datetime.date | None = None
-) -> Checklist:
-    """Each rule of `qualification` for `worker`, from assessments that stand, confirmed
-    supervision and this year's CPD. Six queries whatever the number of records, fewer when the
-    qualification's framework and methods are already loaded (see `qualifications_for`)."""
-    framework = qualification.framework
-    current = current_assessments(worker, framework, as_of=today)
-    figures = supervision_and_cpd(worker, today=today)
-    core_ids = list(
+def core_competency_ids(framework: CompetencyFramework) -> list[int]:
+    """The framework's core competencies that are still assessed (not domains, not retired)."""
+    return list(
         Competency.objects.filter(framework=framework, is_core=True, is_retired=False)
         .exclude(parent_id_number="")
         .values_list("pk", flat=True)
     )
-    requirements = (
+
+
+def checklists_for(
+    worker_ids: list[int],
+    qualification: Qualification,
+    *,
+    today: datetime.date | None = None,
+    levels: dict[tuple[int, int], tuple[int, datetime.date]] | None = None,
+    figures: dict[int, Upkeep] | None = None,
+) -> dict[int, Checklist]:
+    """Each worker's standing against every rule of `qualification`, from assessments that stand
+    (on `today`, default now), confirmed supervision and that year's CPD.
+
+    Six queries whatever the number of workers or records; three fewer when the caller has read
+    `levels` (`current_levels`) and `figures` (`upkeep`) for the same workers and day already,
+    and fewer again when the qualification's framework and methods are loaded
+    (see `qualifications_for`).
+    """
+    framework = qualification.framework
+    if levels is None:
+        levels = current_levels(worker_ids, framework, as_of=today)
+    if figures is None:
+        figures = upkeep(worker_ids, today=today)
+    core_ids = core_competency_ids(framework)
+    requirements = list(
         QualificationRequirement.objects.filter(qualification=qualification)
         .select_related("competency")
         .order_by("sort_order", "pk")
     )
-
-    def level(competency_id: int) -> int:
-        assessment = current.get(competency_id)
-        return assessment.level if assessment else 0
-
-    core_level = qualification.all_core_at_level
-    core_done = sum(level(pk) >= core_level for pk in core_ids)
-    items = [
-        ChecklistItem(
-            f"Core competencies at level {core_level} or above",
-            core_done == len(core_ids),
-            f"{core_done} of {len(core_ids)}",
-        )
-    ]
-    for requirement in requirements:
-        competency = requirement.competency
-        have = level(competency.pk)
-        items.append(
-            ChecklistItem(
-                f"{competency.id_number} {competency.short_name} at level "
-                f"{requirement.min_level} or above",
-                have >= requirement.min_level,
-                f"level {have}" if have else "not assessed",
-            )
-        )
-    by_method = assessors_by_method(
-        worker,
+    observers = assessors_by_method(
+        worker_ids,
         framework,
         {qualification.observation_method_id, qualification.required_method_id} - {None},
         as_of=today,
     )
-    if qualification.observation_method_id and qualification.min_direct_observations:
-        # Two observations by the same assessor count once: the rule asks for different eyes.
-        observers = by_method[qualification.observation_method_id]
-        items.append(
-            at_least(
-                "Direct observations by different assessors",
-                len(observers),
-                qualification.min_direct_observations,
+    core_level = qualification.all_core_at_level
+    checklists = {}
+    for worker_id in worker_ids:
+
+        def level(competency_id: int, worker_id: int = worker_id) -> int:
+            return levels.get((worker_id, competency_id), (0, None))[0]
+
+        core_done = sum(level(pk) >= core_level for pk in core_ids)
+        items = [
+            ChecklistItem(
+                f"Core competencies at level {core_level} or above",
+                core_done == len(core_ids),
+                f"{core_done} of {len(core_ids)}",
             )
-        )
-    if qualification.required_method_id:
-        done = bool(by_method[qualification.required_method_id])
-        items.append(
-            ChecklistItem(qualification.required_method.name, done, "done" if done else "not yet")
-        )
-    items += [
-        at_least(
-            "Supervision sessions in the last 12 months",
-            figures["supervision_sessions_last_12_months"],
-            qualification.min_supervision_sessions_12_months,
-        ),
-        at_least(
-            "CPD points this year",
-            figures["cpd_points_this_year"],
-            qualification.min_cpd_points_year,
-        ),
-        at_least(
-            "Formal CPD hours this year",
-            figures["cpd_formal_hours_this_year"],
-            qualification.min_cpd_formal_hours_year,
-        ),
-    ]
-    return Checklist(qualification=qualification, items=items)
+        ]
+        for requirement in requirements:
+            competency = requirement.competency
+            have = level(competency.pk)
+            items.append(
+                ChecklistItem(
+                    f"{competency.id_number} {competency.short_name} at level "
+                    f"{requirement.min_level} or above",
+                    have >= requirement.min_level,
+                    f"level {have}" if have else "not assessed",
+                )
+            )
+        if qualification.observation_method_id and qualification.min_direct_observations:
+            # Two observations by the same assessor count once: the rule asks for different eyes.
+            seen_by = observers.get((worker_id, qualification.observation_method_id), set())
+            items.append(
+                at_least(
+                    "Direct observations by different assessors",
+                    len(seen_by),
+                    qualification.min_direct_observations,
+                )
+            )
+        if qualification.required_method_id:
+            done = bool(observers.get((worker_id, qualification.required_method_id)))
+            items.append(
+                ChecklistItem(
+                    qualification.required_method.name, done, "done" if done else "not yet"
+                )
+            )
+        upkept = figures[worker_id]
+        items += [
+            at_least(
+                "Supervision sessions in the last 12 months",
+                upkept.supervision_sessions_last_12_months,
+                qualification.min_supervision_sessions_12_months,
+            ),
+            at_least(
+                "CPD points this year",
+                upkept.cpd_points_this_year,
+                qualification.min_cpd_points_year,
+            ),
+            at_least(
+                "Formal CPD hours this year",
+                upkept.cpd_formal_hours_this_year,
+                qualification.min_cpd_formal_hours_year,
+            ),
+        ]
+        checklists[worker_id] = Checklist(qualification=qualification, items=items)
+    return checklists
+
+
+def qualification_checklist(
+    worker: User, qualification: Qualification, *, today: datetime.date | None = None
+) -> Checklist:
+    """One worker's checklist (see `checklists_for`)."""
+    return checklists_for([worker.pk], qualification, today=today)[worker.pk]
 
 
 def renewal_checklist(certificate: Certificate, *, today: datetime.date | None = None) -> Checklist:
@@ -405,12 +437,22 @@ def certificates_of(holder: User) -> QuerySet[Certificate]:
 
 
 def certificates_visible_to(manager: User) -> QuerySet[Certificate]:
-    """Certificates of link workers in the organisations `manager` manages, with status."""
+    """Certificates of the link workers `manager` manages today (the same people the services
+    let them issue, renew and revoke for), with status."""
     return with_status(
         Certificate.objects.filter(
-            employer__in=organisations_where(manager, Role.MANAGER)
+            holder__in=link_workers_for(manager, Role.MANAGER)
         ).select_related("holder", "qualification", "superseded_by")
     ).order_by("holder_name", "-issued_on", "-pk")
+
+
+def register_counts(manager: User) -> dict[str, int]:
+    """How many certificates of each status the manager's register holds. One query."""
+    counts = dict.fromkeys(CertificateStatus.values, 0)
+    rows = certificates_visible_to(manager).values("status").annotate(n=Count("pk")).order_by()
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
 
 
 def certificate_for_manager(manager: User, number: str) -> Certificate | None:
@@ -430,6 +472,7 @@ def candidates_for(manager: User, qualification: Qualification) -> list[Candidat
     """The manager's link workers with no current certificate of `qualification`, and how far
     each is from it; eligible ones first."""
     workers = list(link_workers_for(manager, Role.MANAGER))
+    checklists = checklists_for([worker.pk for worker in workers], qualification)
     held = {
         certificate.holder_id: certificate
         for certificate in Certificate.objects.filter(
@@ -437,7 +480,7 @@ def candidates_for(manager: User, qualification: Qualification) -> list[Candidat
         )
     }
     candidates = [
-        Candidate(worker, qualification_checklist(worker, qualification), held.get(worker.pk))
+        Candidate(worker, checklists[worker.pk], held.get(worker.pk))
         for worker in workers
         if worker.pk not in held
     ]
@@ -462,10 +505,21 @@ def due_reminders(today: datetime.date) -> dict[str, QuerySet[Certificate]]:
     }
 
 
-def managers_of(organisation: Organisation, *, on: datetime.date) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        pk__in=Membership.objects.active_on(on)
-        .filter(organisation=organisation, role=Role.MANAGER)
-        .values("user"),
-    ).order_by("pk")
+def managers_of(worker: User, *, on: datetime.date) -> QuerySet[User]:
+    """The people who manage `worker` on that day: managers of organisations where the worker is
+    a link worker (never the worker themselves)."""
+    organisations = (
+        Membership.objects.active_on(on)
+        .filter(user=worker, role=Role.LINK_WORKER)
+        .values("organisation")
+    )
+    return (
+        User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.active_on(on)
+            .filter(organisation__in=organisations, role=Role.MANAGER)
+            .values("user"),
+        )
+        .exclude(pk=worker.pk)
+        .order_by("pk")
+    )

@@ -1,11 +1,11 @@
 """Writes about qualifications and certificates; each atomic, permission-checked and audited."""
 
-import calendar
 import datetime
 import logging
 import secrets
 from collections.abc import Sequence
 
+from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -61,15 +61,6 @@ def qualification_create(
         requirement.save()
     log(qualification, "certificates.qualification.create", user=actor)
     return qualification
-
-
-def add_months(day: datetime.date, months: int) -> datetime.date:
-    """`day` plus whole months; the 31st becomes the month's last day where it is shorter."""
-    index = day.month - 1 + months
-    year, month = day.year + index // 12, index % 12 + 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
 
 
 def verification_url(code: str) -> str:
@@ -128,10 +119,12 @@ def _issue(
             "framework_unpublished",
         )
     employer = selectors.shared_employer(actor, worker, on=day)
-    expires_on = add_months(day, qualification.validity_months)
+    # relativedelta keeps the day, or takes the month's last where it is shorter (31 Jan + 1).
+    expires_on = day + relativedelta(months=qualification.validity_months)
     snapshot = selectors.certificate_snapshot(worker, qualification, as_of=day)
     snapshot["curriculum"] = f"{qualification.framework.short_name}, version {version.number}"
     snapshot["renewal_conditions"] = selectors.renewal_conditions(qualification)
+    snapshot["qualification_description"] = qualification.description
     certificate = Certificate(
         number=_new_number(qualification, day),
         verification_code=secrets.token_urlsafe(24),  # 192 bits
@@ -306,7 +299,7 @@ def _remind(certificate: Certificate, kind: ReminderKind, today: datetime.date) 
                 )
         except IntegrityError:
             return False
-        managers = list(selectors.managers_of(certificate.employer, on=today))
+        managers = list(selectors.managers_of(certificate.holder, on=today))
         recipients = [certificate.holder.email, *(m.email for m in managers)]
         context = {
             "certificate": certificate,

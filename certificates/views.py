@@ -5,7 +5,9 @@ import hashlib
 import io
 import zipfile
 
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -13,10 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from competencies.resources import download, export_bytes
 from competencies.selectors import default_curriculum
 from workforce.models import Role, User
 from workforce.permissions import Action, denial_reason, role_required
+from workforce.spreadsheets import download, export_bytes
 
 from . import selectors, services
 from .forms import BulkIssueForm, LookupForm, PdfCheckForm, RevokeForm
@@ -66,13 +68,14 @@ def my_qualifications(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.LINK_WORKER)
+# Not role_required: someone who has left their post still holds, and may show, their certificates.
+@login_required
 def my_certificates(request: HttpRequest) -> HttpResponse:
     certificates = list(selectors.certificates_of(request.user))
     renewals = {
         certificate.pk: selectors.renewal_checklist(certificate)
         for certificate in certificates
-        if certificate.status in (CertificateStatus.RENEWAL_DUE, CertificateStatus.EXPIRED)
+        if certificate.status_today.can_renew
     }
     return render(
         request,
@@ -90,7 +93,7 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.LINK_WORKER)
+@login_required
 def my_certificate_pdf(request: HttpRequest, number: str) -> FileResponse:
     certificate = get_object_or_404(Certificate, number=number, holder=request.user)
     return _pdf_response(certificate)
@@ -154,6 +157,8 @@ def issue(request: HttpRequest, code: str, worker_id: int) -> HttpResponse:
             )
         except ValidationError as refused:
             error = " ".join(refused.messages)
+        except PermissionDenied as refused:
+            error = str(refused)
         else:
             messages.success(
                 request,
@@ -186,11 +191,7 @@ def _certificate_for_manager(manager: User, number: str) -> Certificate:
 def manage(request: HttpRequest, number: str) -> HttpResponse:
     certificate = _certificate_for_manager(request.user, number)
     status = CertificateStatus(certificate.status)
-    renewal = (
-        selectors.renewal_checklist(certificate)
-        if status in (CertificateStatus.RENEWAL_DUE, CertificateStatus.EXPIRED)
-        else None
-    )
+    renewal = selectors.renewal_checklist(certificate) if status.can_renew else None
     return render(
         request,
         "certificates/manage.html",
@@ -222,6 +223,8 @@ def revoke(request: HttpRequest, number: str) -> HttpResponse:
             )
         except ValidationError as refused:
             form.add_error("reason", refused)
+        except PermissionDenied as refused:
+            form.add_error(None, str(refused))
         else:
             messages.success(request, f"Certificate {certificate.number} is revoked.")
             return redirect("certificates:manage", number=certificate.number)
@@ -243,6 +246,8 @@ def renew(request: HttpRequest, number: str) -> HttpResponse:
             renewed = services.certificate_renew(actor=request.user, certificate=certificate)
         except ValidationError as refused:
             error = " ".join(refused.messages)
+        except PermissionDenied as refused:
+            error = str(refused)
         else:
             messages.success(
                 request,
@@ -280,7 +285,10 @@ def bulk_issue(request: HttpRequest, code: str) -> HttpResponse:
             qualification=qualification,
             workers=[c.worker for c in candidates if c.worker.pk in chosen],
         )
-    except (ValidationError, PermissionDenied) as refused:
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect("certificates:register")
+    except PermissionDenied as refused:
         messages.error(request, str(refused))
         return redirect("certificates:register")
     return redirect("certificates:bulk_progress", pk=bulk.pk)
@@ -425,6 +433,15 @@ def verify_credential(request: HttpRequest, code: str) -> JsonResponse:
     return response
 
 
+def _too_large(request: HttpRequest) -> bool:
+    # Anyone may post here: refuse an oversized body before Django reads it to a temporary file.
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return True
+    return length > settings.CERTIFICATE_CHECK_MAX_BYTES + 64 * 1024  # the form's own fields
+
+
 def verify_start(request: HttpRequest) -> HttpResponse:
     lookup = LookupForm(request.GET or None, prefix="lookup")
     check = PdfCheckForm(prefix="check")
@@ -441,7 +458,8 @@ def verify_start(request: HttpRequest) -> HttpResponse:
             "No certificate matches that number and surname. Check both against the "
             "certificate; the number is on its first page.",
         )
-    if request.method == "POST":
+    too_large = request.method == "POST" and _too_large(request)
+    if request.method == "POST" and not too_large:
         check = PdfCheckForm(request.POST, request.FILES, prefix="check")
         if check.is_valid():
             digest = hashlib.sha256()
@@ -454,8 +472,13 @@ def verify_start(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "certificates/verify_start.html",
-        {"lookup": lookup, "check": check, "not_found": not_found},
-        status=400 if (lookup.errors or check.errors) and not not_found else 200,
+        {
+            "lookup": lookup,
+            "check": check,
+            "not_found": not_found,
+            "too_large": PdfCheckForm.too_large_message() if too_large else None,
+        },
+        status=400 if (lookup.errors or check.errors or too_large) and not not_found else 200,
     )
 
 

@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from workforce import roster
@@ -24,7 +25,7 @@ from workforce.forms import NHSFormMixin
 from workforce.models import Organisation, Role
 from workforce.permissions import role_required
 from workforce.selectors import organisations_where
-from workforce.spreadsheets import size_problem
+from workforce.spreadsheets import download, export_bytes, size_problem
 
 from . import resources, selectors, services, tasks
 from .importing import (
@@ -135,7 +136,12 @@ def _own_import_or_404(request: HttpRequest, pk) -> AssessmentImport:
 def import_detail(request: HttpRequest, pk) -> HttpResponse:
     record = _own_import_or_404(request, pk)
     report = ImportReport.from_json(record.report) if record.report else None
-    context = {"record": record, "report": report, "Status": ImportStatus}
+    context = {
+        "record": record,
+        "report": report,
+        "Status": ImportStatus,
+        "progress_text": progress_text(record),
+    }
     if report is not None:
         problems = report.problems()
         page = Paginator(report.rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
@@ -151,6 +157,20 @@ def import_detail(request: HttpRequest, pk) -> HttpResponse:
     return render(request, "imports/assessment_import_detail.html", context)
 
 
+def progress_text(record: AssessmentImport) -> str:
+    """What the progress bar stands for, in words (also announced to screen readers)."""
+    if record.status == ImportStatus.SAVING:
+        # Saving is one transaction (all or none), so nothing outside it can count its rows.
+        return (
+            f"Saving: all {record.total_rows} rows were checked; checking them again and "
+            "saving them in one go, all or none."
+        )
+    return (
+        f"{record.get_status_display()}: {record.processed_rows} of "
+        f"{record.total_rows or '?'} rows."
+    )
+
+
 @importer_required
 def import_status(request: HttpRequest, pk) -> JsonResponse:
     record = _own_import_or_404(request, pk)
@@ -161,6 +181,9 @@ def import_status(request: HttpRequest, pk) -> JsonResponse:
             "processed": record.processed_rows,
             "total": record.total_rows,
             "finished": record.status in FINISHED,
+            "text": progress_text(record),
+            # No count to show while saving: the page shows a busy bar instead of a stuck one.
+            "indeterminate": record.status == ImportStatus.SAVING,
         }
     )
 
@@ -232,8 +255,8 @@ def _report_organisations(user):
 @importer_required
 def history_export(request: HttpRequest, file_format: str) -> HttpResponse:
     rows = selectors.assessment_history_rows(selectors.visible_workers(request.user))
-    data = resources.export_bytes(resources.AssessmentHistoryResource(), rows, file_format)
-    return resources.download(data, file_format, "assessment-history")
+    data = export_bytes(resources.AssessmentHistoryResource(), rows, file_format)
+    return download(data, file_format, "assessment-history")
 
 
 def _matrix_or_404(request: HttpRequest, organisation_id: int):
@@ -259,10 +282,8 @@ def progress_matrix_export(
     request: HttpRequest, organisation_id: int, file_format: str
 ) -> HttpResponse:
     organisation, matrix = _matrix_or_404(request, organisation_id)
-    data = resources.export_bytes(
-        resources.ProgressMatrixResource(matrix), matrix.rows, file_format
-    )
-    return resources.download(data, file_format, f"progress-{_safe(organisation.name.lower())}")
+    data = export_bytes(resources.ProgressMatrixResource(matrix), matrix.rows, file_format)
+    return download(data, file_format, f"progress-{_safe(organisation.name.lower())}")
 
 
 # --- Roster import ----------------------------------------------------------------------------
@@ -323,4 +344,13 @@ def _roster_confirm(request: HttpRequest, context: dict) -> HttpResponse:
     if not plan.ok:
         return render(request, "imports/roster_preview.html", {**context, "plan": plan})
     messages.success(request, plan.summary(done=True))
+    if plan.not_emailed:
+        messages.warning(
+            request,
+            "The email with a link to set a password could not be sent to "
+            + ", ".join(plan.not_emailed)
+            + ". Their accounts were added: ask them to use “Forgotten your password?” at "
+            + request.build_absolute_uri(reverse("password_reset"))
+            + ", or try again later.",
+        )
     return redirect("competencies:roster_import")

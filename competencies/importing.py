@@ -1,11 +1,12 @@
-"""Spreadsheets of assessments checked row by row against the assessment rules, nothing saved.
+"""Spreadsheets of assessments read, normalised and checked row by row against the assessment rules.
 
 A file is read (`workforce.spreadsheets`), each cell normalised (dates as ISO, UK or Excel date
 cells; levels as number or name; methods as code or name), people and competencies looked up in
 a handful of queries for the whole file, and every row put through `assessment_rule_errors` —
 the very rules `assessment_record` applies — answered from those preloaded lookups. The result
 is an `ImportReport` (every row and every problem, with row number, column, value and reason)
-and the unsaved assessments that `services.assessments_import` writes when nothing is refused.
+and the assessments it prepared. The rows go through a django-import-export resource
+(`resources.AssessmentImportResource`), which applies all this per row and saves in bulk.
 """
 
 import csv
@@ -16,18 +17,17 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.core.exceptions import ValidationError
+import tablib
 from django.db import models
 from django.db.models.functions import Upper
 
-from curriculum.models import AssessmentMethod, Competency, CurriculumVersion, ScaleLevel
+from curriculum.models import Competency, CurriculumVersion, ScaleLevel
 from workforce.models import Membership, Role, User
 from workforce.permissions import holds_role
-from workforce.spreadsheets import Cell, SpreadsheetError, neutralise, read_table, restore
+from workforce.spreadsheets import Cell, SpreadsheetError, neutralise, read_table
 
 from .models import Assessment
-from .selectors import assessor_candidates, importable_workers
-from .services import UNPUBLISHED, RuleLookups, assessment_rule_errors, describe_scale
+from .services import RuleLookups, describe_scale
 
 REQUIRED_COLUMNS = (
     "worker_email",
@@ -52,6 +52,7 @@ EXPORT_ONLY_COLUMNS = (
 )
 IMPORT_ROLES = (Role.MANAGER, Role.ASSESSOR)
 PROGRESS_EVERY = 250  # rows between progress reports
+ROW_NUMBER = "_row"  # the row's number in the spreadsheet, carried beside its cells
 
 # The assessment rules' refusal codes, and the column each one is about.
 RULE_COLUMNS = {
@@ -254,7 +255,8 @@ class CellError(ValueError):
     pass
 
 
-def _text(value: Cell) -> str:
+def cell_text(value: Cell) -> str:
+    """A cell as trimmed text: 3.0 as "3", a date-time as its date."""
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -275,7 +277,7 @@ def parse_date(value: Cell) -> datetime.date:
             "This is a number, not a date: format the cell as a date, or write the date as "
             "2026-03-01 or 01/03/2026."
         )
-    text = _text(value)
+    text = cell_text(value)
     if match := _ISO_DATE.match(text):
         year, month, day = (int(part) for part in match.groups())
     elif match := _UK_DATE.match(text):
@@ -298,7 +300,7 @@ def parse_level(value: Cell, scale: dict[int, str]) -> int:
         if value.is_integer():
             return int(value)
         raise CellError(f"Levels are whole numbers ({describe_scale(scale)}).")
-    text = _text(value)
+    text = cell_text(value)
     if re.fullmatch(r"\d+(\.0+)?", text):
         return int(float(text))
     by_name = {name.casefold(): number for number, name in scale.items()}
@@ -313,7 +315,7 @@ def parse_level(value: Cell, scale: dict[int, str]) -> int:
 # --- Checking ---------------------------------------------------------------------------------
 
 
-class _Row:
+class CheckedRow:
     """One row being checked: its cells, what they resolved to, and its problems."""
 
     def __init__(self, number: int, cells: dict[str, Cell]):
@@ -322,13 +324,13 @@ class _Row:
         self.errors: list[dict] = []
 
     def text(self, column: str) -> str:
-        return _text(self.cells.get(column))
+        return cell_text(self.cells.get(column))
 
     def refuse(self, column: str, reason: str) -> None:
         value = self.cells.get(column) if column else ""
         if isinstance(value, datetime.datetime | datetime.date):
             value = value.strftime("%d/%m/%Y")
-        self.errors.append({"column": column, "value": _text(value), "reason": reason})
+        self.errors.append({"column": column, "value": cell_text(value), "reason": reason})
 
     def required(self, column: str, what: str) -> str:
         text = self.text(column)
@@ -337,7 +339,7 @@ class _Row:
         return text
 
 
-def _competencies_by_code(codes: set[str]) -> dict[str, list[Competency]]:
+def competencies_by_code(codes: set[str]) -> dict[str, list[Competency]]:
     found = defaultdict(list)
     competencies = (
         Competency.objects.annotate(code=Upper("id_number"))
@@ -350,7 +352,7 @@ def _competencies_by_code(codes: set[str]) -> dict[str, list[Competency]]:
     return found
 
 
-def _current_versions(framework_ids: set[int]) -> dict[int, CurriculumVersion]:
+def current_versions(framework_ids: set[int]) -> dict[int, CurriculumVersion]:
     versions: dict[int, CurriculumVersion] = {}
     for version in CurriculumVersion.objects.filter(framework_id__in=framework_ids).order_by(
         "framework_id", "-number"
@@ -359,18 +361,25 @@ def _current_versions(framework_ids: set[int]) -> dict[int, CurriculumVersion]:
     return versions
 
 
-def check_assessments(
+def import_assessments(
     *,
     data: bytes,
     filename: str,
     actor: User | None,
     on_progress: Callable[[int, int], None] | None = None,
+    dry_run: bool = True,
 ) -> CheckedImport:
-    """Check a spreadsheet of assessments for `actor` (None: an administrator's command).
+    """Put a spreadsheet of assessments through `resources.AssessmentImportResource`.
 
-    Reads only: a fixed number of queries for the whole file, plus one for the wording of each
-    distinct refusal of an assessor.
+    `actor` None is an administrator's command. A dry run (the preview) saves nothing and
+    reads only: a fixed number of queries for the whole file, plus one for the wording of each
+    distinct refusal of an assessor. Otherwise every new row is saved in bulk, or, if any row
+    is refused, none (the caller's transaction holds the whole import). A dry run reporting
+    progress goes through the file in steps of PROGRESS_EVERY rows, each its own dry run, so
+    that the progress written between them is not rolled back with them.
     """
+    from .resources import AssessmentImportResource  # the resource reads this module
+
     report = ImportReport(filename=filename)
     try:
         sheet = read_table(
@@ -385,149 +394,35 @@ def check_assessments(
         report.file_errors = error.errors
         return CheckedImport(report, [])
     report.notices = sheet.notices
-    rows = [_Row(number, cells) for number, cells in sheet.rows]
-    total = len(rows)
+    headers = [*sheet.columns, ROW_NUMBER]
+    table = [[cells[column] for column in sheet.columns] + [number] for number, cells in sheet.rows]
+    whole = tablib.Dataset(*table, headers=headers)
+    total = len(table)
+    step = PROGRESS_EVERY if (on_progress and dry_run) else max(total, 1)
     if on_progress:
         on_progress(0, total)
-
-    emails = {row.text(c).lower() for row in rows for c in ("worker_email", "assessor_email")}
-    codes = {row.text("competency_code").upper() for row in rows}
-    workers = {
-        user.email.lower(): user for user in importable_workers(actor).filter(email__in=emails)
-    }
-    assessors = {
-        user.email.lower(): user for user in assessor_candidates(actor).filter(email__in=emails)
-    }
-    competencies = _competencies_by_code(codes)
-    all_competencies = [c for found in competencies.values() for c in found]
-    versions = _current_versions({c.framework_id for c in all_competencies})
-    methods = list(AssessmentMethod.objects.all())
-    methods_by_code = {method.code.upper(): method for method in methods}
-    methods_by_name = {method.name.casefold(): method for method in methods}
-    lookups = PreloadedLookups(
-        workers=workers.values(), assessors=assessors.values(), competencies=all_competencies
-    )
-    existing = set(
-        Assessment.objects.filter(
-            worker__in=[w.pk for w in workers.values()],
-            competency__in=[c.pk for c in all_competencies],
-        ).values_list(
-            "worker_id", "competency_id", "level", "method_id", "assessed_on", "assessor_id"
+    resource = AssessmentImportResource(actor=actor, report=report)
+    for start in range(0, total, step):
+        part = (
+            whole
+            if step >= total
+            else tablib.Dataset(*table[start : start + step], headers=headers)
         )
-    )
-    scope = "in your organisations" if actor is not None else "known here"
-
-    prepared: list[Assessment] = []
-    first_seen: dict[tuple, int] = {}
-    for index, row in enumerate(rows, start=1):
-        worker = competency = method = level = assessed_on = assessor = None
-        if email := row.required("worker_email", "link worker's email address").lower():
-            worker = workers.get(email)
-            if worker is None:
-                row.refuse("worker_email", f"No link worker with this email address is {scope}.")
-        if code := row.required("competency_code", "competency code").upper():
-            found = competencies.get(code, [])
-            if not found:
-                row.refuse("competency_code", "No competency has this code.")
-            elif len(found) > 1:
-                row.refuse(
-                    "competency_code",
-                    "This code is in more than one framework ("
-                    + ", ".join(c.framework.id_number for c in found)
-                    + "): ask an administrator to import it.",
-                )
-            elif not found[0].parent_id_number:
-                row.refuse(
-                    "competency_code",
-                    f"{found[0].id_number} is a domain, not a competency: assess the "
-                    "competencies under it.",
-                )
-            elif found[0].framework_id not in versions:
-                row.refuse("competency_code", UNPUBLISHED)
-            else:
-                competency = found[0]
-        if raw_method := row.required("method", "assessment method"):
-            method = methods_by_code.get(raw_method.upper()) or methods_by_name.get(
-                raw_method.casefold()
-            )
-            if method is None:
-                row.refuse(
-                    "method",
-                    "No assessment method has this code or name; use one of "
-                    + ", ".join(sorted(methods_by_code))
-                    + ".",
-                )
-        if row.required("level", "level") and competency is not None:
-            try:
-                level = parse_level(row.cells["level"], lookups.scale(competency))
-            except CellError as error:
-                row.refuse("level", str(error))
-        if row.required("assessed_on", "date assessed"):
-            try:
-                assessed_on = parse_date(row.cells["assessed_on"])
-            except CellError as error:
-                row.refuse("assessed_on", str(error))
-        if email := row.required("assessor_email", "assessor's email address").lower():
-            assessor = assessors.get(email)
-            if assessor is None:
-                row.refuse("assessor_email", f"No assessor with this email address is {scope}.")
-        notes = restore(row.text("notes"))
-
-        outcome = RowOutcome.REFUSED
-        resolved = None not in (worker, competency, method, level, assessed_on, assessor)
-        if resolved and not row.errors:
-            key = (worker.pk, competency.pk, level, method.pk, assessed_on, assessor.pk)
-            if key in first_seen:
-                row.refuse(
-                    "",
-                    f"Repeats row {first_seen[key]}: the same assessment is in the file twice. "
-                    "Remove one of them.",
-                )
-            elif key in existing:
-                first_seen[key] = row.number
-                outcome = RowOutcome.UNCHANGED
-            else:
-                first_seen[key] = row.number
-                rule_errors = assessment_rule_errors(
-                    worker=worker,
-                    competency=competency,
-                    level=level,
-                    method=method,
-                    assessed_on=assessed_on,
-                    assessor=assessor,
-                    lookups=lookups,
-                )
-                for error in ValidationError(rule_errors).error_list:
-                    row.refuse(RULE_COLUMNS.get(error.code, ""), error.message)
-                if not rule_errors:
-                    outcome = RowOutcome.NEW
-                    prepared.append(
-                        Assessment(
-                            worker=worker,
-                            competency=competency,
-                            framework_version=versions[competency.framework_id],
-                            level=level,
-                            method=method,
-                            assessed_on=assessed_on,
-                            assessor=assessor,
-                            notes=notes,
-                        )
-                    )
-        report.rows.append(
-            {
-                "row": row.number,
-                "outcome": outcome if not row.errors else RowOutcome.REFUSED,
-                "worker": str(worker) if worker else row.text("worker_email"),
-                "worker_email": worker.email if worker else row.text("worker_email"),
-                "competency": competency.id_number if competency else row.text("competency_code"),
-                "level": level if level is not None else row.text("level"),
-                "level_name": lookups.scale(competency).get(level, "") if competency else "",
-                "method": method.code if method else row.text("method"),
-                "assessed_on": assessed_on.isoformat() if assessed_on else row.text("assessed_on"),
-                "assessor": str(assessor) if assessor else row.text("assessor_email"),
-                "errors": row.errors,
-            }
+        result = resource.import_data(
+            part,
+            dry_run=dry_run,
+            use_transactions=True,
+            rollback_on_validation_errors=True,
+            file=whole,
         )
-        if on_progress and (index % PROGRESS_EVERY == 0 or index == total):
-            on_progress(index, total)
-    return CheckedImport(report, prepared if report.ok else [])
+        _raise_unexpected(result)
+        if on_progress:
+            on_progress(min(start + step, total), total)
+    return CheckedImport(report, resource.prepared if report.ok else [])
+
+
+def _raise_unexpected(result) -> None:
+    """A row refused by the rules is in the report; anything else is a fault, not a refusal."""
+    errors = [*result.base_errors, *(e for _, found in result.row_errors() for e in found)]
+    if errors:
+        raise errors[0].error

@@ -1,34 +1,248 @@
-"""django-import-export resources for reports: assessment history and an organisation's matrix.
+"""django-import-export resources: the assessment import, assessment history, a team's matrix.
 
-Columns of the history are those the assessment import reads (and export-only columns it knows
-to ignore), so an exported file imports straight back as "already recorded". Every text cell is
-made formula-safe (`workforce.spreadsheets.neutralise`): django-import-export's own
-IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=" (losing it) and turns every
-cell into text, so it is left off.
+The import resource applies, row by row, the very rules `services.assessment_record` applies
+(`services.assessment_rule_errors`, answered from lookups loaded once per file), and saves new
+rows in bulk. Columns of the history are those the import reads (and export-only columns it
+knows to ignore), so an exported file imports straight back as "already recorded". Every text
+cell of an export is made formula-safe by `workforce.spreadsheets.SafeResource`.
 """
 
-from django.http import HttpResponse
+from django.core.exceptions import ValidationError
 from django.utils import timezone
-from import_export import fields, resources
-from import_export.formats import base_formats
+from import_export import resources
 
-from workforce.spreadsheets import neutralise
+from curriculum.models import AssessmentMethod
+from workforce.models import User
+from workforce.spreadsheets import SafeResource, column, restore
 
+from .importing import (
+    ROW_NUMBER,
+    RULE_COLUMNS,
+    CellError,
+    CheckedRow,
+    ImportReport,
+    PreloadedLookups,
+    RowOutcome,
+    cell_text,
+    competencies_by_code,
+    current_versions,
+    parse_date,
+    parse_level,
+)
 from .models import Assessment
-from .selectors import ProgressMatrix
+from .selectors import ProgressMatrix, assessor_candidates, importable_workers
+from .services import UNPUBLISHED, assessment_rule_errors
 
-FORMATS = {"csv": base_formats.CSV(), "xlsx": base_formats.XLSX()}
-
-
-class SafeResource(resources.Resource):
-    """A resource whose text cells cannot run as spreadsheet formulas."""
-
-    def export_field(self, field, instance, **kwargs):
-        return neutralise(super().export_field(field, instance, **kwargs))
+IMPORT_BATCH_SIZE = 1000
 
 
-def column(name: str, dehydrate) -> fields.Field:
-    return fields.Field(column_name=name, dehydrate_method=dehydrate)
+class AssessmentImportResource(resources.ModelResource):
+    """Rows of an assessment spreadsheet into new assessments: checked, then saved in bulk.
+
+    Each row's cells are parsed and checked in `import_instance`; a refused row raises a
+    ValidationError (django-import-export marks it invalid), a row already recorded is skipped
+    (`skip_row`), and a new one is queued for `bulk_create`. Every row, with its problems, goes
+    into the `ImportReport` given. Use `import_data(..., use_transactions=True,
+    rollback_on_validation_errors=True)`: then a refused row anywhere undoes the whole file.
+    A dry run writes nothing at all (not even to roll it back); its new rows are in `prepared`.
+    """
+
+    class Meta:
+        model = Assessment
+        fields = ()  # no generic column widgets: cells are read by `import_instance`
+        force_init_instance = True  # every row is a new assessment or none (append-only)
+        use_bulk = True
+        batch_size = IMPORT_BATCH_SIZE
+        skip_diff = True
+        clean_model_instances = False  # `assessment_rule_errors` is the check
+
+    def __init__(self, *, actor: User | None, report: ImportReport, **kwargs):
+        super().__init__(**kwargs)
+        self.actor = actor
+        self.report = report
+        self.prepared: list[Assessment] = []
+        self._loaded = False
+        self._first_seen: dict[tuple, int] = {}
+        self._outcome = RowOutcome.REFUSED
+
+    # --- Lookups for the whole file, loaded once ------------------------------------------------
+
+    def before_import(self, dataset, **kwargs):
+        # A file checked in steps passes all of it as `file`: load once, for every row.
+        if not self._loaded:
+            self._load(kwargs.get("file") or dataset)
+            self._loaded = True
+
+    def _load(self, dataset) -> None:
+        columns = [c for c in dataset.headers if c in ("worker_email", "assessor_email")]
+        emails = {cell_text(value).lower() for c in columns for value in dataset[c]}
+        codes = {cell_text(value).upper() for value in dataset["competency_code"]}
+        actor = self.actor
+        self.workers = {
+            user.email.lower(): user for user in importable_workers(actor).filter(email__in=emails)
+        }
+        self.assessors = {
+            user.email.lower(): user for user in assessor_candidates(actor).filter(email__in=emails)
+        }
+        self.competencies = competencies_by_code(codes)
+        found = [c for same_code in self.competencies.values() for c in same_code]
+        self.versions = current_versions({c.framework_id for c in found})
+        methods = list(AssessmentMethod.objects.all())
+        self.methods_by_code = {method.code.upper(): method for method in methods}
+        self.methods_by_name = {method.name.casefold(): method for method in methods}
+        self.lookups = PreloadedLookups(
+            workers=self.workers.values(), assessors=self.assessors.values(), competencies=found
+        )
+        self.existing = set(
+            Assessment.objects.filter(
+                worker__in=[w.pk for w in self.workers.values()],
+                competency__in=[c.pk for c in found],
+            ).values_list(
+                "worker_id", "competency_id", "level", "method_id", "assessed_on", "assessor_id"
+            )
+        )
+        self.scope = "in your organisations" if actor is not None else "known here"
+
+    # --- One row ------------------------------------------------------------------------------
+
+    def import_instance(self, instance, row, **kwargs):
+        checked = CheckedRow(row[ROW_NUMBER], row)
+        worker = competency = method = level = assessed_on = assessor = None
+        if email := checked.required("worker_email", "link worker's email address").lower():
+            worker = self.workers.get(email)
+            if worker is None:
+                checked.refuse(
+                    "worker_email", f"No link worker with this email address is {self.scope}."
+                )
+        if code := checked.required("competency_code", "competency code").upper():
+            competency = self._competency(checked, code)
+        if raw_method := checked.required("method", "assessment method"):
+            method = self.methods_by_code.get(raw_method.upper()) or self.methods_by_name.get(
+                raw_method.casefold()
+            )
+            if method is None:
+                checked.refuse(
+                    "method",
+                    "No assessment method has this code or name; use one of "
+                    + ", ".join(sorted(self.methods_by_code))
+                    + ".",
+                )
+        if checked.required("level", "level") and competency is not None:
+            try:
+                level = parse_level(row["level"], self.lookups.scale(competency))
+            except CellError as error:
+                checked.refuse("level", str(error))
+        if checked.required("assessed_on", "date assessed"):
+            try:
+                assessed_on = parse_date(row["assessed_on"])
+            except CellError as error:
+                checked.refuse("assessed_on", str(error))
+        if email := checked.required("assessor_email", "assessor's email address").lower():
+            assessor = self.assessors.get(email)
+            if assessor is None:
+                checked.refuse(
+                    "assessor_email", f"No assessor with this email address is {self.scope}."
+                )
+
+        self._outcome = RowOutcome.REFUSED
+        resolved = None not in (worker, competency, method, level, assessed_on, assessor)
+        if resolved and not checked.errors:
+            key = (worker.pk, competency.pk, level, method.pk, assessed_on, assessor.pk)
+            # Recorded already first: our history export holds a correction that changed only
+            # the notes as two rows with the same key, and it must come back unchanged.
+            if key in self.existing:
+                self._outcome = RowOutcome.UNCHANGED
+            elif key in self._first_seen:
+                checked.refuse(
+                    "",
+                    f"Repeats row {self._first_seen[key]}: the same assessment is in the file "
+                    "twice. Remove one of them.",
+                )
+            else:
+                self._first_seen[key] = checked.number
+                rule_errors = assessment_rule_errors(
+                    worker=worker,
+                    competency=competency,
+                    level=level,
+                    method=method,
+                    assessed_on=assessed_on,
+                    assessor=assessor,
+                    lookups=self.lookups,
+                )
+                for error in ValidationError(rule_errors).error_list:
+                    checked.refuse(RULE_COLUMNS.get(error.code, ""), error.message)
+                if not rule_errors:
+                    self._outcome = RowOutcome.NEW
+                    instance.worker = worker
+                    instance.competency = competency
+                    instance.framework_version = self.versions[competency.framework_id]
+                    instance.level = level
+                    instance.method = method
+                    instance.assessed_on = assessed_on
+                    instance.assessor = assessor
+                    instance.notes = restore(checked.text("notes"))
+        self.report.rows.append(
+            {
+                "row": checked.number,
+                "outcome": self._outcome,
+                "worker": str(worker) if worker else checked.text("worker_email"),
+                "worker_email": worker.email if worker else checked.text("worker_email"),
+                "competency": competency.id_number
+                if competency
+                else checked.text("competency_code"),
+                "level": level if level is not None else checked.text("level"),
+                "level_name": self.lookups.scale(competency).get(level, "") if competency else "",
+                "method": method.code if method else checked.text("method"),
+                "assessed_on": assessed_on.isoformat()
+                if assessed_on
+                else checked.text("assessed_on"),
+                "assessor": str(assessor) if assessor else checked.text("assessor_email"),
+                "errors": checked.errors,
+            }
+        )
+        if checked.errors:
+            raise ValidationError([error["reason"] for error in checked.errors])
+
+    def _competency(self, checked: CheckedRow, code: str):
+        found = self.competencies.get(code, [])
+        if not found:
+            checked.refuse("competency_code", "No competency has this code.")
+        elif len(found) > 1:
+            checked.refuse(
+                "competency_code",
+                "This code is in more than one framework ("
+                + ", ".join(c.framework.id_number for c in found)
+                + "): ask an administrator to import it.",
+            )
+        elif not found[0].parent_id_number:
+            checked.refuse(
+                "competency_code",
+                f"{found[0].id_number} is a domain, not a competency: assess the "
+                "competencies under it.",
+            )
+        elif found[0].framework_id not in self.versions:
+            checked.refuse("competency_code", UNPUBLISHED)
+        else:
+            return found[0]
+        return None
+
+    def skip_row(self, instance, original, row, import_validation_errors=None):
+        """A row matching an assessment already recorded is left alone: reported unchanged."""
+        return not import_validation_errors and self._outcome == RowOutcome.UNCHANGED
+
+    # --- Saving -------------------------------------------------------------------------------
+
+    def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
+        # Nothing to write in a dry run, nor once a row is refused: the file is all or nothing.
+        if dry_run or self.report.refused:
+            self.prepared.extend(self.create_instances)
+            self.create_instances.clear()
+            return
+        self.prepared.extend(self.create_instances)
+        super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
+
+    def after_import(self, dataset, result, **kwargs):
+        """Nothing to do: ModelResource's resets ID sequences, and ours come from the database."""
 
 
 class AssessmentHistoryResource(SafeResource):
@@ -98,24 +312,3 @@ class ProgressMatrixResource(SafeResource):
             self.fields[competency.id_number] = column(
                 competency.id_number, lambda row, index=index: row[1][index] or None
             )
-
-
-def export_bytes(resource: SafeResource, rows, file_format: str) -> bytes:
-    """The rows through the resource as a CSV (UTF-8 with a BOM, for Excel) or an XLSX file."""
-    native = file_format == "xlsx"
-    dataset = resource.export(rows, force_native_type=native)
-    data = FORMATS[file_format].export_data(dataset)
-    return data if native else ("\ufeff" + data).encode("utf-8")
-
-
-def content_type(file_format: str) -> str:
-    return FORMATS[file_format].get_content_type()
-
-
-def download(data: bytes, file_format: str, stem: str) -> HttpResponse:
-    """An exported file as a private download named `<stem>-<today>.<format>`."""
-    response = HttpResponse(data, content_type=content_type(file_format))
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{day}.{file_format}"'
-    response["Cache-Control"] = "private, no-store"
-    return response

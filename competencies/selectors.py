@@ -4,8 +4,21 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery, Sum, Value
-from django.db.models.functions import Coalesce
+from dateutil.relativedelta import relativedelta
+from django.db.models import (
+    Count,
+    F,
+    Max,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    Window,
+)
+from django.db.models.functions import Coalesce, RowNumber
 from django.utils import timezone
 
 from curriculum.models import (
@@ -128,25 +141,85 @@ def current_assessments(
     return latest
 
 
+def current_levels(
+    worker_ids: list[int], framework: CompetencyFramework, *, as_of: datetime.date | None = None
+) -> dict[tuple[int, int], tuple[int, datetime.date]]:
+    """Each (worker, competency)'s current level and its date: the latest assessment nothing has
+    superseded (made on or before `as_of`, when given), as `current_assessments` reads it for one
+    worker. One query, returning one row per pair however long the history."""
+    assessments = Assessment.objects.filter(
+        worker_id__in=worker_ids, competency__framework=framework, superseded_by__isnull=True
+    )
+    if as_of is not None:
+        assessments = assessments.filter(assessed_on__lte=as_of)
+    latest = (
+        assessments.annotate(
+            rank=Window(
+                RowNumber(),
+                partition_by=[F("worker_id"), F("competency_id")],
+                order_by=[F("assessed_on").desc(), F("recorded_at").desc(), F("pk").desc()],
+            )
+        )
+        .filter(rank=1)
+        .values_list("worker_id", "competency_id", "level", "assessed_on")
+    )
+    return {(worker, competency): (level, on) for worker, competency, level, on in latest}
+
+
+@dataclass(frozen=True)
+class Upkeep:
+    """A worker's confirmed supervision and this calendar year's CPD."""
+
+    supervision_sessions_last_12_months: int = 0
+    last_supervision_on: datetime.date | None = None
+    cpd_points_this_year: Decimal = Decimal("0")
+    cpd_formal_hours_this_year: Decimal = Decimal("0")
+
+
+def upkeep(worker_ids: list[int], *, today: datetime.date | None = None) -> dict[int, Upkeep]:
+    """For each worker: confirmed supervision sessions in the 12 months to `today` and the latest
+    one; CPD points and formal hours in `today`'s calendar year. Two queries."""
+    today = today or timezone.localdate()
+    year_ago = today - relativedelta(years=1)
+    sessions = (
+        SupervisionSession.objects.filter(
+            worker_id__in=worker_ids, confirmed_at__isnull=False, held_on__lte=today
+        )
+        .values("worker_id")
+        .annotate(recent=Count("pk", filter=Q(held_on__gt=year_ago)), last=Max("held_on"))
+        .order_by()
+    )
+    supervision = {row["worker_id"]: (row["recent"], row["last"]) for row in sessions}
+    cpd_rows = (
+        CPDEntry.objects.filter(
+            worker_id__in=worker_ids, done_on__year=today.year, done_on__lte=today
+        )
+        .values("worker_id")
+        .annotate(points=Sum("points"), formal=Sum("hours", filter=Q(is_formal=True)))
+        .order_by()
+    )
+    cpd = {row["worker_id"]: (row["points"], row["formal"]) for row in cpd_rows}
+    result = {}
+    for worker_id in worker_ids:
+        recent, last = supervision.get(worker_id, (0, None))
+        points, formal = cpd.get(worker_id, (None, None))
+        result[worker_id] = Upkeep(
+            supervision_sessions_last_12_months=recent,
+            last_supervision_on=last,
+            cpd_points_this_year=points or Decimal("0"),
+            cpd_formal_hours_this_year=formal or Decimal("0"),
+        )
+    return result
+
+
 def supervision_and_cpd(worker: User, *, today: datetime.date | None = None) -> dict:
     """Confirmed supervision sessions in the last 12 months; CPD points and formal hours this
     calendar year. Two queries."""
-    today = today or timezone.localdate()
-    year_ago = (
-        today.replace(year=today.year - 1)
-        if not (today.month == 2 and today.day == 29)
-        else (today - datetime.timedelta(days=365))
-    )
-    sessions = SupervisionSession.objects.filter(
-        worker=worker, confirmed_at__isnull=False, held_on__gt=year_ago, held_on__lte=today
-    ).count()
-    cpd = CPDEntry.objects.filter(
-        worker=worker, done_on__year=today.year, done_on__lte=today
-    ).aggregate(points=Sum("points"), formal_hours=Sum("hours", filter=Q(is_formal=True)))
+    figures = upkeep([worker.pk], today=today)[worker.pk]
     return {
-        "supervision_sessions_last_12_months": sessions,
-        "cpd_points_this_year": cpd["points"] or Decimal("0"),
-        "cpd_formal_hours_this_year": cpd["formal_hours"] or Decimal("0"),
+        "supervision_sessions_last_12_months": figures.supervision_sessions_last_12_months,
+        "cpd_points_this_year": figures.cpd_points_this_year,
+        "cpd_formal_hours_this_year": figures.cpd_formal_hours_this_year,
     }
 
 
@@ -535,32 +608,35 @@ def open_counts(assessor: User) -> dict[str, int]:
 
 
 def assessors_by_method(
-    worker: User,
+    worker_ids: list[int],
     framework: CompetencyFramework,
     method_ids: set[int],
     *,
     as_of: datetime.date | None = None,
-) -> dict[int, set[int]]:
-    """For each method, who assessed `worker` by it (assessments not superseded). One query.
+) -> dict[tuple[int, int], set[int]]:
+    """For each (worker, method), who assessed the worker by it (assessments not superseded,
+    made on or before `as_of`). One query; none when there is no method to look for.
 
     Every observation that still stands counts, even where a later assessment by another method
     is now the competency's current level: the observation itself happened.
     """
-    assessors: dict[int, set[int]] = {method_id: set() for method_id in method_ids}
+    found: dict[tuple[int, int], set[int]] = {}
+    if not method_ids or not worker_ids:
+        return found
     rows = (
         Assessment.objects.filter(
-            worker=worker,
+            worker_id__in=worker_ids,
             competency__framework=framework,
             superseded_by__isnull=True,
             method_id__in=method_ids,
             assessed_on__lte=as_of or datetime.date.max,
         )
-        .values_list("method_id", "assessor_id")
+        .values_list("worker_id", "method_id", "assessor_id")
         .distinct()
     )
-    for method_id, assessor_id in rows:
-        assessors[method_id].add(assessor_id)
-    return assessors
+    for worker_id, method_id, assessor_id in rows:
+        found.setdefault((worker_id, method_id), set()).add(assessor_id)
+    return found
 
 
 # --- Imports and exports --------------------------------------------------------------------

@@ -442,16 +442,13 @@ def cpd_log(
 
 
 # --- Spreadsheet imports --------------------------------------------------------------------
-# `competencies.importing` reads files and applies the rules above; it imports this module, so
-# these functions import it when called.
-
-IMPORT_BATCH_SIZE = 1000
+# `competencies.importing` reads files and, through `competencies.resources`, applies the rules
+# above and saves; both import this module, so these functions import it when called.
 
 
-def _save_checked(checked, *, actor: User | None, record: AssessmentImport) -> None:
-    """Write the prepared assessments of a clean check and the record's outcome, audited once."""
+def _saved(checked, *, actor: User | None, record: AssessmentImport) -> None:
+    """Write the outcome of an import whose new assessments were saved, audited once."""
     report = checked.report
-    Assessment.objects.bulk_create(checked.prepared, batch_size=IMPORT_BATCH_SIZE)
     report.saved = True
     record.status = ImportStatus.SAVED
     record.report = report.to_json()
@@ -504,15 +501,15 @@ def assessments_import(*, data: bytes, filename: str, actor: User | None, dry_ru
     `actor` None is an administrator at the command line: any link worker, no scope. Returns
     the `ImportReport`; `.saved` says whether anything was written.
     """
-    from .importing import check_assessments
+    from .importing import import_assessments
 
     _may_import(actor)
-    checked = check_assessments(data=data, filename=filename, actor=actor)
+    checked = import_assessments(data=data, filename=filename, actor=actor, dry_run=dry_run)
     if checked.report.ok and not dry_run:
         record = AssessmentImport(
             created_by=actor, filename=filename[:255], data=data, sha256=_sha256(data)
         )
-        _save_checked(checked, actor=actor, record=record)
+        _saved(checked, actor=actor, record=record)
     return checked.report
 
 
@@ -537,7 +534,7 @@ def assessment_import_check(*, assessment_import: AssessmentImport) -> Assessmen
     Deliberately not one transaction: the progress it writes as it goes must be visible to the
     progress page while it runs.
     """
-    from .importing import check_assessments
+    from .importing import import_assessments
 
     record = assessment_import
     records = AssessmentImport.objects.filter(pk=record.pk)
@@ -545,7 +542,7 @@ def assessment_import_check(*, assessment_import: AssessmentImport) -> Assessmen
     def progress(done: int, total: int) -> None:
         records.update(processed_rows=done, total_rows=total)
 
-    checked = check_assessments(
+    checked = import_assessments(
         data=bytes(record.data),
         filename=record.filename,
         actor=record.created_by,
@@ -576,7 +573,7 @@ def assessment_import_confirm(
     left an organisation, an assessment was recorded meanwhile) is caught; then the record's
     status says what happened.
     """
-    from .importing import check_assessments
+    from .importing import import_assessments
 
     record = AssessmentImport.objects.select_for_update().get(pk=assessment_import.pk)
     if record.created_by_id != actor.pk:
@@ -586,19 +583,33 @@ def assessment_import_confirm(
             f"This import cannot be confirmed: {record.get_status_display().lower()}.", "status"
         )
     _may_import(actor)
-    checked = check_assessments(data=bytes(record.data), filename=record.filename, actor=actor)
+    checked = import_assessments(
+        data=bytes(record.data), filename=record.filename, actor=actor, dry_run=False
+    )
     if checked.report.ok:
-        _save_checked(checked, actor=actor, record=record)
+        _saved(checked, actor=actor, record=record)
     else:
         _refused(record, checked.report)
     return record
 
 
 @transaction.atomic
+def assessment_import_fail(*, assessment_import_id: str) -> None:
+    """Mark an import stopped by an unexpected error; whatever it was doing was rolled back."""
+    AssessmentImport.objects.filter(pk=assessment_import_id).update(
+        status=ImportStatus.FAILED, finished_at=timezone.now()
+    )
+
+
+@transaction.atomic
 def assessment_import_queue(
     *, assessment_import: AssessmentImport, actor: User
 ) -> AssessmentImport:
-    """Mark a checked file as being saved, before a background task saves it."""
+    """Mark a checked file as being saved, before a background task saves it.
+
+    Every row was checked (the count stays at the total); the save is one transaction, so the
+    progress page shows it as busy rather than counting rows nobody outside it can see.
+    """
     record = AssessmentImport.objects.select_for_update().get(pk=assessment_import.pk)
     if record.created_by_id != actor.pk:
         raise _refuse("Only the person who uploaded the file may confirm its import.", "owner")
@@ -607,6 +618,6 @@ def assessment_import_queue(
             f"This import cannot be confirmed: {record.get_status_display().lower()}.", "status"
         )
     record.status = ImportStatus.SAVING
-    record.processed_rows = 0
+    record.processed_rows = record.total_rows
     record.save(update_fields=["status", "processed_rows"])
     return record

@@ -3,19 +3,16 @@
 import logging
 
 from django.tasks import task
-from django.utils import timezone
 
 from . import services
-from .models import AssessmentImport, ImportStatus
+from .models import AssessmentImport
 
 logger = logging.getLogger(__name__)
 
 
 def _failed(import_id: str) -> None:
     logger.exception("Assessment import %s failed", import_id)
-    AssessmentImport.objects.filter(pk=import_id).update(
-        status=ImportStatus.FAILED, finished_at=timezone.now()
-    )
+    services.assessment_import_fail(assessment_import_id=import_id)
 
 
 @task

@@ -9,27 +9,25 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.db import models
-from django.db.models import Count, F, Max, Prefetch, Q, Sum, Window
-from django.db.models.functions import RowNumber
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from certificates.models import (
     Certificate,
     CertificateStatus,
     Qualification,
-    QualificationRequirement,
 )
 from certificates.selectors import (
     Checklist,
-    ChecklistItem,
-    at_least,
-    certificates_visible_to,
+    checklists_for,
     qualifications_for,
+    register_counts,
     with_status,
 )
-from competencies.models import Assessment, CPDEntry, SupervisionSession
-from competencies.selectors import level_names
+from competencies.models import Assessment
+from competencies.selectors import Upkeep, current_levels, level_names, upkeep
 from curriculum.models import (
     Competency,
     CompetencyFramework,
@@ -61,23 +59,6 @@ class Band(models.TextChoices):
     NEAR = "near", "One level below proficiency"
     PROFICIENT = "proficient", "At proficiency"
     BEYOND = "beyond", "Above proficiency"
-
-
-def months_before(day: datetime.date, months: int) -> datetime.date:
-    """The same day `months` earlier, or that month's last day when it is shorter."""
-    index = day.year * 12 + day.month - 1 - months
-    year, month = divmod(index, 12)
-    month += 1
-    return day.replace(
-        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
-    )
-
-
-def _year_before(day: datetime.date) -> datetime.date:
-    # The same window as competencies.selectors.supervision_and_cpd, so figures agree.
-    if day.month == 2 and day.day == 29:
-        return day - datetime.timedelta(days=365)
-    return day.replace(year=day.year - 1)
 
 
 # --- The team ---------------------------------------------------------------------------------
@@ -139,206 +120,11 @@ def team_worker(manager: User, worker_id: int) -> User | None:
 # --- Facts for many workers at once -----------------------------------------------------------
 
 
-def current_levels(
-    worker_ids: list[int], framework: CompetencyFramework, *, as_of: datetime.date | None = None
-) -> dict[tuple[int, int], tuple[int, datetime.date]]:
-    """Each (worker, competency)'s current level and its date: the latest assessment nothing has
-    superseded (made on or before `as_of`, when given), as `current_assessments` reads it for one
-    worker. One query, returning one row per pair however long the history."""
-    assessments = Assessment.objects.filter(
-        worker_id__in=worker_ids, competency__framework=framework, superseded_by__isnull=True
-    )
-    if as_of is not None:
-        assessments = assessments.filter(assessed_on__lte=as_of)
-    latest = (
-        assessments.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("worker_id"), F("competency_id")],
-                order_by=[F("assessed_on").desc(), F("recorded_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank=1)
-        .values_list("worker_id", "competency_id", "level", "assessed_on")
-    )
-    return {(worker, competency): (level, on) for worker, competency, level, on in latest}
-
-
-@dataclass(frozen=True)
-class Upkeep:
-    """A worker's confirmed supervision and this year's CPD."""
-
-    supervision_sessions_last_12_months: int = 0
-    last_supervision_on: datetime.date | None = None
-    cpd_points_this_year: Decimal = Decimal("0")
-    cpd_formal_hours_this_year: Decimal = Decimal("0")
-
-
-def upkeep(worker_ids: list[int], *, today: datetime.date | None = None) -> dict[int, Upkeep]:
-    """Confirmed supervision (sessions in the last 12 months, the latest session) and CPD this
-    calendar year, counted as `supervision_and_cpd` counts them. Two queries."""
-    today = today or timezone.localdate()
-    sessions = (
-        SupervisionSession.objects.filter(
-            worker_id__in=worker_ids, confirmed_at__isnull=False, held_on__lte=today
-        )
-        .values("worker_id")
-        .annotate(
-            recent=Count("pk", filter=Q(held_on__gt=_year_before(today))), last=Max("held_on")
-        )
-        .order_by()
-    )
-    supervision = {row["worker_id"]: (row["recent"], row["last"]) for row in sessions}
-    cpd_rows = (
-        CPDEntry.objects.filter(
-            worker_id__in=worker_ids, done_on__year=today.year, done_on__lte=today
-        )
-        .values("worker_id")
-        .annotate(points=Sum("points"), formal=Sum("hours", filter=Q(is_formal=True)))
-        .order_by()
-    )
-    cpd = {row["worker_id"]: (row["points"], row["formal"]) for row in cpd_rows}
-    result = {}
-    for worker_id in worker_ids:
-        recent, last = supervision.get(worker_id, (0, None))
-        points, formal = cpd.get(worker_id, (None, None))
-        result[worker_id] = Upkeep(
-            supervision_sessions_last_12_months=recent,
-            last_supervision_on=last,
-            cpd_points_this_year=points or Decimal("0"),
-            cpd_formal_hours_this_year=formal or Decimal("0"),
-        )
-    return result
-
-
-def _observers(
-    worker_ids: list[int], qualification: Qualification, *, as_of: datetime.date | None
-) -> dict[tuple[int, int], set[int]]:
-    """Who assessed each worker by each of the qualification's methods, as `assessors_by_method`
-    reads it for one worker. One query (none when the qualification names no method)."""
-    method_ids = {qualification.observation_method_id, qualification.required_method_id} - {None}
-    found: dict[tuple[int, int], set[int]] = {}
-    if not method_ids:
-        return found
-    rows = (
-        Assessment.objects.filter(
-            worker_id__in=worker_ids,
-            competency__framework_id=qualification.framework_id,
-            superseded_by__isnull=True,
-            method_id__in=method_ids,
-            assessed_on__lte=as_of or datetime.date.max,
-        )
-        .values_list("worker_id", "method_id", "assessor_id")
-        .distinct()
-    )
-    for worker_id, method_id, assessor_id in rows:
-        found.setdefault((worker_id, method_id), set()).add(assessor_id)
-    return found
-
-
-def _checklists(
-    worker_ids: list[int],
-    qualification: Qualification,
-    *,
-    levels: dict[tuple[int, int], tuple[int, datetime.date]],
-    figures: dict[int, Upkeep],
-    core_ids: list[int],
-    today: datetime.date | None,
-) -> dict[int, Checklist]:
-    """The rules of `certificates.selectors.qualification_checklist`, item for item, applied to
-    facts read for the whole team at once. Two queries: requirements and observers."""
-    requirements = list(
-        QualificationRequirement.objects.filter(qualification=qualification)
-        .select_related("competency")
-        .order_by("sort_order", "pk")
-    )
-    observers = _observers(worker_ids, qualification, as_of=today)
-    core_level = qualification.all_core_at_level
-    checklists = {}
-    for worker_id in worker_ids:
-
-        def level(competency_id: int, worker_id: int = worker_id) -> int:
-            return levels.get((worker_id, competency_id), (0, None))[0]
-
-        core_done = sum(level(pk) >= core_level for pk in core_ids)
-        items = [
-            ChecklistItem(
-                f"Core competencies at level {core_level} or above",
-                core_done == len(core_ids),
-                f"{core_done} of {len(core_ids)}",
-            )
-        ]
-        for requirement in requirements:
-            competency = requirement.competency
-            have = level(competency.pk)
-            items.append(
-                ChecklistItem(
-                    f"{competency.id_number} {competency.short_name} at level "
-                    f"{requirement.min_level} or above",
-                    have >= requirement.min_level,
-                    f"level {have}" if have else "not assessed",
-                )
-            )
-        if qualification.observation_method_id and qualification.min_direct_observations:
-            seen_by = observers.get((worker_id, qualification.observation_method_id), set())
-            items.append(
-                at_least(
-                    "Direct observations by different assessors",
-                    len(seen_by),
-                    qualification.min_direct_observations,
-                )
-            )
-        if qualification.required_method_id:
-            done = bool(observers.get((worker_id, qualification.required_method_id)))
-            items.append(
-                ChecklistItem(
-                    qualification.required_method.name, done, "done" if done else "not yet"
-                )
-            )
-        upkept = figures[worker_id]
-        items += [
-            at_least(
-                "Supervision sessions in the last 12 months",
-                upkept.supervision_sessions_last_12_months,
-                qualification.min_supervision_sessions_12_months,
-            ),
-            at_least(
-                "CPD points this year",
-                upkept.cpd_points_this_year,
-                qualification.min_cpd_points_year,
-            ),
-            at_least(
-                "Formal CPD hours this year",
-                upkept.cpd_formal_hours_this_year,
-                qualification.min_cpd_formal_hours_year,
-            ),
-        ]
-        checklists[worker_id] = Checklist(qualification=qualification, items=items)
-    return checklists
-
-
-def _core_ids(framework: CompetencyFramework) -> list[int]:
-    return list(
-        Competency.objects.filter(framework=framework, is_core=True, is_retired=False)
-        .exclude(parent_id_number="")
-        .values_list("pk", flat=True)
-    )
-
-
 def team_checklists(
     worker_ids: list[int], qualification: Qualification, *, today: datetime.date | None = None
 ) -> dict[int, Checklist]:
-    """Each worker's checklist for `qualification`, the same as `qualification_checklist` gives
-    one worker, in six queries for the whole team (give a qualification from
-    `qualifications_for`, with its methods loaded)."""
-    return _checklists(
-        worker_ids,
-        qualification,
-        levels=current_levels(worker_ids, qualification.framework, as_of=today),
-        figures=upkeep(worker_ids, today=today),
-        core_ids=_core_ids(qualification.framework),
-        today=today,
-    )
+    """Each worker's checklist for `qualification` (`certificates.selectors.checklists_for`)."""
+    return checklists_for(worker_ids, qualification, today=today)
 
 
 # --- The team page ----------------------------------------------------------------------------
@@ -406,15 +192,6 @@ class TeamOverview:
         return self.flagged(Flag.ELIGIBLE)
 
 
-def register_counts(manager: User) -> dict[str, int]:
-    """How many certificates of each status the manager's register holds. One query."""
-    counts = {status.value: 0 for status in CertificateStatus}
-    rows = certificates_visible_to(manager).values("status").annotate(n=Count("pk")).order_by()
-    for row in rows:
-        counts[row["status"]] = row["n"]
-    return counts
-
-
 def headline_qualification(framework: CompetencyFramework) -> Qualification | None:
     """The qualification the team page reports on: the framework's first, by title. One query."""
     return qualifications_for(framework).first()
@@ -458,7 +235,7 @@ def team_overview(
     today: datetime.date | None = None,
 ) -> TeamOverview:
     """Every link worker in the manager's team with their progress, upkeep, qualification status
-    and flags, and the register's counts. Ten queries whatever the team's size."""
+    and flags, and the register's counts. Eleven queries whatever the team's size."""
     today = today or timezone.localdate()
     framework = curriculum.framework
     threshold = framework.proficiency_threshold
@@ -479,10 +256,8 @@ def team_overview(
     if qualification is not None:
         certificates = _latest_certificates(ids, qualification, today=today)
         # As the register's candidates are judged: assessments of any date, upkeep to today.
-        checklists = _checklists(
-            ids, qualification, levels=levels, figures=figures, core_ids=core_ids, today=None
-        )
-    supervision_due_before = months_before(today, SUPERVISION_GAP_MONTHS)
+        checklists = checklists_for(ids, qualification, levels=levels, figures=figures)
+    supervision_due_before = today - relativedelta(months=SUPERVISION_GAP_MONTHS)
 
     rows = []
     for member in members:

@@ -2,13 +2,19 @@
 
 `services.roster_import` carries out a plan with no problems: it creates the people who are
 new (they get an email to set their password), gives people the roles they lack, and renames
-people whose name differs when only the manager's organisations employ them.
+people whose name differs when only the manager's organisations have ever employed them.
+
+A manager may change only accounts that are theirs to manage: people in post today in one of
+their organisations, with no administrator powers. Any other existing account (someone who
+works only elsewhere, a former worker, an administrator) is refused with the same message,
+so a roster cannot take an account over, nor tell the manager anything about it.
 """
 
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.db.models.functions import Lower
 
 from .models import Membership, Role, User
 from .selectors import organisations_where
@@ -28,6 +34,8 @@ class RosterPlan:
     notices: list[str] = field(default_factory=list)
     file_errors: list[str] = field(default_factory=list)
     rows: list[dict] = field(default_factory=list)
+    # Filled in once the import is saved: new people whose set-password email failed.
+    not_emailed: list[str] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -58,6 +66,19 @@ def _text(value) -> str:
     return "" if value is None else str(value).strip()
 
 
+def not_yours(email: str) -> str:
+    """Why a roster may not touch an existing account; says nothing about the account."""
+    return (
+        f"{email} already has an account with another organisation or none; ask an "
+        "administrator to add them."
+    )
+
+
+def protected(user: User, *, group_member_ids: set[int] = frozenset()) -> bool:
+    """An account no roster may change: inactive, staff, superuser or in an admin group."""
+    return not user.is_active or user.is_staff or user.is_superuser or user.pk in group_member_ids
+
+
 def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
     """Plan a roster import by a manager, for their organisations only. Reads only."""
     plan = RosterPlan()
@@ -71,11 +92,24 @@ def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
     by_name = {o.name.casefold(): o for o in organisations}
     by_code = {o.ods_code.upper(): o for o in organisations if o.ods_code}
     emails = {_text(cells["email"]).lower() for _, cells in sheet.rows}
-    people = {user.email.lower(): user for user in User.objects.filter(email__in=emails)}
-    active = Membership.objects.active_on().filter(user__in=people.values())
+    people = {
+        user.email.lower(): user
+        for user in User.objects.annotate(address=Lower("email")).filter(address__in=emails)
+    }
+    memberships = Membership.objects.filter(user__in=people.values())
+    active = memberships.active_on()
     held = set(active.values_list("user_id", "organisation_id", "role"))
-    elsewhere = set(
-        active.exclude(organisation__in=organisations).values_list("user_id", flat=True)
+    in_post_here = set(
+        active.filter(organisation__in=organisations).values_list("user_id", flat=True)
+    )
+    # Past, present or future: a name another employer knows them by is not ours to change.
+    ever_elsewhere = set(
+        memberships.exclude(organisation__in=organisations).values_list("user_id", flat=True)
+    )
+    in_groups = set(
+        User.groups.through.objects.filter(user__in=people.values()).values_list(
+            "user_id", flat=True
+        )
     )
     names_in_file: dict[str, tuple[int, str]] = {}
     seen: dict[tuple, int] = {}
@@ -120,6 +154,13 @@ def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
             errors.append(f"Repeats row {seen[key]}.")
         seen.setdefault(key, number)
         person = people.get(email)
+        if person is not None and (
+            person.pk not in in_post_here or protected(person, group_member_ids=in_groups)
+        ):
+            errors.append(not_yours(email))
+            person_may_change = False
+        else:
+            person_may_change = True
         row = {
             "row": number,
             "name": name,
@@ -131,7 +172,8 @@ def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
             "create": person is None and first_mention,
             "start": person is None
             or (
-                organisation is not None
+                person_may_change
+                and organisation is not None
                 and role
                 and (person.pk, organisation.pk, role.value) not in held
             ),
@@ -139,11 +181,17 @@ def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
             "notes": notes,
             "errors": errors,
         }
-        if person is not None and name and person.full_name != name and first_mention:
-            if person.pk in elsewhere:
+        if (
+            person is not None
+            and person_may_change
+            and name
+            and person.full_name != name
+            and first_mention
+        ):
+            if person.pk in ever_elsewhere:
                 notes.append(
-                    f"Name kept as “{person.full_name}”: they also work for an organisation "
-                    "you do not manage."
+                    f"Name kept as “{person.full_name}”: they also work, or have worked, for "
+                    "an organisation you do not manage."
                 )
             else:
                 row["rename"] = True

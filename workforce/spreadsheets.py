@@ -5,6 +5,11 @@ large, empty, legacy .xls or not a spreadsheet at all; text that is not UTF-8 (r
 its encoding can be detected); missing, unknown or repeated column headings. Headings are matched
 without regard to case, spaces or order. Empty rows are skipped; row numbers stay those the
 person sees in their spreadsheet program (the heading is row 1).
+
+Every export goes out through `SafeResource` (django-import-export) and `export_bytes`, so no
+text cell can run as a formula: django-import-export's own
+IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=" (losing it) and turns every
+cell into text, so it is left off.
 """
 
 import csv
@@ -17,7 +22,11 @@ from dataclasses import dataclass, field
 
 from charset_normalizer import from_bytes
 from django.conf import settings
+from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from import_export import fields, resources
+from import_export.formats import base_formats
 
 XLSX_MAGIC = b"PK\x03\x04"
 # Legacy Excel (.xls) files are OLE2 compound documents.
@@ -60,6 +69,42 @@ def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value
+
+
+class SafeResource(resources.Resource):
+    """A resource whose text cells cannot run as spreadsheet formulas."""
+
+    def export_field(self, field, instance, **kwargs):
+        return neutralise(super().export_field(field, instance, **kwargs))
+
+
+def column(name: str, dehydrate) -> fields.Field:
+    """An export-only column computed from each row."""
+    return fields.Field(column_name=name, dehydrate_method=dehydrate)
+
+
+FORMATS = {"csv": base_formats.CSV(), "xlsx": base_formats.XLSX()}
+
+
+def export_bytes(resource: SafeResource, rows, file_format: str) -> bytes:
+    """The rows through the resource as a CSV (UTF-8 with a BOM, for Excel) or an XLSX file."""
+    native = file_format == "xlsx"
+    dataset = resource.export(rows, force_native_type=native)
+    data = FORMATS[file_format].export_data(dataset)
+    return data if native else ("\ufeff" + data).encode("utf-8")
+
+
+def content_type(file_format: str) -> str:
+    return FORMATS[file_format].get_content_type()
+
+
+def download(data: bytes, file_format: str, stem: str) -> HttpResponse:
+    """An exported file as a private download named `<stem>-<today>.<format>`."""
+    response = HttpResponse(data, content_type=content_type(file_format))
+    day = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="{stem}-{day}.{file_format}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def restore(value: str) -> str:

@@ -6,7 +6,7 @@ if (box) {
   const bar = box.querySelector("progress");
   const text = box.querySelector("[data-progress-text]");
   const url = box.dataset.statusUrl;
-  let lastAnnounced = -1;
+  let lastAnnounced = "";
 
   const poll = async () => {
     try {
@@ -17,15 +17,19 @@ if (box) {
           window.location.reload();
           return;
         }
-        if (status.total) {
+        if (status.indeterminate) {
+          // Saving all rows in one transaction: no count to show, so a busy bar.
+          bar.removeAttribute("value");
+        } else if (status.total) {
           bar.max = status.total;
           bar.value = status.processed;
         }
-        // Announce at most every tenth, so screen readers are not flooded.
+        // Announce a new stage, or at most every tenth, so screen readers are not flooded.
         const tenth = status.total ? Math.floor((10 * status.processed) / status.total) : 0;
-        if (tenth !== lastAnnounced) {
-          lastAnnounced = tenth;
-          text.textContent = `${status.label}: ${status.processed} of ${status.total || "?"} rows.`;
+        const moment = `${status.status}:${status.indeterminate ? "" : tenth}`;
+        if (moment !== lastAnnounced) {
+          lastAnnounced = moment;
+          text.textContent = status.text;
         }
       }
     } catch (error) {

@@ -2,9 +2,11 @@
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 
 from certificates import demo as certificates_demo
-from certificates.models import Qualification
+from certificates.models import Qualification, RenewalRequirement
+from curriculum.models import AssessmentMethod
 from tests.factories import UserFactory
 from workforce.permissions import TRAINERS_GROUP
 
@@ -35,3 +37,20 @@ def test_people_without_admin_access_cannot_open_them(client, link_worker):
     # Wagtail sends people without admin access to its sign-in page.
     assert response.status_code == 302
     assert response.url.startswith("/admin/login/")
+
+
+def test_renewal_codes_are_checked_against_the_framework_before_the_qualification_is_saved(
+    framework,
+):
+    # As the admin's inline form builds it: the qualification is not saved yet.
+    unsaved = Qualification(framework=framework, code="NEW", title="New")
+    dop = AssessmentMethod.objects.get(code="DOP")
+    wrong = RenewalRequirement(
+        qualification=unsaved, method=dop, competency_codes="SPLW-PCP-01, SPLW-NOPE-99"
+    )
+    right = RenewalRequirement(qualification=unsaved, method=dop, competency_codes="SPLW-PCP-01")
+
+    with pytest.raises(ValidationError, match="SPLW-NOPE-99"):
+        wrong.clean()
+    right.clean()
+    assert right.codes == ["SPLW-PCP-01"]

@@ -9,6 +9,8 @@ import openpyxl
 import pytest
 from django.core import mail
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import ModelLogEntry
@@ -22,7 +24,8 @@ from certificates.models import (
     CertificateStatus,
 )
 from tests.factories import MembershipFactory
-from workforce.models import Role
+from workforce.models import Membership, Role
+from workforce.services import membership_end
 
 pytestmark = pytest.mark.django_db
 
@@ -299,3 +302,51 @@ def _rows(content: bytes, file_format: str) -> list[list[str]]:
         [value.isoformat()[:10] if hasattr(value, "isoformat") else value for value in row]
         for row in sheet.iter_rows(values_only=True)
     ]
+
+
+def test_the_register_takes_the_same_queries_for_any_team_size(
+    client, manager, organisation, qualification
+):
+    client.force_login(manager)
+    client.get("/team/certificates/")  # warm the session and the site's caches
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/team/certificates/").status_code == 200
+        return len(queries)
+
+    MembershipFactory.create_batch(2, organisation=organisation, role=Role.LINK_WORKER)
+    small = count()
+    MembershipFactory.create_batch(10, organisation=organisation, role=Role.LINK_WORKER)
+
+    assert count() == small
+
+
+def test_someone_who_has_left_keeps_their_certificates(client, certificate, eligible_worker):
+    membership = Membership.objects.get(user=eligible_worker, role=Role.LINK_WORKER)
+    membership_end(membership=membership, ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(eligible_worker)
+
+    page = client.get("/progress/certificates/")
+    pdf = client.get(f"/progress/certificates/{certificate.number}/pdf/")
+
+    assert page.status_code == 200
+    assert certificate.number in page.content.decode()
+    assert pdf.status_code == 200
+
+
+def test_reminders_go_to_the_holders_managers_today(
+    certificate, manager, eligible_worker, other_organisation, outside_manager
+):
+    # The holder moved to another organisation: its manager is told, the old one is not.
+    membership = Membership.objects.get(user=eligible_worker, role=Role.LINK_WORKER)
+    membership_end(membership=membership, ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    MembershipFactory(user=eligible_worker, organisation=other_organisation, role=Role.LINK_WORKER)
+    Certificate.objects.filter(pk=certificate.pk).update(
+        issued_on=timezone.localdate() - datetime.timedelta(days=1000),
+        renewal_due_on=timezone.localdate(),
+    )
+
+    services.reminders_send()
+
+    assert set(mail.outbox[0].to) == {eligible_worker.email, outside_manager.email}

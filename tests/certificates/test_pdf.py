@@ -107,6 +107,23 @@ def test_holder_names_in_any_script_are_printed_and_extractable(script, issue, e
     assert NAMES[script] in text
 
 
+def test_every_font_is_embedded_and_named(issue, eligible_worker):
+    eligible_worker.full_name = NAMES["Chinese"]
+    eligible_worker.save()
+    content = issue(eligible_worker).pdf.read()
+
+    listing = subprocess.run(
+        ["/usr/bin/pdffonts", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    fonts = [line.split() for line in listing.splitlines()[2:]]
+    assert fonts
+    # Columns: name, type…, encoding, emb, sub, uni, object id: "emb" is the fourth from the end.
+    assert all(columns[-5] == "yes" for columns in fonts), listing
+    names = " ".join(columns[0] for columns in fonts)
+    assert "Noto-Sans" in names
+    assert "CJK" in names
+
+
 def test_a_character_no_font_has_is_refused_rather_than_printed_as_a_box(issue, eligible_worker):
     # U+10FFFD is a private-use code point: no installed font draws it.
     eligible_worker.full_name = "Test \U0010fffd Name"

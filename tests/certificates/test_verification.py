@@ -234,6 +234,18 @@ def test_an_oversized_upload_is_refused_clearly(client, certificate, settings):
     assert "cannot be one of our certificates" in response.content.decode()
 
 
+def test_a_huge_upload_is_refused_before_it_is_read(client, certificate, settings):
+    settings.CERTIFICATE_CHECK_MAX_BYTES = 1024
+
+    response = client.post(
+        "/verify/",
+        {"check-pdf": SimpleUploadedFile("big.pdf", b"%PDF" + b"0" * 200_000)},
+    )
+
+    assert response.status_code == 400
+    assert "cannot be one of our certificates" in response.content.decode()
+
+
 def test_the_json_404_is_json(client, db):
     response = client.get("/verify/" + "B" * 32 + ".json")
 
@@ -275,6 +287,12 @@ def test_the_open_badges_credential_matches_the_specification(client, certificat
     subject = credential["credentialSubject"]
     assert subject["identifier"][0]["identityHash"] == certificate.holder_name
     assert subject["achievement"]["humanCode"] == "LWPC-CORE"
+    # The words of the day of issue, even after the qualification's description changes.
+    issued_description = subject["achievement"]["description"]
+    certificate.qualification.description = "Rewritten later."
+    certificate.qualification.save()
+    again = client.get(f"/verify/{certificate.verification_code}/credential.json").json()
+    assert again["credentialSubject"]["achievement"]["description"] == issued_description
     assert certificate.holder.email not in response.content.decode()
 
 

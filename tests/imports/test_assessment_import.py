@@ -3,13 +3,16 @@
 import datetime
 
 import pytest
+import tablib
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from import_export.results import RowResult
 from wagtail.models import ModelLogEntry
 
 from competencies import services
-from competencies.importing import PreloadedLookups
+from competencies.importing import ROW_NUMBER, ImportReport, PreloadedLookups
 from competencies.models import Assessment, AssessmentImport
+from competencies.resources import AssessmentImportResource
 from tests.factories import MembershipFactory
 from tests.imports.conftest import (
     FORMATS,
@@ -384,3 +387,37 @@ def test_the_single_assessment_service_still_applies_the_rules(
         )
     codes = {error.code for error in refusal.value.error_list}
     assert codes == {"level_off_scale", "method_not_accepted", "future_date"}
+
+
+def test_the_import_goes_through_the_django_import_export_resource(row, manager, assessor):
+    existing = row(competency_code="SPLW-ROL-02", method="KT")
+    services.assessments_import(data=as_csv([existing]), filename="a.csv", actor=manager)
+    headers = [*HEADERS, ROW_NUMBER]
+    dataset = tablib.Dataset(
+        [*row(), 2], [*existing, 3], [*row(level=9), 4], [*row(level=2), 5], headers=headers
+    )
+
+    report = ImportReport(filename="direct")
+    resource = AssessmentImportResource(actor=manager, report=report)
+    result = resource.import_data(dataset, dry_run=True, use_transactions=True)
+
+    assert result.totals[RowResult.IMPORT_TYPE_NEW] == 2
+    assert result.totals[RowResult.IMPORT_TYPE_SKIP] == 1  # already recorded
+    assert result.totals[RowResult.IMPORT_TYPE_INVALID] == 1
+    assert [invalid.number for invalid in result.invalid_rows] == [3]
+    assert [r["outcome"] for r in report.rows] == ["new", "unchanged", "refused", "new"]
+    assert report.rows[2]["errors"][0]["column"] == "level"
+    assert len(resource.prepared) == 2
+    assert assessment_count() == 1
+
+    # For real, a refused row undoes the rows before it: all or nothing.
+    saving = AssessmentImportResource(actor=manager, report=ImportReport(filename="direct"))
+    result = saving.import_data(dataset, use_transactions=True, rollback_on_validation_errors=True)
+    assert result.has_validation_errors()
+    assert assessment_count() == 1
+    del dataset[2]  # the refused row
+    result = AssessmentImportResource(
+        actor=manager, report=ImportReport(filename="direct")
+    ).import_data(dataset, use_transactions=True, rollback_on_validation_errors=True)
+    assert not result.has_validation_errors()
+    assert assessment_count() == 3

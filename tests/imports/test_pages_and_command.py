@@ -1,7 +1,9 @@
 """Import pages (upload, preview, confirm, progress, problems), the command, and the exports."""
 
 import csv
+import datetime
 import io
+from types import SimpleNamespace
 
 import openpyxl
 import pytest
@@ -11,7 +13,7 @@ from django.utils.html import escape
 
 from competencies import import_views
 from competencies.models import Assessment, AssessmentImport, ImportStatus
-from tests.imports.conftest import as_csv, assessment_count, spreadsheet
+from tests.imports.conftest import as_csv, assessment_count, spreadsheet, yesterday
 
 pytestmark = pytest.mark.django_db
 
@@ -60,7 +62,89 @@ def test_upload_preview_confirm(client, row, manager, link_worker, monkeypatch, 
         "processed": 2,
         "total": 2,
         "finished": True,
+        "text": "Imported: 2 of 2 rows.",
+        "indeterminate": False,
     }
+
+
+def test_a_background_import_reports_each_stage_in_its_status(client, row, manager, monkeypatch):
+    from competencies import importing, tasks
+
+    monkeypatch.setattr(import_views, "BACKGROUND_BYTES", 0)
+    monkeypatch.setattr(importing, "PROGRESS_EVERY", 2)
+    client.force_login(manager)
+    seen = []
+    check = importing.import_assessments
+
+    def check_and_watch(**kwargs):
+        on_progress = kwargs.pop("on_progress", None)
+
+        def progress(done, total):
+            on_progress(done, total)
+            record = AssessmentImport.objects.get()
+            seen.append(client.get(reverse("competencies:import_status", args=[record.pk])).json())
+
+        return check(**kwargs, on_progress=progress if on_progress else None)
+
+    monkeypatch.setattr(importing, "import_assessments", check_and_watch)
+    rows = [
+        row(assessed_on=(yesterday() - datetime.timedelta(days=d)).isoformat()) for d in range(5)
+    ]
+    upload(client, *spreadsheet("csv", rows))
+    record = AssessmentImport.objects.get()
+    status_url = reverse("competencies:import_status", args=[record.pk])
+
+    assert [(s["status"], s["processed"], s["total"]) for s in seen] == [
+        ("checking", 0, 5),
+        ("checking", 2, 5),
+        ("checking", 4, 5),
+        ("checking", 5, 5),
+    ]
+    assert seen[1]["text"] == "Checking the file: 2 of 5 rows."
+    assert client.get(status_url).json()["status"] == "ready"
+
+    confirm_task, enqueued = tasks.confirm_assessment_import, []
+    # Held back, to look at the page while the file waits to be saved.
+    monkeypatch.setattr(
+        tasks, "confirm_assessment_import", SimpleNamespace(enqueue=enqueued.append)
+    )
+    client.post(reverse("competencies:import_confirm", args=[record.pk]))
+    saving = client.get(status_url).json()
+    assert saving["status"] == "saving"
+    assert saving["processed"] == saving["total"] == 5  # checked; not stuck at 0
+    assert saving["indeterminate"] is True
+    assert "saving them in one go, all or none" in saving["text"]
+    page = client.get(reverse("competencies:import_detail", args=[record.pk])).content.decode()
+    assert "saving them in one go" in page
+    assert 'value="' not in page.split("<progress", 1)[1].split(">", 1)[0]  # a busy bar
+
+    confirm_task.call(*enqueued)
+    done = client.get(status_url).json()
+    assert (done["status"], done["finished"], done["indeterminate"]) == ("saved", True, False)
+    assert assessment_count() == 5
+
+
+def test_an_unexpected_error_in_a_background_import_marks_it_failed(
+    client, row, manager, monkeypatch
+):
+    from competencies import services, tasks
+
+    client.force_login(manager)
+    record = services.assessment_import_upload(
+        actor=manager, filename="a.csv", data=spreadsheet("csv", [row()])[0]
+    )
+
+    def broken(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services, "assessment_import_check", broken)
+    with pytest.raises(RuntimeError):
+        tasks.check_assessment_import.call(str(record.pk))
+
+    record.refresh_from_db()
+    assert record.status == ImportStatus.FAILED
+    assert record.finished_at is not None
+    assert assessment_count() == 0
 
 
 def test_a_file_with_errors_shows_every_problem_and_offers_a_download(client, row, manager):
@@ -258,6 +342,38 @@ def test_round_trip_export_then_import_creates_nothing(client, recorded, manager
     assert report.ok, report.problems()
     assert report.unchanged == 2
     assert report.new == 0
+    assert assessment_count() == before
+
+
+@pytest.mark.parametrize("file_format", ["csv", "xlsx"])
+def test_round_trip_with_a_notes_only_correction_creates_nothing(
+    client, recorded, manager, assessor, link_worker, file_format
+):
+    from competencies import services
+
+    original = Assessment.objects.filter(worker=link_worker, notes__startswith="Observed").get()
+    services.assessment_correct(
+        original=original,
+        assessor=assessor,
+        level=original.level,
+        method=original.method,
+        assessed_on=original.assessed_on,
+        reason="Notes were incomplete.",
+        notes="Observed a first conversation, and a follow-up call.",
+    )
+    client.force_login(manager)
+    exported = client.get(reverse("competencies:history_export", args=[file_format])).content
+    before = assessment_count()
+
+    report = services.assessments_import(
+        data=exported, filename=f"history.{file_format}", actor=manager
+    )
+
+    assert report.ok, report.problems()
+    assert len(report.rows) == 3  # the original and its correction share one key
+    assert report.unchanged == 3
+    assert report.new == 0
+    assert not report.problems()
     assert assessment_count() == before
 
 

@@ -1,12 +1,20 @@
 """Roster import: new people invited to set a password, roles started, all or nothing."""
 
+import datetime
 import re
+import smtplib
 
 import pytest
+from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.mail.backends import locmem
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
+from wagtail.models import ModelLogEntry
 
+from tests.factories import MembershipFactory, UserFactory
 from tests.imports.conftest import as_csv, as_xlsx
 from workforce import services
 from workforce.models import Membership, Role, User
@@ -50,13 +58,15 @@ def test_a_roster_creates_people_and_roles_and_emails_a_set_password_link(
     assert person.check_password("a-long-new-passphrase")
 
 
-def test_existing_people_get_missing_roles_and_renames_only_when_only_here(
-    manager, organisation, link_worker, outside_link_worker
+def test_people_in_post_here_get_missing_roles_and_renames_only_when_only_ever_here(
+    manager, organisation, other_organisation, link_worker, assessor
 ):
+    MembershipFactory(user=assessor, organisation=other_organisation, role=Role.ASSESSOR)
+    assessor_name = assessor.full_name
     data = as_csv(
         [
             [link_worker.full_name + " Jones", link_worker.email, organisation.name, "assessor"],
-            ["Someone Else", outside_link_worker.email, organisation.name, "link worker"],
+            ["Someone Else", assessor.email.upper(), organisation.name, "link worker"],
         ],
         HEADERS,
     )
@@ -64,14 +74,160 @@ def test_existing_people_get_missing_roles_and_renames_only_when_only_here(
     assert plan.ok, plan.problems()
     link_worker.refresh_from_db()
     assert link_worker.full_name.endswith(" Jones")
-    outside_link_worker.refresh_from_db()
-    assert outside_link_worker.full_name != "Someone Else"  # also works elsewhere: name kept
+    assert Membership.objects.active_on().filter(user=link_worker, role=Role.ASSESSOR).exists()
+    assessor.refresh_from_db()
+    assert assessor.full_name == assessor_name  # also works elsewhere: name kept
     assert (
         Membership.objects.active_on()
-        .filter(user=outside_link_worker, organisation=organisation, role=Role.LINK_WORKER)
+        .filter(user=assessor, organisation=organisation, role=Role.LINK_WORKER)
         .exists()
     )
-    assert "they also work for an organisation you do not manage" in str(plan.rows[1]["notes"])
+    assert "they also work, or have worked, for an organisation you do not manage" in str(
+        plan.rows[1]["notes"]
+    )
+
+
+def _superuser(**_):
+    return User.objects.create_superuser(email="root@example.org", full_name="Stored Root")
+
+
+def _employed_elsewhere(other_organisation, **_):
+    return MembershipFactory(
+        organisation=other_organisation,
+        role=Role.LINK_WORKER,
+        user=UserFactory(full_name="Stored Elsewhere"),
+    ).user
+
+
+def _former_worker(organisation, **_):
+    membership = MembershipFactory(
+        organisation=organisation,
+        role=Role.LINK_WORKER,
+        user=UserFactory(full_name="Stored Former"),
+    )
+    membership.ends_on = timezone.localdate() - datetime.timedelta(days=1)
+    membership.save()
+    return membership.user
+
+
+def _no_role_anywhere(**_):
+    return UserFactory(full_name="Stored Nobody")
+
+
+def _staff_in_post_here(organisation, **_):
+    user = MembershipFactory(
+        organisation=organisation,
+        role=Role.LINK_WORKER,
+        user=UserFactory(full_name="Stored Staff", is_staff=True),
+    ).user
+    return user
+
+
+def _admin_group_member_in_post_here(organisation, **_):
+    user = MembershipFactory(
+        organisation=organisation,
+        role=Role.LINK_WORKER,
+        user=UserFactory(full_name="Stored Editor"),
+    ).user
+    user.groups.add(Group.objects.get_or_create(name="Editors")[0])
+    return user
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        _superuser,
+        _employed_elsewhere,
+        _former_worker,
+        _no_role_anywhere,
+        _staff_in_post_here,
+        _admin_group_member_in_post_here,
+    ],
+)
+def test_accounts_that_are_not_the_managers_to_change_are_refused_and_untouched(
+    client, manager, organisation, other_organisation, make
+):
+    person = make(organisation=organisation, other_organisation=other_organisation)
+    stored_name = person.full_name
+    memberships = set(Membership.objects.filter(user=person).values_list())
+    logged = ModelLogEntry.objects.count()
+    data = as_csv(
+        [
+            ["Good Person", "good@example.org", organisation.name, "link worker"],
+            ["Taken Over", person.email.upper(), organisation.name, "manager"],
+        ],
+        HEADERS,
+    )
+
+    plan = services.roster_import(data=data, filename="r.csv", actor=manager)
+
+    message = (
+        f"{person.email} already has an account with another organisation or none; ask an "
+        "administrator to add them."
+    )
+    assert not plan.ok
+    assert plan.problems() == [f"Row 3: {message}"]
+    assert not plan.rows[1]["start"]
+    assert not plan.rows[1]["rename"]
+    assert stored_name not in str(plan.rows)  # the stored name is not shown
+    person.refresh_from_db()
+    assert person.full_name == stored_name
+    assert set(Membership.objects.filter(user=person).values_list()) == memberships
+    assert not User.objects.filter(email="good@example.org").exists()
+    assert ModelLogEntry.objects.count() == logged
+    assert not mail.outbox
+
+    client.force_login(manager)
+    page = client.post(
+        reverse("competencies:roster_import"), {"file": SimpleUploadedFile("r.csv", data)}
+    )
+    html = page.content.decode()
+    assert escape(message) in html
+    assert escape(stored_name) not in html
+    assert 'name="payload"' not in html
+
+
+class OneAddressFails(locmem.EmailBackend):
+    """Delivers like the test backend, except to one address, which always fails."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if "broken@example.org" in message.to:
+                raise smtplib.SMTPRecipientsRefused({"broken@example.org": (550, b"No")})
+        return super().send_messages(messages)
+
+
+# Committed for real, so the emails go out when the import is saved, before the page answers.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_one_failed_email_does_not_stop_the_others_or_the_import(
+    client, manager, organisation, settings, caplog
+):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.OneAddressFails"}}
+    data = as_csv(
+        [
+            ["Ama Mensah", "ama@example.org", organisation.name, "link worker"],
+            ["Broken Mailbox", "broken@example.org", organisation.name, "link worker"],
+            ["Bea Jones", "bea@example.org", organisation.name, "assessor"],
+        ],
+        HEADERS,
+    )
+    client.force_login(manager)
+    preview = client.post(
+        reverse("competencies:roster_import"), {"file": SimpleUploadedFile("r.csv", data)}
+    )
+    payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode())[1]
+    done = client.post(reverse("competencies:roster_import"), {"payload": payload}, follow=True)
+
+    assert done.status_code == 200
+    assert (
+        User.objects.filter(
+            email__in=["ama@example.org", "broken@example.org", "bea@example.org"]
+        ).count()
+        == 3
+    )
+    assert sorted(m.to[0] for m in mail.outbox) == ["ama@example.org", "bea@example.org"]
+    assert "could not be sent to broken@example.org" in done.content.decode()
+    assert "Could not email broken@example.org" in caplog.text
 
 
 @pytest.mark.parametrize(

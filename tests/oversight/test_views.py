@@ -228,7 +228,7 @@ def test_worker_detail_is_read_only_with_the_assessment_history(
 
 # Sign-in session and user, the role check, the navigation's roles, the curriculum and its
 # scale, the filter form's organisations; then the selectors' own fixed counts.
-QUERIES = {"/team/": 19, "/team/matrix/": 14, "/team/gaps/": 14}
+QUERIES = {"/team/": 20, "/team/matrix/": 14, "/team/gaps/": 14}
 
 
 @pytest.mark.parametrize("path", PAGES)
