@@ -594,11 +594,15 @@ def assessment_import_confirm(
 
 
 @transaction.atomic
+@transaction.atomic
 def assessment_import_fail(*, assessment_import_id: str) -> None:
     """Mark an import stopped by an unexpected error; whatever it was doing was rolled back."""
     AssessmentImport.objects.filter(pk=assessment_import_id).update(
         status=ImportStatus.FAILED, finished_at=timezone.now()
     )
+    record = AssessmentImport.objects.filter(pk=assessment_import_id).first()
+    if record is not None:
+        log(record, "competencies.assessment.import_fail", data={"file": record.filename})
 
 
 @transaction.atomic

@@ -14,6 +14,7 @@ LOG_ACTIONS = {
     "competencies.cpd.log": ("Log CPD", "CPD logged"),
     "competencies.assessment.import_upload": ("Upload assessments", "Assessment file uploaded"),
     "competencies.assessment.import": ("Import assessments", "Assessments imported"),
+    "competencies.assessment.import_fail": ("Import failed", "Assessment import failed"),
 }
 
 

@@ -10,6 +10,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 from django.utils.html import escape
+from wagtail.models import ModelLogEntry
 
 from competencies import import_views
 from competencies.models import Assessment, AssessmentImport, ImportStatus
@@ -145,6 +146,7 @@ def test_an_unexpected_error_in_a_background_import_marks_it_failed(
     assert record.status == ImportStatus.FAILED
     assert record.finished_at is not None
     assert assessment_count() == 0
+    assert ModelLogEntry.objects.filter(action="competencies.assessment.import_fail").count() == 1
 
 
 def test_a_file_with_errors_shows_every_problem_and_offers_a_download(client, row, manager):
