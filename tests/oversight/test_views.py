@@ -182,6 +182,20 @@ def test_matrix_shows_each_level_as_a_number_and_a_band(
     assert "One level below proficiency" in content
 
 
+def test_matrix_links_to_its_export_per_organisation(
+    client, manager, organisation, link_worker, demo_curriculum
+):
+    client.force_login(manager)
+
+    content = client.get("/team/matrix/").content.decode()
+    export = client.get(f"/reports/progress/{organisation.pk}.csv")
+
+    assert f'href="/reports/progress/{organisation.pk}.csv"' in content
+    assert f'href="/reports/progress/{organisation.pk}.xlsx"' in content
+    assert export.status_code == 200
+    assert link_worker.email in export.content.decode("utf-8-sig")
+
+
 def test_gap_analysis_has_a_chart_and_a_table(
     client, manager, link_worker, assess, demo_curriculum
 ):
