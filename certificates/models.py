@@ -5,6 +5,7 @@ import datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.storage import storages
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -23,7 +24,17 @@ class Qualification(ClusterableModel):
 
     title = models.CharField(max_length=255)
     code = models.CharField(
-        max_length=40, unique=True, help_text="A unique short code, e.g. LWPC-CORE."
+        max_length=20,
+        unique=True,
+        # It starts every certificate number and appears in addresses: letters, digits, hyphens.
+        validators=[
+            RegexValidator(
+                r"^[A-Z0-9][A-Z0-9-]*$",
+                "Use capital letters, digits and hyphens only, e.g. LWPC-CORE.",
+            )
+        ],
+        help_text="A unique short code of up to 20 capital letters, digits and hyphens, "
+        "e.g. LWPC-CORE. Certificate numbers start with it.",
     )
     description = models.TextField(blank=True)
     framework = models.ForeignKey(
@@ -62,7 +73,9 @@ class Qualification(ClusterableModel):
     min_cpd_formal_hours_year = models.PositiveSmallIntegerField(
         "formal CPD hours a year", default=10
     )
-    validity_months = models.PositiveSmallIntegerField(default=36)
+    validity_months = models.PositiveSmallIntegerField(
+        default=36, validators=[MinValueValidator(1), MaxValueValidator(120)]
+    )
     renewal_window_days = models.PositiveSmallIntegerField(
         default=60, help_text="Renewal is due this many days before expiry."
     )
@@ -125,6 +138,16 @@ class Qualification(ClusterableModel):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.code})"
+
+    def clean(self) -> None:
+        # A window as long as the validity would make a certificate due for renewal at issue.
+        if self.validity_months and self.renewal_window_days >= self.validity_months * 28:
+            raise ValidationError(
+                {
+                    "renewal_window_days": "Renewal must fall due well before the certificate "
+                    "expires: make the window shorter than the validity."
+                }
+            )
 
 
 class QualificationRequirement(Orderable):
@@ -348,6 +371,7 @@ class BulkIssueStatus(models.TextChoices):
     QUEUED = "queued", "Waiting to start"
     RUNNING = "running", "Issuing"
     FINISHED = "finished", "Finished"
+    FAILED = "failed", "Stopped by an error"
 
 
 class BulkIssue(models.Model):

@@ -139,8 +139,9 @@ def checklists_for(
         items = [
             ChecklistItem(
                 f"Core competencies at level {core_level} or above",
-                core_done == len(core_ids),
-                f"{core_done} of {len(core_ids)}",
+                # A framework with no core competencies (yet) certifies nobody.
+                bool(core_ids) and core_done == len(core_ids),
+                f"{core_done} of {len(core_ids)}" if core_ids else "no core competencies yet",
             )
         ]
         for requirement in requirements:
@@ -446,10 +447,18 @@ def certificates_visible_to(manager: User) -> QuerySet[Certificate]:
     ).order_by("holder_name", "-issued_on", "-pk")
 
 
-def register_counts(manager: User) -> dict[str, int]:
-    """How many certificates of each status the manager's register holds. One query."""
+def register_counts(manager: User, *, organisation: Organisation | None = None) -> dict[str, int]:
+    """How many certificates of each status the manager's register holds (for link workers of
+    one of their organisations, when given). One query."""
     counts = dict.fromkeys(CertificateStatus.values, 0)
-    rows = certificates_visible_to(manager).values("status").annotate(n=Count("pk")).order_by()
+    certificates = certificates_visible_to(manager)
+    if organisation is not None:
+        certificates = certificates.filter(
+            holder__in=Membership.objects.active_on()
+            .filter(organisation=organisation, role=Role.LINK_WORKER)
+            .values("user")
+        )
+    rows = certificates.values("status").annotate(n=Count("pk")).order_by()
     for row in rows:
         counts[row["status"]] = row["n"]
     return counts
@@ -490,6 +499,11 @@ def candidates_for(manager: User, qualification: Qualification) -> list[Candidat
 
 def bulk_issue_for(manager: User, pk: int) -> BulkIssue | None:
     return BulkIssue.objects.filter(pk=pk, requested_by=manager).first()
+
+
+def bulk_issue_certificates(manager: User, bulk: BulkIssue) -> QuerySet[Certificate]:
+    """The certificates a bulk issue made that `manager` may still see (their workers today)."""
+    return certificates_visible_to(manager).filter(pk__in=bulk.certificates.values("pk"))
 
 
 def due_reminders(today: datetime.date) -> dict[str, QuerySet[Certificate]]:

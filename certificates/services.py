@@ -158,6 +158,10 @@ def _issue(
             certificate.save()
     except IntegrityError as error:
         certificate.pdf.storage.delete(certificate.pdf.name)
+        if not Certificate.objects.filter(
+            holder=worker, qualification=qualification, is_current=True
+        ).exists():
+            raise  # some other rule of the table: not the one this message explains
         # Another request issued the same certificate a moment ago: the constraint held.
         raise _refuse(
             f"{worker.full_name} already has a current {qualification.title}.", "already_current"
@@ -365,8 +369,32 @@ def bulk_issue_request(
 
 def bulk_issue_run(*, bulk_issue: BulkIssue) -> BulkIssue:
     """Issue to each worker of a bulk request in its own transaction, counting progress as it
-    goes; a refusal for one worker is recorded and does not stop the others."""
-    BulkIssue.objects.filter(pk=bulk_issue.pk).update(status=BulkIssueStatus.RUNNING)
+    goes; a refusal for one worker is recorded and does not stop the others.
+
+    A job runs once: a second delivery of the task finds it claimed and does nothing. If the run
+    itself breaks, the job is marked failed so that its page stops waiting.
+    """
+    claimed = BulkIssue.objects.filter(pk=bulk_issue.pk, status=BulkIssueStatus.QUEUED).update(
+        status=BulkIssueStatus.RUNNING
+    )
+    if not claimed:
+        bulk_issue.refresh_from_db()
+        return bulk_issue
+    try:
+        _issue_each(bulk_issue)
+    except BaseException:
+        BulkIssue.objects.filter(pk=bulk_issue.pk).update(
+            status=BulkIssueStatus.FAILED, finished_at=timezone.now()
+        )
+        raise
+    BulkIssue.objects.filter(pk=bulk_issue.pk).update(
+        status=BulkIssueStatus.FINISHED, finished_at=timezone.now()
+    )
+    bulk_issue.refresh_from_db()
+    return bulk_issue
+
+
+def _issue_each(bulk_issue: BulkIssue) -> None:
     workers = User.objects.in_bulk(bulk_issue.worker_ids)
     for worker_id in bulk_issue.worker_ids:
         worker = workers.get(worker_id)
@@ -390,11 +418,6 @@ def bulk_issue_run(*, bulk_issue: BulkIssue) -> BulkIssue:
             bulk_issue.problems.append({"holder": holder, "reason": reason})
             BulkIssue.objects.filter(pk=bulk_issue.pk).update(problems=bulk_issue.problems)
         BulkIssue.objects.filter(pk=bulk_issue.pk).update(done=F("done") + 1)
-    BulkIssue.objects.filter(pk=bulk_issue.pk).update(
-        status=BulkIssueStatus.FINISHED, finished_at=timezone.now()
-    )
-    bulk_issue.refresh_from_db()
-    return bulk_issue
 
 
 def _text(error: Exception) -> str:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -102,27 +103,31 @@ def my_certificate_pdf(request: HttpRequest, number: str) -> FileResponse:
 # Managers
 
 
+REGISTER_PAGE_SIZE = 50
+
+
 @role_required(Role.MANAGER)
 def register(request: HttpRequest) -> HttpResponse:
-    certificates = list(selectors.certificates_visible_to(request.user))
+    certificates = selectors.certificates_visible_to(request.user)
+    counts = selectors.register_counts(request.user)
     status = request.GET.get("status", "")
-    counts = dict.fromkeys(CertificateStatus, 0)
-    for certificate in certificates:
-        counts[CertificateStatus(certificate.status)] += 1
     if status in CertificateStatus.values:
-        certificates = [c for c in certificates if c.status == status]
-    qualifications = _default_qualifications()
+        certificates = certificates.filter(status=status)
+    else:
+        status = ""
+    page = Paginator(certificates, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
     candidate_lists = [
         (qualification, selectors.candidates_for(request.user, qualification))
-        for qualification in qualifications
+        for qualification in _default_qualifications()
     ]
     return render(
         request,
         "certificates/register.html",
         {
-            "certificates": certificates,
-            "counts": [(choice, counts[choice]) for choice in CertificateStatus],
+            "page_obj": page,
+            "counts": [(choice, counts[choice.value]) for choice in CertificateStatus],
             "status": status,
+            "status_label": CertificateStatus(status).label if status else "",
             "candidate_lists": [
                 (
                     qualification,
@@ -270,6 +275,7 @@ def renew(request: HttpRequest, number: str) -> HttpResponse:
 @role_required(Role.MANAGER)
 @require_POST
 def bulk_issue(request: HttpRequest, code: str) -> HttpResponse:
+    """First post: confirm the chosen names. Second (with `confirm`): queue the certificates."""
     qualification = get_object_or_404(Qualification, code=code)
     candidates = [
         c for c in selectors.candidates_for(request.user, qualification) if c.checklist.eligible
@@ -279,11 +285,16 @@ def bulk_issue(request: HttpRequest, code: str) -> HttpResponse:
         messages.error(request, " ".join(form.errors["workers"]))
         return redirect(f"{reverse('certificates:register')}#eligible-{qualification.code}")
     chosen = set(form.cleaned_data["workers"])
+    workers = [c.worker for c in candidates if c.worker.pk in chosen]
+    if "confirm" not in request.POST:
+        return render(
+            request,
+            "certificates/bulk_confirm.html",
+            {"qualification": qualification, "workers": workers},
+        )
     try:
         bulk = services.bulk_issue_request(
-            actor=request.user,
-            qualification=qualification,
-            workers=[c.worker for c in candidates if c.worker.pk in chosen],
+            actor=request.user, qualification=qualification, workers=workers
         )
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
@@ -319,7 +330,12 @@ def bulk_progress(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "certificates/bulk_progress.html",
-        {"bulk": bulk, "certificates": bulk.certificates.order_by("holder_name")},
+        {
+            "bulk": bulk,
+            "certificates": selectors.bulk_issue_certificates(request.user, bulk).order_by(
+                "holder_name"
+            ),
+        },
     )
 
 
@@ -334,9 +350,16 @@ def bulk_zip(request: HttpRequest, pk: int) -> HttpResponse:
     buffer = io.BytesIO()
     # PDFs are compressed already: stored, not deflated, so the zip is quick to make.
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
-        for certificate in bulk.certificates.order_by("holder_name"):
-            with certificate.pdf.open("rb") as handle:
-                archive.writestr(f"{certificate.number}.pdf", handle.read())
+        for certificate in selectors.bulk_issue_certificates(request.user, bulk).order_by(
+            "holder_name"
+        ):
+            try:
+                with certificate.pdf.open("rb") as handle:
+                    archive.writestr(f"{certificate.number}.pdf", handle.read())
+            except FileNotFoundError as missing:
+                raise Http404(f"The file of {certificate.number} is missing from storage.") from (
+                    missing
+                )
     response = HttpResponse(buffer.getvalue(), content_type="application/zip")
     response["Content-Disposition"] = (
         f'attachment; filename="certificates-{bulk.qualification.code}-{bulk.pk}.zip"'
@@ -443,10 +466,12 @@ def _too_large(request: HttpRequest) -> bool:
 
 
 def verify_start(request: HttpRequest) -> HttpResponse:
-    lookup = LookupForm(request.GET or None, prefix="lookup")
+    # Bound only when a lookup was asked for: /verify/?utm_source=qr is just the page.
+    asked = any(key in request.GET for key in ("lookup-number", "lookup-surname"))
+    lookup = LookupForm(request.GET if asked else None, prefix="lookup")
     check = PdfCheckForm(prefix="check")
     not_found = None
-    if request.GET and lookup.is_valid():
+    if asked and lookup.is_valid():
         certificate = selectors.certificate_by_number(
             lookup.cleaned_data["number"], lookup.cleaned_data["surname"]
         )

@@ -26,6 +26,8 @@ class TeamFilterForm(forms.Form):
         super().__init__(data)
         # Only the manager's own organisations: another's id in the URL is simply not valid.
         self.fields["organisation"].queryset = organisations
+        # The organisation filter is offered only to managers of more than one.
+        self.several_organisations = organisations.count() > 1
 
     def filters(self) -> dict:
         """The valid filters; an invalid value is ignored rather than refused."""

@@ -300,7 +300,11 @@ def team_overview(
                 flags=tuple(flags),
             )
         )
-    return TeamOverview(qualification=qualification, rows=rows, register=register_counts(manager))
+    return TeamOverview(
+        qualification=qualification,
+        rows=rows,
+        register=register_counts(manager, organisation=organisation),
+    )
 
 
 class TeamSort(models.TextChoices):

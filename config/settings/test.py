@@ -1,6 +1,7 @@
 """Settings for the test suite: fast hashing, mail kept in memory, tasks run at once."""
 
 import os
+import tempfile
 
 from .base import *  # noqa: F403
 
@@ -11,3 +12,11 @@ TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBacken
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
+    # A file, not memory: the browser tests' live server answers requests in several threads,
+    # and Django hands them all one shared connection to an in-memory database, which SQLite
+    # refuses now and then ("bad parameter or other API misuse"). One file per test run.
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"link-worker-academy-test-{os.getpid()}.db")
+    }

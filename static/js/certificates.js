@@ -24,6 +24,7 @@ function bulkProgress() {
   if (!region) return;
   const bar = region.querySelector("progress");
   const text = region.querySelector("[data-bulk-text]");
+  let lastDone = Number(bar.value);
   const poll = async () => {
     let state;
     try {
@@ -31,21 +32,30 @@ function bulkProgress() {
         headers: { Accept: "application/json" },
         credentials: "same-origin",
       });
+      if (!response.ok) {
+        // Signed out, or no longer allowed: polling again would not help.
+        text.textContent = "This page can no longer follow the progress. Reload it to see where it has got to.";
+        return;
+      }
       state = await response.json();
     } catch {
       text.textContent = "Lost touch with the server; trying again in a few seconds.";
       window.setTimeout(poll, 3000);
       return;
     }
-    bar.value = state.done;
-    bar.max = state.total;
-    text.textContent = `${state.status_label}: ${state.done} of ${state.total} (${state.percent}%).`;
     if (state.finished) {
       // The finished page lists the certificates and any refusals, and offers the zip.
       window.location.reload();
-    } else {
-      window.setTimeout(poll, 1000);
+      return;
     }
+    bar.max = state.total;
+    bar.value = state.done;
+    // The text is a live region: change it only when there is news, so readers are not flooded.
+    if (state.done !== lastDone) {
+      lastDone = state.done;
+      text.textContent = `${state.status_label}: ${state.done} of ${state.total} (${state.percent}%).`;
+    }
+    window.setTimeout(poll, 1000);
   };
   poll();
 }

@@ -11,7 +11,7 @@ from wagtail.models import ModelLogEntry
 
 from certificates import services
 from certificates.models import Certificate, CertificateStatus
-from certificates.selectors import renewal_checklist
+from certificates.selectors import qualification_checklist, renewal_checklist
 from competencies import services as competency_services
 from competencies.models import EvidenceKind, SupervisionKind
 from curriculum.models import AssessmentMethod, Competency
@@ -323,3 +323,54 @@ def test_a_revoked_certificate_cannot_be_renewed(manager, due_certificate):
     with pytest.raises(ValidationError) as refused:
         services.certificate_renew(actor=manager, certificate=due_certificate)
     assert refused.value.code == "not_current"
+
+
+def test_a_framework_without_core_competencies_certifies_nobody(
+    manager, eligible_worker, qualification, framework
+):
+    framework.competencies.filter(is_core=True).update(is_retired=True)
+
+    checklist = qualification_checklist(eligible_worker, qualification)
+
+    assert checklist.items[0].met is False
+    assert checklist.items[0].detail == "no core competencies yet"
+    with pytest.raises(ValidationError) as refused:
+        _issue(manager, eligible_worker, qualification)
+    assert refused.value.code == "not_eligible"
+
+
+@pytest.mark.parametrize(
+    ("fields", "field"),
+    [
+        ({"code": "lwpc core"}, "code"),
+        ({"code": "A" * 21}, "code"),
+        ({"code": "LWPC/CORE"}, "code"),
+        ({"validity_months": 0}, "validity_months"),
+        ({"validity_months": 2, "renewal_window_days": 60}, "renewal_window_days"),
+    ],
+)
+def test_qualification_rules_that_cannot_work_are_refused(framework, fields, field):
+    values = {
+        "code": "NEW-CERT",
+        "title": "New certificate",
+        "framework": framework,
+        "issuer_name": "Link Worker Academy",
+        "signatory": "Head of Training",
+        **fields,
+    }
+
+    with pytest.raises(ValidationError) as refused:
+        services.qualification_create(**values)
+
+    assert field in refused.value.message_dict
+
+
+def test_only_the_one_current_rule_reads_as_already_current(
+    manager, eligible_worker, qualification, monkeypatch
+):
+    # Any other database refusal is not explained away as "already has one".
+    monkeypatch.setattr(services, "relativedelta", lambda **kwargs: datetime.timedelta(0))
+
+    with pytest.raises(IntegrityError):
+        _issue(manager, eligible_worker, qualification)
+    assert not Certificate.objects.exists()

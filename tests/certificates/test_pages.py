@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import re
 import zipfile
 
 import openpyxl
@@ -150,10 +151,15 @@ def test_bulk_issue_runs_in_the_background_and_zips_the_pdfs(
 ):
     client.force_login(manager)
 
+    confirm = client.post("/team/certificates/issue/LWPC-CORE/", {"workers": [eligible_worker.pk]})
+    assert "Issue 1 certificate" in confirm.content.decode()
+    assert escape(eligible_worker.full_name) in confirm.content.decode()
+    assert not BulkIssue.objects.exists()  # nothing happens before the confirmation
     # The task is queued when the request's transaction commits.
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(
-            "/team/certificates/issue/LWPC-CORE/", {"workers": [eligible_worker.pk]}
+            "/team/certificates/issue/LWPC-CORE/",
+            {"workers": [eligible_worker.pk], "confirm": "1"},
         )
 
     bulk = BulkIssue.objects.get()
@@ -182,7 +188,9 @@ def test_bulk_issue_refuses_workers_who_are_not_eligible(
 ):
     client.force_login(manager)
 
-    response = client.post("/team/certificates/issue/LWPC-CORE/", {"workers": [link_worker.pk]})
+    response = client.post(
+        "/team/certificates/issue/LWPC-CORE/", {"workers": [link_worker.pk], "confirm": "1"}
+    )
 
     assert response.status_code == 302
     assert not BulkIssue.objects.exists()
@@ -304,22 +312,60 @@ def _rows(content: bytes, file_format: str) -> list[list[str]]:
     ]
 
 
+def _certificate_for(worker, like: Certificate) -> Certificate:
+    """A certificate row for `worker` shaped like `like` (query-count tests need many)."""
+    twin = Certificate.objects.get(pk=like.pk)
+    twin.pk = None
+    twin.holder = worker
+    twin.holder_name = worker.full_name
+    twin.number = f"{like.number}-{worker.pk}"
+    twin.verification_code = f"{worker.pk:032d}"
+    twin.pdf_sha256 = f"{worker.pk:064d}"
+    twin.save()
+    return twin
+
+
 def test_the_register_takes_the_same_queries_for_any_team_size(
-    client, manager, organisation, qualification
+    client, manager, organisation, certificate
 ):
     client.force_login(manager)
     client.get("/team/certificates/")  # warm the session and the site's caches
+
+    def grow(count: int) -> None:
+        for membership in MembershipFactory.create_batch(
+            count, organisation=organisation, role=Role.LINK_WORKER
+        ):
+            _certificate_for(membership.user, certificate)
 
     def count() -> int:
         with CaptureQueriesContext(connection) as queries:
             assert client.get("/team/certificates/").status_code == 200
         return len(queries)
 
-    MembershipFactory.create_batch(2, organisation=organisation, role=Role.LINK_WORKER)
+    grow(2)
     small = count()
-    MembershipFactory.create_batch(10, organisation=organisation, role=Role.LINK_WORKER)
+    grow(10)
 
     assert count() == small
+    assert Certificate.objects.count() == 13
+
+
+def test_the_register_pages_its_certificates(client, manager, organisation, certificate):
+    for membership in MembershipFactory.create_batch(
+        55, organisation=organisation, role=Role.LINK_WORKER
+    ):
+        _certificate_for(membership.user, certificate)
+    client.force_login(manager)
+
+    first = client.get("/team/certificates/").content.decode()
+    second = client.get("/team/certificates/", {"page": 2}).content.decode()
+
+    def verify_links(html: str) -> int:
+        return len(re.findall(r'href="/verify/[A-Za-z0-9_-]{32}/"', html))
+
+    assert "Page 2 of 2" in first
+    assert verify_links(first) == 50
+    assert verify_links(second) == 6
 
 
 def test_someone_who_has_left_keeps_their_certificates(client, certificate, eligible_worker):
@@ -350,3 +396,68 @@ def test_reminders_go_to_the_holders_managers_today(
     services.reminders_send()
 
     assert set(mail.outbox[0].to) == {eligible_worker.email, outside_manager.email}
+
+
+def test_a_bulk_issue_runs_once_however_often_its_task_is_delivered(
+    manager, eligible_worker, qualification, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk = services.bulk_issue_request(
+            actor=manager, qualification=qualification, workers=[eligible_worker]
+        )
+
+    again = services.bulk_issue_run(bulk_issue=bulk)
+
+    assert again.done == 1
+    assert again.problems == []
+    assert Certificate.objects.count() == 1
+
+
+def test_a_broken_bulk_issue_is_marked_failed(manager, eligible_worker, qualification, monkeypatch):
+    bulk = BulkIssue.objects.create(
+        requested_by=manager, qualification=qualification, worker_ids=[eligible_worker.pk]
+    )
+
+    def broken(bulk_issue):
+        raise RuntimeError("storage unavailable")
+
+    monkeypatch.setattr(services, "_issue_each", broken)
+    with pytest.raises(RuntimeError):
+        services.bulk_issue_run(bulk_issue=bulk)
+
+    bulk.refresh_from_db()
+    assert bulk.status == BulkIssueStatus.FAILED
+    assert bulk.finished_at is not None
+
+
+def test_bulk_pages_show_only_certificates_the_manager_may_still_see(
+    client, manager, eligible_worker, qualification, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk = services.bulk_issue_request(
+            actor=manager, qualification=qualification, workers=[eligible_worker]
+        )
+    certificate = Certificate.objects.get()
+    membership = Membership.objects.get(user=eligible_worker, role=Role.LINK_WORKER)
+    membership_end(membership=membership, ends_on=timezone.localdate() - datetime.timedelta(days=1))
+    client.force_login(manager)
+
+    page = client.get(f"/team/certificates/bulk/{bulk.pk}/").content.decode()
+    archive = zipfile.ZipFile(
+        io.BytesIO(client.get(f"/team/certificates/bulk/{bulk.pk}/certificates.zip").content)
+    )
+
+    assert certificate.number not in page
+    assert archive.namelist() == []
+
+
+def test_another_manager_cannot_open_someone_elses_bulk_issue(
+    client, manager, outside_manager, eligible_worker, qualification
+):
+    bulk = BulkIssue.objects.create(
+        requested_by=manager, qualification=qualification, worker_ids=[eligible_worker.pk]
+    )
+    client.force_login(outside_manager)
+
+    for suffix in ("", "status/", "certificates.zip"):
+        assert client.get(f"/team/certificates/bulk/{bulk.pk}/{suffix}").status_code == 404

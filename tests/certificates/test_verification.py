@@ -169,6 +169,13 @@ def test_each_check_is_counted_and_the_holder_sees_the_count(client, certificate
     assert "2 times" in client.get("/progress/certificates/").content.decode()
 
 
+def test_the_check_page_ignores_unrelated_query_parameters(client, db):
+    response = client.get("/verify/", {"utm_source": "qr"})
+
+    assert response.status_code == 200
+    assert "This field is required" not in response.content.decode()
+
+
 def test_lookup_by_number_and_surname(client, certificate):
     surname = certificate.holder_name.split()[-1]
 

@@ -114,7 +114,10 @@ def test_bulk_issue_shows_progress_and_downloads_a_zip(page, visit, follow, demo
     visit(page, "/team/certificates/")
 
     page.get_by_role("checkbox", name=KWAME).check()
-    follow(page, page.get_by_role("button", name="Issue certificates to those chosen"))
+    follow(page, page.get_by_role("button", name="Continue with those chosen"))
+    expect(page.get_by_role("heading", level=1)).to_have_text("Issue 1 certificate")
+    expect(page.get_by_role("listitem").filter(has_text=KWAME)).to_be_visible()
+    follow(page, page.get_by_role("button", name="Issue 1 certificate"))
 
     assert path_of(page).startswith("/team/certificates/bulk/")
     expect(page.get_by_text("Finished: 1 issued, of 1.")).to_be_visible()
