@@ -1,6 +1,7 @@
 """The team pages' filters: read from the query string, never saved."""
 
 from django import forms
+from django.utils.functional import cached_property
 
 from workforce.models import Organisation
 
@@ -26,8 +27,11 @@ class TeamFilterForm(forms.Form):
         super().__init__(data)
         # Only the manager's own organisations: another's id in the URL is simply not valid.
         self.fields["organisation"].queryset = organisations
-        # The organisation filter is offered only to managers of more than one.
-        self.several_organisations = organisations.count() > 1
+
+    @cached_property
+    def several_organisations(self) -> bool:
+        """The organisation filter is offered only to managers of more than one."""
+        return self.fields["organisation"].queryset.count() > 1
 
     def filters(self) -> dict:
         """The valid filters; an invalid value is ignored rather than refused."""
