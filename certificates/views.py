@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from competencies.selectors import default_curriculum
 from workforce.models import Role, User
 from workforce.permissions import Action, denial_reason, role_required
-from workforce.spreadsheets import download, export_bytes
+from workforce.spreadsheets import attachment, download, export_bytes
 
 from . import selectors, services
 from .forms import BulkIssueForm, LookupForm, PdfCheckForm, RevokeForm
@@ -360,12 +360,10 @@ def bulk_zip(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404(f"The file of {certificate.number} is missing from storage.") from (
                     missing
                 )
-    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = (
-        f'attachment; filename="certificates-{bulk.qualification.code}-{bulk.pk}.zip"'
+    return attachment(
+        HttpResponse(buffer.getvalue(), content_type="application/zip"),
+        f"certificates-{bulk.qualification.code}-{bulk.pk}.zip",
     )
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 # Anyone: verification

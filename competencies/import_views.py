@@ -6,14 +6,18 @@ preview and may confirm it; anyone else gets a 404. Reports hold only what the p
 downloading them may see.
 """
 
+import base64
+import logging
 from functools import wraps
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -25,7 +29,7 @@ from workforce.forms import NHSFormMixin
 from workforce.models import Organisation, Role
 from workforce.permissions import role_required
 from workforce.selectors import organisations_where
-from workforce.spreadsheets import download, export_bytes, size_problem
+from workforce.spreadsheets import attachment, download, export_bytes, size_problem
 
 from . import resources, selectors, services, tasks
 from .importing import (
@@ -44,7 +48,14 @@ BACKGROUND_BYTES = 100 * 1024
 ROWS_PER_PAGE = 250
 PROBLEMS_SHOWN = 2000
 ROSTER_PREVIEW_MAX_AGE = 60 * 60  # seconds
+ROSTER_FORM_OVERHEAD = 4 * 1024  # the CSRF token and form encoding beside the signed roster
 FINISHED = {ImportStatus.READY, ImportStatus.REFUSED, ImportStatus.SAVED, ImportStatus.FAILED}
+FAILED_MESSAGE = (
+    "Something went wrong on our side while {doing} {filename}, and nothing was imported. "
+    "Try again later; if it happens again, tell your administrator."
+)
+
+logger = logging.getLogger(__name__)
 
 
 def importer_required(view):
@@ -113,7 +124,11 @@ def assessment_import(request: HttpRequest) -> HttpResponse:
             if upload.size > BACKGROUND_BYTES:
                 tasks.check_assessment_import.enqueue(str(record.pk))
             else:
-                services.assessment_import_check(assessment_import=record)
+                try:
+                    services.assessment_import_check(assessment_import=record)
+                except Exception:
+                    # As the background task does: never leave the import "Checking" for ever.
+                    _failed(request, record, doing="checking")
             return redirect("competencies:import_detail", record.pk)
     return render(
         request,
@@ -126,6 +141,12 @@ def assessment_import(request: HttpRequest) -> HttpResponse:
             "recent": AssessmentImport.objects.filter(created_by=request.user).defer("data")[:10],
         },
     )
+
+
+def _failed(request: HttpRequest, record: AssessmentImport, *, doing: str) -> None:
+    logger.exception("Assessment import %s failed while %s", record.pk, doing)
+    services.assessment_import_fail(assessment_import_id=str(record.pk))
+    messages.error(request, FAILED_MESSAGE.format(doing=doing, filename=record.filename))
 
 
 def _own_import_or_404(request: HttpRequest, pk) -> AssessmentImport:
@@ -197,12 +218,12 @@ def import_problems(request: HttpRequest, pk) -> HttpResponse:
         ("\ufeff" + ImportReport.from_json(record.report).problems_csv()).encode("utf-8"),
         content_type="text/csv; charset=utf-8",
     )
-    stem = record.filename.rsplit(".", 1)[0][:60] or "import"
-    response["Content-Disposition"] = f'attachment; filename="{_safe(stem)}-problems.csv"'
-    return response
+    stem = record.filename.rsplit(".", 1)[0][:60]
+    return attachment(response, f"{_safe(stem) or 'import'}-problems.csv")
 
 
 def _safe(name: str) -> str:
+    """Letters (in any script), digits, - and _; anything else, a path separator included, a -."""
     return "".join(c if c.isalnum() or c in "-_" else "-" for c in name)
 
 
@@ -215,9 +236,16 @@ def import_confirm(request: HttpRequest, pk) -> HttpResponse:
             services.assessment_import_queue(assessment_import=record, actor=request.user)
             tasks.confirm_assessment_import.enqueue(str(record.pk))
         else:
-            record = services.assessment_import_confirm(
-                assessment_import=record, actor=request.user
-            )
+            try:
+                record = services.assessment_import_confirm(
+                    assessment_import=record, actor=request.user
+                )
+            except ValidationError:
+                raise
+            except Exception:
+                # Rolled back, as the background task's would be: say so, rather than a 500.
+                _failed(request, record, doing="saving")
+                return redirect("competencies:import_detail", record.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("competencies:import_detail", record.pk)
@@ -294,12 +322,26 @@ def _roster_salt(request: HttpRequest) -> str:
     return f"workforce.roster-import:{request.user.pk}"
 
 
+class RosterForm(SpreadsheetForm):
+    def clean_file(self):
+        upload = super().clean_file()
+        if problem := roster.size_problem(upload.size):
+            raise ValidationError(problem)
+        return upload
+
+
 def _roster_form(data=()) -> SpreadsheetForm:
-    return SpreadsheetForm(
+    return RosterForm(
         *data,
         help_text="Columns: " + ", ".join(roster.COLUMNS) + ". Role is link worker, assessor or "
-        "manager; organisation is its name or ODS code.",
+        "manager; organisation is its name or ODS code. At most 1 MB (about 10,000 people).",
     )
+
+
+ROSTER_FAILED = (
+    "Something went wrong on our side while {doing} the roster, and nothing was imported. "
+    "Try again later; if it happens again, tell your administrator."
+)
 
 
 @role_required(Role.MANAGER)
@@ -312,14 +354,29 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
-        plan = roster.check_roster(data=data, filename=upload.name, actor=request.user)
+        try:
+            plan = roster.check_roster(data=data, filename=upload.name, actor=request.user)
+        except Exception:
+            logger.exception("Checking the roster %s failed", upload.name)
+            messages.error(request, ROSTER_FAILED.format(doing="checking"))
+            return redirect("competencies:roster_import")
         context.update(plan=plan, form=form)
         if plan.ok:
-            context["payload"] = signing.dumps(
-                {"data": data.hex(), "filename": upload.name},
+            # The file itself rides in the signed form (base64: a third larger, not double
+            # as hex); `roster.MAX_BYTES` keeps it well under the request size limit.
+            payload = signing.dumps(
+                {"roster": base64.b64encode(data).decode("ascii"), "filename": upload.name},
                 salt=_roster_salt(request),
                 compress=True,
             )
+            limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+            if limit is not None and len(payload) + ROSTER_FORM_OVERHEAD > limit:
+                plan.file_errors.append(
+                    "The roster is too large to confirm in one go. Split it into smaller "
+                    "files, for example one per organisation, and import each."
+                )
+            else:
+                context["payload"] = payload
         return render(request, "imports/roster_preview.html", context)
     return render(request, "imports/roster_import.html", {**context, "form": form})
 
@@ -329,18 +386,41 @@ def _roster_confirm(request: HttpRequest, context: dict) -> HttpResponse:
         payload = signing.loads(
             request.POST["payload"], salt=_roster_salt(request), max_age=ROSTER_PREVIEW_MAX_AGE
         )
-    except signing.BadSignature:
+        roster_data = base64.b64decode(payload["roster"], validate=True)
+    except (signing.BadSignature, KeyError, ValueError):
+        # KeyError: a preview signed before the roster was carried as base64.
         messages.error(
             request,
             "The preview could not be verified or has expired, so nothing was imported: "
             "upload the file again.",
         )
         return redirect("competencies:roster_import")
-    plan = workforce_services.roster_import(
-        data=bytes.fromhex(payload["data"]),
-        filename=payload["filename"],
-        actor=request.user,
-    )
+    try:
+        plan = workforce_services.roster_import(
+            data=roster_data,
+            filename=payload["filename"],
+            actor=request.user,
+        )
+    except (ValidationError, IntegrityError) as error:
+        # Someone changed these people between the check and the save (the same person added
+        # twice at once, a role started meanwhile): everything was rolled back.
+        reasons = error.messages if isinstance(error, ValidationError) else []
+        messages.error(
+            request,
+            " ".join(
+                [
+                    "Nothing was imported: someone changed these people's accounts while the "
+                    "roster was being saved.",
+                    *reasons,
+                    "Upload the file again to see what it would do now.",
+                ]
+            ),
+        )
+        return redirect("competencies:roster_import")
+    except Exception:
+        logger.exception("Saving the roster %s failed", payload["filename"])
+        messages.error(request, ROSTER_FAILED.format(doing="saving"))
+        return redirect("competencies:roster_import")
     if not plan.ok:
         return render(request, "imports/roster_preview.html", {**context, "plan": plan})
     messages.success(request, plan.summary(done=True))

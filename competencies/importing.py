@@ -414,6 +414,8 @@ def import_assessments(
             use_transactions=True,
             rollback_on_validation_errors=True,
             file=whole,
+            # Saving: serialise with any other import saving rows for the same workers.
+            lock_workers=not dry_run,
         )
         _raise_unexpected(result)
         if on_progress:

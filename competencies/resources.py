@@ -43,7 +43,8 @@ class AssessmentImportResource(resources.ModelResource):
     ValidationError (django-import-export marks it invalid), a row already recorded is skipped
     (`skip_row`), and a new one is queued for `bulk_create`. Every row, with its problems, goes
     into the `ImportReport` given. Use `import_data(..., use_transactions=True,
-    rollback_on_validation_errors=True)`: then a refused row anywhere undoes the whole file.
+    rollback_on_validation_errors=True)`: then a refused row anywhere undoes the whole file;
+    when saving, also `lock_workers=True`, so that imports of the same people take turns.
     A dry run writes nothing at all (not even to roll it back); its new rows are in `prepared`.
     """
 
@@ -70,10 +71,10 @@ class AssessmentImportResource(resources.ModelResource):
     def before_import(self, dataset, **kwargs):
         # A file checked in steps passes all of it as `file`: load once, for every row.
         if not self._loaded:
-            self._load(kwargs.get("file") or dataset)
+            self._load(kwargs.get("file") or dataset, lock=kwargs.get("lock_workers", False))
             self._loaded = True
 
-    def _load(self, dataset) -> None:
+    def _load(self, dataset, *, lock: bool = False) -> None:
         columns = [c for c in dataset.headers if c in ("worker_email", "assessor_email")]
         emails = {cell_text(value).lower() for c in columns for value in dataset[c]}
         codes = {cell_text(value).upper() for value in dataset["competency_code"]}
@@ -93,6 +94,8 @@ class AssessmentImportResource(resources.ModelResource):
         self.lookups = PreloadedLookups(
             workers=self.workers.values(), assessors=self.assessors.values(), competencies=found
         )
+        if lock:
+            self._lock(self.workers.values())
         self.existing = set(
             Assessment.objects.filter(
                 worker__in=[w.pk for w in self.workers.values()],
@@ -102,6 +105,20 @@ class AssessmentImportResource(resources.ModelResource):
             )
         )
         self.scope = "in your organisations" if actor is not None else "known here"
+
+    @staticmethod
+    def _lock(workers) -> None:
+        """Hold the workers' rows until the import's transaction ends, before it looks for
+        assessments already recorded.
+
+        Two imports saving rows for the same people at once (two uploaders, or a page and the
+        command) would otherwise both find a row not yet recorded and both save it. The second
+        now waits for the first to commit, then sees its rows and reports them unchanged. Locked
+        in primary key order, so two imports never wait for each other. (SQLite has no row locks
+        and ignores this; it lets one writer at a time through anyway.)
+        """
+        pks = sorted(worker.pk for worker in workers)
+        list(User.objects.filter(pk__in=pks).order_by("pk").select_for_update().values_list("pk"))
 
     # --- One row ------------------------------------------------------------------------------
 

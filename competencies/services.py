@@ -571,7 +571,9 @@ def assessment_import_confirm(
 
     The file is checked again inside this transaction, so a change since the preview (someone
     left an organisation, an assessment was recorded meanwhile) is caught; then the record's
-    status says what happened.
+    status says what happened. The check locks the file's workers first (as the command's save
+    does), so an import of the same rows confirmed at the same moment waits, then finds them
+    recorded and reports them unchanged instead of saving them twice.
     """
     from .importing import import_assessments
 
@@ -593,7 +595,6 @@ def assessment_import_confirm(
     return record
 
 
-@transaction.atomic
 @transaction.atomic
 def assessment_import_fail(*, assessment_import_id: str) -> None:
     """Mark an import stopped by an unexpected error; whatever it was doing was rolled back."""

@@ -15,12 +15,19 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db.models.functions import Lower
+from django.template.defaultfilters import filesizeformat
 
 from .models import Membership, Role, User
 from .selectors import organisations_where
 from .spreadsheets import SpreadsheetError, read_table
 
 COLUMNS = ("name", "email", "organisation", "role")
+# A roster travels from its preview to its confirmation inside the signed form, which must stay
+# under DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB by default); 1 MB (about 10,000 people) fits
+# whatever the file holds, with room to spare. Larger rosters are split.
+MAX_BYTES = 1024 * 1024
+NAME_MAX = User._meta.get_field("full_name").max_length
+EMAIL_MAX = User._meta.get_field("email").max_length
 _ROLES = {
     **{role.value: role for role in Role},
     **{role.label.casefold(): role for role in Role},
@@ -79,9 +86,23 @@ def protected(user: User, *, group_member_ids: set[int] = frozenset()) -> bool:
     return not user.is_active or user.is_staff or user.is_superuser or user.pk in group_member_ids
 
 
+def size_problem(size: int) -> str | None:
+    """Why a roster of `size` bytes is refused, or None."""
+    if size <= MAX_BYTES:
+        return None
+    return (
+        f"The roster is {filesizeformat(size)}, more than the limit of "
+        f"{filesizeformat(MAX_BYTES)} (about 10,000 people) for one roster. Split it into "
+        "smaller files, for example one per organisation, and import each."
+    )
+
+
 def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
     """Plan a roster import by a manager, for their organisations only. Reads only."""
     plan = RosterPlan()
+    if too_large := size_problem(len(data)):
+        plan.file_errors = [too_large]
+        return plan
     try:
         sheet = read_table(data, filename, required=COLUMNS, what="people")
     except SpreadsheetError as error:
@@ -118,10 +139,21 @@ def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
         name, email = _text(cells["name"]), _text(cells["email"]).lower()
         if not name:
             errors.append("Enter the person's full name (name column).")
-        try:
-            validate_email(email)
-        except ValidationError:
-            errors.append(f"“{email}” is not an email address (email column).")
+        elif len(name) > NAME_MAX:
+            errors.append(
+                f"The name is {len(name)} characters long; a name can be at most {NAME_MAX} "
+                "(name column)."
+            )
+        if len(email) > EMAIL_MAX:
+            errors.append(
+                f"The email address is {len(email)} characters long; an email address can be "
+                f"at most {EMAIL_MAX} (email column)."
+            )
+        else:
+            try:
+                validate_email(email)
+            except ValidationError:
+                errors.append(f"“{email}” is not an email address (email column).")
         organisation_text = _text(cells["organisation"])
         organisation = by_name.get(organisation_text.casefold()) or by_code.get(
             organisation_text.upper()

@@ -167,11 +167,14 @@ def roster_import(*, data: bytes, filename: str, actor: User):
     }
     created: list[User] = []
     for row in plan.rows:
-        user = people.get(row["email"])
-        if user is None:
+        if row["create"]:
+            # Trust the check, not a second look: someone given an account since the check
+            # ran is not this roster's to take over, and `user_create` refuses them.
             user = user_create(email=row["email"], full_name=row["name"], actor=actor)
             people[row["email"]] = user
             created.append(user)
+        elif (user := people.get(row["email"])) is None:
+            raise ValidationError(f"The account of {row['email']} was removed meanwhile.")
         elif row["rename"]:
             user_rename(user=user, full_name=row["name"], actor=actor)
         if row["start"]:

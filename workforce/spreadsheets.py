@@ -16,7 +16,6 @@ import csv
 import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -25,6 +24,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from import_export import fields, resources
 from import_export.formats import base_formats
 
@@ -32,6 +32,7 @@ XLSX_MAGIC = b"PK\x03\x04"
 # Legacy Excel (.xls) files are OLE2 compound documents.
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CSV_DELIMITERS = ",;\t"
+DAMAGED_XLSX = "The XLSX file is damaged or not a spreadsheet: save it again from Excel and retry."
 # A spreadsheet program runs a cell that starts with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -98,13 +99,22 @@ def content_type(file_format: str) -> str:
     return FORMATS[file_format].get_content_type()
 
 
-def download(data: bytes, file_format: str, stem: str) -> HttpResponse:
-    """An exported file as a private download named `<stem>-<today>.<format>`."""
-    response = HttpResponse(data, content_type=content_type(file_format))
-    day = timezone.localdate().isoformat()
-    response["Content-Disposition"] = f'attachment; filename="{stem}-{day}.{file_format}"'
+def attachment(response: HttpResponse, filename: str) -> HttpResponse:
+    """`response` as a private download named `filename`, in any script.
+
+    A name that is not ASCII goes out as RFC 6266's filename*=utf-8''…: set as is, Django
+    would MIME-encode the header, and browsers then neither download it nor keep its name.
+    """
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def download(data: bytes, file_format: str, stem: str) -> HttpResponse:
+    """An exported file as a private download named `<stem>-<today>.<format>`."""
+    day = timezone.localdate().isoformat()
+    response = HttpResponse(data, content_type=content_type(file_format))
+    return attachment(response, f"{stem}-{day}.{file_format}")
 
 
 def restore(value: str) -> str:
@@ -163,25 +173,30 @@ def read_table(
     return sheet
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], Iterable[tuple]]:
+def _read_xlsx(data: bytes) -> tuple[list[str], list[tuple]]:
     # Imported late: openpyxl takes a moment to load and only XLSX uploads need it.
     import openpyxl
-    from openpyxl.utils.exceptions import InvalidFileException
 
+    # Every row is read here, not lazily later: a workbook whose zip is sound can still hold a
+    # damaged sheet (cut-off XML), which only reading its rows finds, and any error openpyxl
+    # raises then (ParseError, KeyError, ValueError, …) means the same thing to the person.
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise SpreadsheetError(
-            ["The file could not be read as an Excel workbook (.xlsx): save it again and retry."]
-        ) from error
+        try:
+            names = list(book.sheetnames)
+            rows = list(book.worksheets[0].iter_rows(values_only=True))
+        finally:
+            book.close()
+    except Exception as error:
+        raise SpreadsheetError([DAMAGED_XLSX]) from error
     notices = []
-    if len(book.sheetnames) > 1:
-        others = ", ".join(f"“{name}”" for name in book.sheetnames[1:])
+    if len(names) > 1:
+        others = ", ".join(f"“{name}”" for name in names[1:])
         notices.append(
-            f"The workbook has {len(book.sheetnames)} sheets: only the first, "
-            f"“{book.sheetnames[0]}”, was read. Other sheets ({others}) were ignored."
+            f"The workbook has {len(names)} sheets: only the first, "
+            f"“{names[0]}”, was read. Other sheets ({others}) were ignored."
         )
-    return notices, book.worksheets[0].iter_rows(values_only=True)
+    return notices, rows
 
 
 def _decode(data: bytes) -> tuple[list[str], str]:

@@ -111,6 +111,10 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Writers take the lock when their transaction begins and queue for it (up to 20 s), instead
+    # of failing with "database is locked" when two requests write at once.
+    DATABASES["default"]["OPTIONS"] = {"transaction_mode": "IMMEDIATE", "timeout": 20}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Wagtail's PostgreSQL search backend and the certificate register need it.
     INSTALLED_APPS.append("django.contrib.postgres")

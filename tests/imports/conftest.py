@@ -3,6 +3,7 @@
 import csv
 import datetime
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -133,3 +134,17 @@ def row(link_worker, assessor, small_framework):
         return [values[header] for header in HEADERS]
 
     return make
+
+
+def truncated_xlsx(data: bytes) -> bytes:
+    """A copy of an XLSX workbook whose zip is sound but whose first sheet's XML is cut in half,
+    as a failed copy or download leaves it."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as copy:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                content = content[: len(content) // 2]
+            copy.writestr(item, content)
+    return out.getvalue()

@@ -302,7 +302,7 @@ def test_a_legacy_xls_file_is_refused_with_how_to_save_it_as_xlsx(manager, small
         (as_csv([]), "headings.csv", "The file has column headings but no assessments."),
         (as_xlsx([]), "headings.xlsx", "The file has column headings but no assessments."),
         (as_xlsx([], headers=None), "empty.xlsx", "The file is empty."),
-        (b"PK\x03\x04 not really a zip", "broken.xlsx", "could not be read as an Excel workbook"),
+        (b"PK\x03\x04 not really a zip", "broken.xlsx", "The XLSX file is damaged or not"),
         (b"\x00\x01\x02\xff\xfe binary", "data.csv", "not a CSV or XLSX spreadsheet"),
     ],
 )

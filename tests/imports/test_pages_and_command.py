@@ -3,18 +3,29 @@
 import csv
 import datetime
 import io
+import re
+import threading
+import time
 from types import SimpleNamespace
 
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import ModelLogEntry
 
 from competencies import import_views
 from competencies.models import Assessment, AssessmentImport, ImportStatus
-from tests.imports.conftest import as_csv, assessment_count, spreadsheet, yesterday
+from tests.imports.conftest import (
+    as_csv,
+    assessment_count,
+    spreadsheet,
+    truncated_xlsx,
+    yesterday,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -418,3 +429,239 @@ def test_progress_matrix_of_another_organisation_is_not_found(
 def test_link_workers_cannot_export(client, link_worker):
     client.force_login(link_worker)
     assert client.get(reverse("competencies:history_export", args=["csv"])).status_code == 403
+
+
+# --- Damaged files, unexpected errors ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("background", [False, True], ids=["in-request", "background-task"])
+def test_a_damaged_workbook_is_refused_with_a_clear_message_and_not_left_checking(
+    client, row, manager, monkeypatch, background
+):
+    if background:
+        monkeypatch.setattr(import_views, "BACKGROUND_BYTES", 0)
+    client.force_login(manager)
+    rows = [
+        row(assessed_on=(yesterday() - datetime.timedelta(days=d)).isoformat()) for d in range(40)
+    ]
+    # The zip is sound; the sheet's XML stops half way, which only reading its rows finds.
+    data = truncated_xlsx(spreadsheet("xlsx", rows)[0])
+
+    page = upload(client, data, "assessments.xlsx")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Nothing was imported: the file has problems" in html
+    assert "The XLSX file is damaged or not a spreadsheet: save it again from Excel" in html
+    record = AssessmentImport.objects.get()
+    assert record.status == ImportStatus.REFUSED
+    assert client.get(reverse("competencies:import_status", args=[record.pk])).json()["finished"]
+    assert assessment_count() == 0
+
+
+def test_an_unexpected_error_while_checking_in_the_request_marks_the_import_failed(
+    client, row, manager, monkeypatch
+):
+    from competencies import services
+
+    def broken(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services, "assessment_import_check", broken)
+    client.force_login(manager)
+
+    page = upload(client, *spreadsheet("csv", [row()]))
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Something went wrong on our side while checking assessments.csv" in html
+    assert "nothing was imported" in html
+    record = AssessmentImport.objects.get()
+    assert record.status == ImportStatus.FAILED
+    assert record.finished_at is not None
+    assert ModelLogEntry.objects.filter(action="competencies.assessment.import_fail").count() == 1
+    assert assessment_count() == 0
+
+
+def test_an_unexpected_error_while_saving_in_the_request_marks_the_import_failed(
+    client, row, manager, monkeypatch
+):
+    from competencies import services
+
+    client.force_login(manager)
+    upload(client, *spreadsheet("csv", [row()]))
+    record = AssessmentImport.objects.get()
+    assert record.status == ImportStatus.READY
+
+    def broken(**kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(services, "assessment_import_confirm", broken)
+    page = client.post(reverse("competencies:import_confirm", args=[record.pk]), follow=True)
+
+    assert page.status_code == 200
+    assert "Something went wrong on our side while saving" in page.content.decode()
+    record.refresh_from_db()
+    assert record.status == ImportStatus.FAILED
+    assert assessment_count() == 0
+
+
+# --- Overlapping confirms ---------------------------------------------------------------------
+
+
+def test_a_confirm_of_rows_saved_meanwhile_reports_them_unchanged_and_creates_nothing(
+    tmp_path, row, manager, assessor
+):
+    """Two people upload the same rows; both previews say "new"; the second confirm (or the
+    command, run meanwhile) must find the first one's rows and save nothing twice."""
+    from competencies import services
+
+    data, name = spreadsheet("csv", [row(), row(competency_code="SPLW-ROL-02", method="KT")])
+    first, second = (
+        services.assessment_import_check(
+            assessment_import=services.assessment_import_upload(
+                actor=person, filename=name, data=data
+            )
+        )
+        for person in (manager, assessor)
+    )
+    assert first.status == second.status == ImportStatus.READY
+    assert first.created_count == second.created_count == 2
+
+    services.assessment_import_confirm(assessment_import=first, actor=manager)
+    late = services.assessment_import_confirm(assessment_import=second, actor=assessor)
+
+    assert assessment_count() == 2
+    assert late.status == ImportStatus.SAVED
+    assert (late.created_count, late.unchanged_count) == (0, 2)
+    assert {row["outcome"] for row in late.report["rows"]} == {"unchanged"}
+    path = tmp_path / name
+    path.write_bytes(data)
+    out = io.StringIO()
+    call_command("import_assessments", str(path), stdout=out)
+    assert "Imported 0 new assessment(s)." in out.getvalue()
+    assert assessment_count() == 2
+
+
+@pytest.mark.parametrize("how", ["page", "command"])
+def test_saving_locks_the_files_workers_before_looking_for_rows_already_recorded(
+    tmp_path, row, manager, link_worker, how
+):
+    """The lock that makes overlapping saves take turns (a no-op on SQLite, which has no row
+    locks and lets one writer through at a time)."""
+    from django.test.utils import CaptureQueriesContext
+
+    from competencies import services
+
+    data, name = spreadsheet("csv", [row()])
+    with CaptureQueriesContext(connection) as queries:
+        if how == "page":
+            record = services.assessment_import_check(
+                assessment_import=services.assessment_import_upload(
+                    actor=manager, filename=name, data=data
+                )
+            )
+            start = len(queries)
+            services.assessment_import_confirm(assessment_import=record, actor=manager)
+        else:
+            start = 0
+            assert services.assessments_import(data=data, filename=name, actor=None).saved
+    sql = [query["sql"] for query in queries.captured_queries[start:]]
+    # The lock reads only the workers' ids, in id order.
+    lock = re.compile(
+        r'^SELECT "workforce_user"\."id"( AS "pk")? FROM "workforce_user" '
+        r'WHERE "workforce_user"\."id" IN \((?P<ids>[^)]*)\) ORDER BY'
+    )
+    locks = [(i, match["ids"]) for i, text in enumerate(sql) if (match := lock.match(text))]
+    lookups = [
+        i
+        for i, text in enumerate(sql)
+        if text.startswith("SELECT") and 'FROM "competencies_assessment"' in text
+    ]
+    assert [ids for _, ids in locks] == [str(link_worker.pk)], sql
+    assert locks[0][0] < lookups[0]
+    if connection.features.has_select_for_update:
+        assert "FOR UPDATE" in sql[locks[0][0]]
+    assert assessment_count() == 1
+
+
+# --- Download names ---------------------------------------------------------------------------
+
+
+def test_downloads_named_in_any_script_are_attachments_with_an_ascii_header(
+    client, manager, organisation, link_worker, assessor, demo_curriculum
+):
+    organisation.name = "Łódź Wschód PCN"
+    organisation.save()
+    client.force_login(manager)
+
+    matrix = client.get(
+        reverse("competencies:progress_matrix_export", args=[organisation.pk, "xlsx"])
+    )
+    bad = [link_worker.email, "SPLW-ROL-01", 9, "DOP", yesterday().isoformat(), assessor.email, ""]
+    upload(client, as_csv([bad]), "Oceny łódzkie.csv")
+    record = AssessmentImport.objects.get()
+    problems = client.get(reverse("competencies:import_problems", args=[record.pk]))
+    history = client.get(reverse("competencies:history_export", args=["csv"]))
+
+    day = timezone.localdate().isoformat()
+    for response, name in [
+        (matrix, f"progress-%C5%82%C3%B3d%C5%BA-wsch%C3%B3d-pcn-{day}.xlsx"),
+        (problems, "Oceny-%C5%82%C3%B3dzkie-problems.csv"),
+    ]:
+        header = response["Content-Disposition"]
+        assert header.isascii(), header  # not MIME-encoded (=?utf-8?b?…?=)
+        assert header == f"attachment; filename*=utf-8''{name}"
+        assert response["Cache-Control"] == "private, no-store"
+    assert history["Content-Disposition"] == f'attachment; filename="assessment-history-{day}.csv"'
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_two_overlapping_confirms_of_the_same_rows_save_them_once(
+    row, manager, assessor, monkeypatch
+):
+    """Really at once. On PostgreSQL the lock on the workers serialises the two (without it both
+    save: 4 rows); SQLite lets one writing transaction at a time, which has the same effect."""
+    from competencies import services
+    from competencies.resources import AssessmentImportResource
+
+    data, name = spreadsheet("csv", [row(), row(competency_code="SPLW-ROL-02", method="KT")])
+    first, second = (
+        services.assessment_import_check(
+            assessment_import=services.assessment_import_upload(
+                actor=person, filename=name, data=data
+            )
+        )
+        for person in (manager, assessor)
+    )
+    save, first_checked = AssessmentImportResource.bulk_create, threading.Event()
+
+    def hold_then_save(resource, *args, **kwargs):
+        if threading.current_thread().name == "first":
+            # The first has checked its rows and is about to save them: the second starts now.
+            first_checked.set()
+            time.sleep(1)
+        return save(resource, *args, **kwargs)
+
+    monkeypatch.setattr(AssessmentImportResource, "bulk_create", hold_then_save)
+    saved = {}
+
+    def confirm(record, actor):
+        try:
+            saved[actor] = services.assessment_import_confirm(assessment_import=record, actor=actor)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=confirm, args=(first, manager), name="first"),
+        threading.Thread(target=confirm, args=(second, assessor), name="second"),
+    ]
+    threads[0].start()
+    assert first_checked.wait(10)
+    threads[1].start()
+    for thread in threads:
+        thread.join(20)
+
+    assert assessment_count() == 2
+    assert saved[manager].created_count == 2
+    assert (saved[assessor].created_count, saved[assessor].unchanged_count) == (0, 2)

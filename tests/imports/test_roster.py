@@ -2,7 +2,9 @@
 
 import datetime
 import re
+import secrets
 import smtplib
+from urllib.parse import urlencode
 
 import pytest
 from django.contrib.auth.models import Group
@@ -15,8 +17,8 @@ from django.utils.html import escape
 from wagtail.models import ModelLogEntry
 
 from tests.factories import MembershipFactory, UserFactory
-from tests.imports.conftest import as_csv, as_xlsx
-from workforce import services
+from tests.imports.conftest import as_csv, as_xlsx, truncated_xlsx
+from workforce import roster, services
 from workforce.models import Membership, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -243,6 +245,15 @@ def test_one_failed_email_does_not_stop_the_others_or_the_import(
             "is not an email address",
         ),
         (["", "new@example.org", "Riverside Test PCN", "assessor"], "Enter the person's full name"),
+        (
+            ["N" * 201, "new@example.org", "Riverside Test PCN", "assessor"],
+            "The name is 201 characters long; a name can be at most 200 (name column).",
+        ),
+        (
+            ["New Person", "n" * 243 + "@example.org", "Riverside Test PCN", "assessor"],
+            "The email address is 255 characters long; an email address can be at most 254 "
+            "(email column).",
+        ),
     ],
 )
 def test_a_bad_row_refuses_the_whole_roster(
@@ -286,3 +297,126 @@ def test_the_roster_page_previews_then_confirms(
 def test_only_managers_import_rosters(client, assessor):
     client.force_login(assessor)
     assert client.get(reverse("competencies:roster_import")).status_code == 403
+
+
+def preview(client, data: bytes, name: str = "r.csv"):
+    return client.post(
+        reverse("competencies:roster_import"), {"file": SimpleUploadedFile(name, data)}
+    )
+
+
+def payload_of(page) -> str:
+    return re.search(r'name="payload" value="([^"]+)"', page.content.decode())[1]
+
+
+def test_a_damaged_roster_workbook_is_refused_with_a_clear_message(client, manager, organisation):
+    client.force_login(manager)
+    rows = [
+        [f"Person {n}", f"p{n}@example.org", organisation.name, "link worker"] for n in range(40)
+    ]
+    people = User.objects.count()
+
+    page = preview(client, truncated_xlsx(as_xlsx(rows, HEADERS)), "roster.xlsx")
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "Nothing was imported: the roster has problems" in html
+    assert "The XLSX file is damaged or not a spreadsheet: save it again from Excel" in html
+    assert 'name="payload"' not in html
+    assert User.objects.count() == people
+
+
+@pytest.mark.parametrize("race", ["person added meanwhile", "role started meanwhile"])
+def test_a_change_between_the_check_and_the_save_is_explained_and_saves_nothing(
+    client, manager, organisation, monkeypatch, django_capture_on_commit_callbacks, race
+):
+    """Another request changes someone in the roster while it is being saved (the check passed):
+    the services refuse (ValidationError), and the page says so rather than a 500."""
+    in_post = MembershipFactory(organisation=organisation, role=Role.ASSESSOR).user
+    client.force_login(manager)
+    data = as_csv(
+        [
+            ["Kofi Boateng", "kofi@example.org", organisation.name, "link worker"],
+            ["Ama Mensah", "ama@example.org", organisation.name, "assessor"],
+            [in_post.full_name, in_post.email, organisation.name, "link worker"],
+        ],
+        HEADERS,
+    )
+    payload = payload_of(preview(client, data))
+    check = roster.check_roster
+
+    def check_then_race(**kwargs):
+        plan = check(**kwargs)
+        if race == "person added meanwhile":
+            UserFactory(email="ama@example.org")
+        else:
+            MembershipFactory(user=in_post, organisation=organisation, role=Role.LINK_WORKER)
+        return plan
+
+    monkeypatch.setattr(roster, "check_roster", check_then_race)
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(reverse("competencies:roster_import"), {"payload": payload}, follow=True)
+
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert escape("Nothing was imported: someone changed these people's accounts") in html
+    expected = (
+        "Someone with the email address ama@example.org already exists."
+        if race == "person added meanwhile"
+        else f"is already a link worker at {organisation}"
+    )
+    assert escape(expected) in html
+    assert not User.objects.filter(email="kofi@example.org").exists()  # rolled back
+    assert not mail.outbox
+
+
+def test_a_roster_over_the_size_limit_is_refused_at_upload(client, manager, organisation):
+    client.force_login(manager)
+    row = ["Person", "person@example.org", organisation.name, "link worker"]
+    data = as_csv([row] * (roster.MAX_BYTES // 50), HEADERS)
+    assert len(data) > roster.MAX_BYTES
+    people = User.objects.count()
+
+    page = preview(client, data)
+
+    html = page.content.decode()
+    assert "more than the limit of 1.0\xa0MB (about 10,000 people)" in html
+    assert "Split it into smaller files" in html
+    assert User.objects.count() == people
+    plan = roster.check_roster(data=data, filename="r.csv", actor=manager)  # the service too
+    assert not plan.ok
+    assert "more than the limit" in plan.file_errors[0]
+
+
+def test_a_roster_at_the_size_limit_fits_in_the_confirmation_form(
+    client, manager, organisation, settings
+):
+    """The roster rides in the signed form to its confirmation: at the limit, made of text that
+    hardly compresses, it still fits under DATA_UPLOAD_MAX_MEMORY_SIZE."""
+    client.force_login(manager)
+    rows, size = [], 40
+    while size < roster.MAX_BYTES - 200:
+        token = secrets.token_urlsafe(24)
+        rows.append([f"N{token}", f"{token.lower()}@example.org", organisation.name, "assessor"])
+        size += len(",".join(rows[-1])) + 2
+    data = as_csv(rows, HEADERS)
+    assert roster.MAX_BYTES - 1000 < len(data) <= roster.MAX_BYTES
+
+    page = preview(client, data)
+
+    form = urlencode({"csrfmiddlewaretoken": "x" * 64, "payload": payload_of(page)})
+    assert len(form) < settings.DATA_UPLOAD_MAX_MEMORY_SIZE * 0.8
+
+
+def test_a_roster_too_large_for_the_form_says_so_rather_than_failing_on_confirm(
+    client, manager, organisation, settings
+):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
+    client.force_login(manager)
+    data = as_csv([["Kofi Boateng", "kofi@example.org", organisation.name, "assessor"]], HEADERS)
+
+    page = preview(client, data)
+
+    html = page.content.decode()
+    assert "The roster is too large to confirm in one go." in html
+    assert 'name="payload"' not in html
