@@ -405,7 +405,7 @@ def _issue_each(bulk_issue: BulkIssue) -> None:
                 actor=bulk_issue.requested_by, worker=worker, qualification=bulk_issue.qualification
             )
         except (ValidationError, PermissionDenied) as error:
-            reason = _text(error)
+            reason = refusal_text(error)
         except Exception:
             # One failure must not hide the other workers' results; the log keeps the trace.
             logger.exception("Bulk issue %s failed for worker %s", bulk_issue.pk, worker_id)
@@ -420,7 +420,8 @@ def _issue_each(bulk_issue: BulkIssue) -> None:
         BulkIssue.objects.filter(pk=bulk_issue.pk).update(done=F("done") + 1)
 
 
-def _text(error: Exception) -> str:
+def refusal_text(error: ValidationError | PermissionDenied) -> str:
+    """A service's refusal as one sentence for the person who asked."""
     if isinstance(error, ValidationError):
         return " ".join(error.messages)
     return str(error)

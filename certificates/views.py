@@ -160,10 +160,8 @@ def issue(request: HttpRequest, code: str, worker_id: int) -> HttpResponse:
             certificate = services.certificate_issue(
                 actor=request.user, worker=worker, qualification=qualification
             )
-        except ValidationError as refused:
-            error = " ".join(refused.messages)
-        except PermissionDenied as refused:
-            error = str(refused)
+        except (ValidationError, PermissionDenied) as refused:
+            error = services.refusal_text(refused)
         else:
             messages.success(
                 request,
@@ -249,10 +247,8 @@ def renew(request: HttpRequest, number: str) -> HttpResponse:
     if request.method == "POST":
         try:
             renewed = services.certificate_renew(actor=request.user, certificate=certificate)
-        except ValidationError as refused:
-            error = " ".join(refused.messages)
-        except PermissionDenied as refused:
-            error = str(refused)
+        except (ValidationError, PermissionDenied) as refused:
+            error = services.refusal_text(refused)
         else:
             messages.success(
                 request,
@@ -296,11 +292,8 @@ def bulk_issue(request: HttpRequest, code: str) -> HttpResponse:
         bulk = services.bulk_issue_request(
             actor=request.user, qualification=qualification, workers=workers
         )
-    except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
-        return redirect("certificates:register")
-    except PermissionDenied as refused:
-        messages.error(request, str(refused))
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, services.refusal_text(refused))
         return redirect("certificates:register")
     return redirect("certificates:bulk_progress", pk=bulk.pk)
 

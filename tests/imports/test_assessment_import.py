@@ -209,7 +209,7 @@ def test_duplicate_rows_in_one_file_are_refused(file_format, row, manager):
     ("column", "value", "message"),
     [
         ("worker_email", "nobody@example.org", "No link worker with this email address"),
-        ("competency_code", "SPLW-XXX-99", "No competency has this code."),
+        ("competency_code", "SPLW-NOPE-99", "No competency has this code."),
         ("competency_code", "ROL", "is a domain, not a competency"),
         ("competency_code", "SPLW-ROL-03", "SPLW-ROL-03 is retired"),
         ("assessor_email", "nobody@example.org", "No assessor with this email address"),
