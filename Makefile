@@ -11,16 +11,19 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Debian packages the suite needs: the browser, PDF text tools, Pango and the Noto fonts that
-# certificates embed for holder names in any script.
-SYSTEM_PACKAGES := chromium poppler-utils libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-core fonts-noto-cjk
+# Debian packages the app needs to run: Pango and fontconfig for WeasyPrint, and the Noto fonts that
+# certificates embed so that holder names print in any script (the demo issues certificates).
+FONT_PACKAGES := fonts-noto-core fonts-noto-cjk
+RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig $(FONT_PACKAGES)
+# ...and those only the suite needs on top: the browser and the PDF text tools.
+TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: help install system-deps assets migrate demo serve test lint checks pytest clean
+.PHONY: help install runtime-deps system-deps font-packages preflight assets migrate demo serve test lint checks pytest clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(UV):
+$(UV): | preflight
 	python3 -m venv $(BOOTSTRAP)
 	$(BOOTSTRAP)/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
 
@@ -39,18 +42,23 @@ install: .venv/.synced assets ## Install Python and front-end dependencies and b
 
 assets: static/nhsuk/css/main.css ## Build the NHS.UK frontend CSS/JS into static/nhsuk
 
-system-deps: ## Install the Debian packages the tests need (when missing; needs root)
-	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-		echo "Installing Debian packages: $$missing"; \
-		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing; \
-	fi
+preflight:
+	@command -v python3 >/dev/null || { echo "make demo needs python3 (with venv) on the PATH." >&2; exit 1; }
+	@command -v npm >/dev/null || { echo "make demo needs Node.js 20+ and npm on the PATH (Debian: apt-get install nodejs npm)." >&2; exit 1; }
+
+runtime-deps: ## Install the Debian packages the app needs to run (Pango, fonts) when missing
+	@DEBIAN_PACKAGES_PURPOSE="certificates (Pango and fonts)" scripts/debian-packages $(RUNTIME_PACKAGES)
+
+system-deps: ## Install the Debian packages the app and the tests need when missing
+	@DEBIAN_PACKAGES_PURPOSE="the app and its tests" scripts/debian-packages $(RUNTIME_PACKAGES) $(TEST_PACKAGES)
+
+font-packages: # For .ci/run, which removes them to prove that `make demo` installs them
+	@echo $(FONT_PACKAGES)
 
 migrate: install ## Apply database migrations
 	$(MANAGE) migrate --noinput
 
-demo: migrate ## Install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:8000
+demo: runtime-deps migrate ## Install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) load_demo_data
 	@# Background tasks (search index, reference index) queued by the demo data run now.
 	$(MANAGE) db_worker --batch --no-startup-delay > .demo-worker.log 2>&1

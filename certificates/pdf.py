@@ -2,6 +2,8 @@
 
 import hashlib
 import logging
+import shutil
+import subprocess
 from contextlib import contextmanager
 from dataclasses import dataclass
 
@@ -12,15 +14,61 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 # The fonts are named one by one so that each script finds a face that has its letters, and the
-# Arabic-script face is Naskh: Nastaliq loses letters in the PDF's text layer.
-FONT_STACK = (
-    '"Noto Sans", "Noto Naskh Arabic", "Noto Sans CJK SC", "Noto Sans Bengali", '
-    '"Noto Sans Gurmukhi", "Noto Sans Devanagari", "Noto Sans Hebrew", sans-serif'
-)
+# Arabic-script face is Naskh: Nastaliq loses letters in the PDF's text layer. Each maps to the
+# Debian package that installs it (`make runtime-deps` installs them all).
+CERTIFICATE_FONTS: dict[str, str] = {
+    "Noto Sans": "fonts-noto-core",
+    "Noto Naskh Arabic": "fonts-noto-core",
+    "Noto Sans CJK SC": "fonts-noto-cjk",
+    "Noto Sans Bengali": "fonts-noto-core",
+    "Noto Sans Gurmukhi": "fonts-noto-core",
+    "Noto Sans Devanagari": "fonts-noto-core",
+    "Noto Sans Hebrew": "fonts-noto-core",
+}
+FONT_STACK = ", ".join(f'"{family}"' for family in CERTIFICATE_FONTS) + ", sans-serif"
+
+# Fonts found installed, kept for the life of the process (fonts are not removed under a running
+# app); a font not found is looked for again next time, so installing it needs no restart.
+_fonts_found: set[str] = set()
 
 
 class MissingGlyphError(Exception):
     """A character of the certificate has no glyph in the installed fonts."""
+
+
+class MissingFontsError(Exception):
+    """Fonts the certificate names are not installed; the message says which package to install."""
+
+
+def _installed_font_families() -> set[str]:
+    """Every family name fontconfig knows (a face can carry several, comma-separated)."""
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        raise MissingFontsError(
+            "fontconfig is not installed, so the certificate fonts cannot be found: install the "
+            "Debian package fontconfig (or run `make runtime-deps`)."
+        )
+    listed = subprocess.run(  # noqa: S603 - a fixed command from PATH, no input of anyone's
+        [fc_list, "--format=%{family}\\n"], capture_output=True, text=True, check=True
+    ).stdout
+    return {family.strip() for line in listed.splitlines() for family in line.split(",")}
+
+
+def check_fonts_installed() -> None:
+    """Refuse, naming the Debian packages to install, when a certificate font is missing."""
+    if _fonts_found.issuperset(CERTIFICATE_FONTS):
+        return
+    installed = _installed_font_families()
+    _fonts_found.update(installed.intersection(CERTIFICATE_FONTS))
+    missing = [family for family in CERTIFICATE_FONTS if family not in installed]
+    if missing:
+        packages = sorted({CERTIFICATE_FONTS[family] for family in missing})
+        raise MissingFontsError(
+            f"The fonts certificates print with are not installed ({', '.join(missing)}), so no "
+            f"certificate can be issued. Install the Debian package"
+            f"{'s' if len(packages) > 1 else ''} {' '.join(packages)} "
+            f"(e.g. `sudo apt-get install {' '.join(packages)}`, or `make runtime-deps`)."
+        )
 
 
 @dataclass(frozen=True)

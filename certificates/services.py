@@ -31,7 +31,7 @@ from .models import (
     ReminderKind,
     RenewalRequirement,
 )
-from .pdf import MissingGlyphError, render_certificate
+from .pdf import MissingFontsError, MissingGlyphError, check_fonts_installed, render_certificate
 
 # Certificate numbers avoid letters and digits that read alike (0/O, 1/I/L).
 _NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -41,6 +41,14 @@ logger = logging.getLogger(__name__)
 
 def _refuse(message: str, code: str) -> ValidationError:
     return ValidationError(message, code=code)
+
+
+def _require_fonts() -> None:
+    """Refuse to start issuing without the certificate fonts, saying what to install."""
+    try:
+        check_fonts_installed()
+    except MissingFontsError as error:
+        raise _refuse(str(error), "fonts_missing") from error
 
 
 @transaction.atomic
@@ -183,6 +191,7 @@ def certificate_issue(
     `issued_on` (default today) lets records kept elsewhere be certified on the day they were
     met; eligibility is judged as of that day.
     """
+    _require_fonts()
     today = timezone.localdate()
     day = issued_on or today
     if day > today:
@@ -244,6 +253,7 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
 def certificate_renew(*, actor: User, certificate: Certificate) -> Certificate:
     """Issue a new certificate that supersedes `certificate`, once renewal is due (or it has
     lapsed) and the holder meets the renewal requirements."""
+    _require_fonts()
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     worker = certificate.holder
     require(actor, Action.ISSUE_CERTIFICATE, worker)
@@ -350,6 +360,7 @@ def bulk_issue_request(
     """Queue one qualification for several workers; a background task issues them one by one."""
     if not workers:
         raise _refuse("Choose at least one link worker.", "no_workers")
+    _require_fonts()
     for worker in workers:
         require(actor, Action.ISSUE_CERTIFICATE, worker)
     bulk = BulkIssue.objects.create(

@@ -2,6 +2,7 @@
 
 from wagtail import hooks
 from wagtail.admin.panels import ObjectList
+from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -18,7 +19,7 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
     add_to_admin_menu = True
     # The framework-wide rules (codes, tree, scale, nothing in use deleted) live in this form.
     edit_handler = ObjectList(CompetencyFramework.panels, base_form_class=CompetencyFrameworkForm)
-    list_display = ["short_name", "id_number", "live", "latest_revision_created_at"]
+    list_display = ["short_name", "id_number", LiveStatusTagColumn(), UpdatedAtColumn()]
     search_fields = ["short_name", "id_number"]
     copy_view_enabled = False
 

@@ -11,7 +11,8 @@ import pypdfium2
 import pytest
 import zxingcpp
 
-from certificates import services
+from certificates import pdf, services
+from certificates.models import Certificate
 from certificates.pdf import MissingGlyphError, render_certificate
 from certificates.services import _pdf_context
 
@@ -132,6 +133,24 @@ def test_a_character_no_font_has_is_refused_rather_than_printed_as_a_box(issue, 
     with pytest.raises(Exception, match="cannot print every character") as refused:
         issue(eligible_worker)
     assert refused.value.code == "missing_glyph"
+
+
+def test_issuing_is_refused_naming_the_package_when_a_certificate_font_is_not_installed(
+    issue, eligible_worker, monkeypatch
+):
+    # A family no machine has, asked of fontconfig itself: the check is the real lookup.
+    monkeypatch.setitem(pdf.CERTIFICATE_FONTS, "Noto Sans Tengwar Test", "fonts-noto-tengwar-test")
+
+    with pytest.raises(Exception, match="not installed") as refused:
+        issue(eligible_worker)
+
+    assert refused.value.code == "fonts_missing"
+    assert "sudo apt-get install fonts-noto-tengwar-test" in refused.value.messages[0]
+    assert "fonts-noto-cjk" not in refused.value.messages[0]  # the installed ones are not named
+    assert not Certificate.objects.exists()
+    # Installing the font needs no restart: an absent font is looked for again next time.
+    monkeypatch.delitem(pdf.CERTIFICATE_FONTS, "Noto Sans Tengwar Test")
+    assert issue(eligible_worker).holder == eligible_worker
 
 
 def test_render_certificate_reports_missing_glyphs_directly():

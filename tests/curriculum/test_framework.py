@@ -194,3 +194,22 @@ def test_framework_create_refuses_values_too_long_for_their_fields():
 
     assert any(message.startswith("Row 7: A: title") for message in refused.value.messages)
     assert not CompetencyFramework.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["trainer", "reviewer"])
+def test_the_frameworks_listing_opens_for_curriculum_roles(client, request, role):
+    """The admin menu's "Competency frameworks": the trainers' way in to the framework."""
+    services.framework_create(
+        id_number="SPLW-CORE",
+        short_name="Core framework",
+        scale=SCALE,
+        competencies=[{"id_number": "D", "short_name": "Domain"}],
+    )
+    client.force_login(request.getfixturevalue(role))
+
+    response = client.get("/admin/snippets/curriculum/competencyframework/")
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "SPLW-CORE" in page
+    assert "Core framework" in page

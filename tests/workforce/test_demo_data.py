@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from wagtail.models import Site
 
+from certificates import pdf
 from workforce.models import Membership, Organisation, OrganisationKind, Role, User
 
 pytestmark = pytest.mark.django_db
@@ -56,5 +57,13 @@ def test_demo_data_is_refused_under_production_settings(settings):
     settings.DEMO_DATA_ALLOWED = False
 
     with pytest.raises(CommandError, match="refused under production settings"):
+        call_command("load_demo_data")
+    assert not User.objects.exists()
+
+
+def test_demo_data_says_which_font_package_to_install_before_building_anything(monkeypatch):
+    monkeypatch.setitem(pdf.CERTIFICATE_FONTS, "Noto Sans Tengwar Test", "fonts-noto-tengwar-test")
+
+    with pytest.raises(CommandError, match="apt-get install fonts-noto-tengwar-test"):
         call_command("load_demo_data")
     assert not User.objects.exists()

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from certificates import demo as certificates_demo
+from certificates.pdf import MissingFontsError, check_fonts_installed
 from competencies import demo as competencies_demo
 from curriculum import demo as curriculum_demo
 from workforce import demo as workforce_demo
@@ -19,6 +20,11 @@ class Command(BaseCommand):
                 "Demo data is refused under production settings: it creates sign-ins with a "
                 "published password."
             )
+        try:
+            # The demo issues certificates: say what is missing before building anything.
+            check_fonts_installed()
+        except MissingFontsError as error:
+            raise CommandError(f"The demo cannot be loaded. {error}") from error
         with transaction.atomic():
             added = (
                 workforce_demo.load()
