@@ -1,9 +1,17 @@
-"""Admin for qualifications: trainers and curriculum reviewers maintain their rules."""
+"""Admin for qualifications, and the dashboard that trainers and curriculum reviewers see."""
 
 from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from workforce.permissions import is_curriculum_author
+
+from .dashboard import (
+    CompetenciesSummaryItem,
+    CurriculumWorkPanel,
+    ModulesSummaryItem,
+    QualificationsSummaryItem,
+)
 from .models import Qualification
 
 
@@ -32,3 +40,17 @@ def register_certificates_log_actions(actions):
         ("certificates.bulk_issue.request", "Request bulk issue", "Bulk issue requested"),
     ):
         actions.register_action(action, label, message)
+
+
+@hooks.register("construct_homepage_panels")
+def add_curriculum_work_panel(request, panels):
+    if is_curriculum_author(request.user):
+        panels.append(CurriculumWorkPanel(request))
+
+
+@hooks.register("construct_homepage_summary_items")
+def add_curriculum_summary_items(request, summary_items):
+    summary_items.extend(
+        item(request)
+        for item in (ModulesSummaryItem, CompetenciesSummaryItem, QualificationsSummaryItem)
+    )

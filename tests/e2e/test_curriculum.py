@@ -125,6 +125,11 @@ def test_trainer_change_goes_live_only_after_a_reviewer_approves_it(
     expect(trainer.locator(".messages li.success")).to_contain_text(
         f"Page '{rol.title}' has been submitted for moderation."
     )
+    # The trainer's dashboard now counts it as in review.
+    visit(trainer, "/admin/", accessible=False)
+    expect(trainer.get_by_role("region", name="Curriculum work")).to_contain_text(
+        "1 of your changes is in review."
+    )
 
     # Nothing changes for the public yet.
     visit(page, ROL_URL)
@@ -137,6 +142,9 @@ def test_trainer_change_goes_live_only_after_a_reviewer_approves_it(
     reviewer = admin_browser.new_page()
     sign_in(reviewer, visit, follow, "reviewer@example.org", accessible=False)
     assert path_of(reviewer) == "/admin/"
+    expect(reviewer.get_by_role("region", name="Curriculum work")).to_contain_text(
+        "1 change awaits your approval"
+    )
     visit(reviewer, edit_url, accessible=False)
     expect(reviewer.get_by_role("textbox", name="Summary")).to_have_value(NEW_SUMMARY)
     reviewer.get_by_role("button", name="More actions").click()
@@ -168,6 +176,29 @@ def test_trainer_change_goes_live_only_after_a_reviewer_approves_it(
     expect(rows.nth(1)).to_contain_text("First published")
 
     assert PageLogEntry.objects.filter(page=rol, action="wagtail.publish").count() == 2
+    admin_browser.assert_no_problems()
+
+
+def test_trainer_finds_the_framework_from_the_admin_menu(
+    page, admin_browser, visit, follow, demo_data
+):
+    trainer = admin_browser.new_page()
+    sign_in(trainer, visit, follow, "trainer@example.org", accessible=False)
+    expect(trainer.get_by_role("region", name="Curriculum work")).to_contain_text(
+        "Curriculum tools"
+    )
+
+    follow(
+        trainer,
+        trainer.get_by_role("navigation").get_by_role("link", name="Competency frameworks"),
+        accessible=False,
+    )
+    assert path_of(trainer) == "/admin/snippets/curriculum/competencyframework/"
+    framework_row = trainer.get_by_role("row").filter(has_text="SPLW-CORE")
+    follow(trainer, framework_row.get_by_role("link").first, accessible=False)
+    assert re.fullmatch(
+        r"/admin/snippets/curriculum/competencyframework/edit/\d+/", path_of(trainer)
+    )
     admin_browser.assert_no_problems()
 
 
