@@ -2,6 +2,10 @@
 
 from django.tasks import task
 
+# Tasks call services, so this module imports `services` at module level and `services` never
+# imports this one there. `services.bulk_issue_request` still enqueues `run_bulk_issue` itself,
+# on the commit of its own transaction, so that every bulk request is run whoever makes it (page,
+# admin or shell); for that one call it imports this module inside the function.
 from . import services
 from .models import BulkIssue
 

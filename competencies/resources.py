@@ -1,7 +1,7 @@
 """django-import-export resources: the assessment import, assessment history, a team's matrix.
 
 The import resource applies, row by row, the very rules `services.assessment_record` applies
-(`services.assessment_rule_errors`, answered from lookups loaded once per file), and saves new
+(`rules.assessment_rule_errors`, answered from lookups loaded once per file), and saves new
 rows in bulk. Columns of the history are those the import reads (and export-only columns it
 knows to ignore), so an exported file imports straight back as "already recorded". Every text
 cell of an export is made formula-safe by `workforce.spreadsheets.SafeResource`.
@@ -15,13 +15,12 @@ from curriculum.models import AssessmentMethod
 from workforce.models import User
 from workforce.spreadsheets import SafeResource, column, restore
 
-from .importing import (
+from .import_rows import (
     ROW_NUMBER,
     RULE_COLUMNS,
     CellError,
     CheckedRow,
     ImportReport,
-    PreloadedLookups,
     RowOutcome,
     cell_text,
     competencies_by_code,
@@ -30,8 +29,8 @@ from .importing import (
     parse_level,
 )
 from .models import Assessment
+from .rules import UNPUBLISHED, PreloadedLookups, assessment_rule_errors
 from .selectors import ProgressMatrix, assessor_candidates, importable_workers
-from .services import UNPUBLISHED, assessment_rule_errors
 
 IMPORT_BATCH_SIZE = 1000
 

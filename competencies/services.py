@@ -20,6 +20,8 @@ from curriculum.selectors import current_version
 from workforce.models import User
 from workforce.permissions import Action, denial_reason
 
+from . import importing
+from .import_rows import ImportReport
 from .models import (
     Assessment,
     AssessmentImport,
@@ -33,6 +35,7 @@ from .models import (
     SupervisionKind,
     SupervisionSession,
 )
+from .rules import UNPUBLISHED, assessment_rule_errors
 from .selectors import evidence_with_outcome
 from .uploads import check_upload
 
@@ -54,87 +57,6 @@ def _permitted(actor: User, action: Action, worker: User, on: datetime.date) -> 
     reason = denial_reason(actor, action, worker, on=on)
     if reason is not None:
         raise _refuse(reason, "not_permitted")
-
-
-class RuleLookups:
-    """What the assessment rules read: straight from the database, a few queries per call.
-
-    The bulk importer passes a subclass that answers from data loaded once for a whole file
-    (`competencies.importing.PreloadedLookups`), so one set of rules serves one assessment or
-    ten thousand.
-    """
-
-    def assess_denial(self, assessor: User, worker: User, on: datetime.date) -> str | None:
-        """Why `assessor` may not assess `worker` on that day, or None."""
-        return denial_reason(assessor, Action.ASSESS, worker, on=on)
-
-    def accepted_methods(self, competency: Competency) -> set[str]:
-        """The codes of the methods the competency may be assessed by."""
-        return {method.code for method in competency.accepted_methods.all()}
-
-    def scale(self, competency: Competency) -> dict[int, str]:
-        """The competency's framework's levels: value to name."""
-        return {level.value: level.name for level in competency.framework.scale_levels.all()}
-
-    def today(self) -> datetime.date:
-        return timezone.localdate()
-
-
-UNPUBLISHED = "The competency framework has not been published yet."
-
-
-def assessment_rule_errors(
-    *,
-    worker: User,
-    competency: Competency,
-    level: int,
-    method: AssessmentMethod,
-    assessed_on: datetime.date,
-    assessor: User,
-    lookups: RuleLookups | None = None,
-) -> list[ValidationError]:
-    """Every assessment rule this would break (empty when it may be recorded).
-
-    Shared by the form, the service and the bulk importer, so they refuse the same things.
-    """
-    lookups = lookups or RuleLookups()
-    errors = []
-    if (reason := lookups.assess_denial(assessor, worker, assessed_on)) is not None:
-        errors.append(_refuse(reason, "not_permitted"))
-    if assessed_on > lookups.today():
-        errors.append(
-            _refuse(
-                f"The assessment date cannot be in the future ({assessed_on:%d %B %Y}).",
-                "future_date",
-            )
-        )
-    if competency.is_retired:
-        errors.append(
-            _refuse(f"{competency.id_number} is retired and is no longer assessed.", "retired")
-        )
-    accepted = lookups.accepted_methods(competency)
-    if method.code not in accepted:
-        errors.append(
-            _refuse(
-                f"{competency.id_number} is not assessed by {method.name} ({method.code}); "
-                f"it accepts {', '.join(sorted(accepted)) or 'no method yet'}.",
-                "method_not_accepted",
-            )
-        )
-    levels = lookups.scale(competency)
-    if level not in levels:
-        errors.append(
-            _refuse(
-                f"Level {level} is not on the framework's scale ({describe_scale(levels)}).",
-                "level_off_scale",
-            )
-        )
-    return errors
-
-
-def describe_scale(levels: dict[int, str]) -> str:
-    """'1 Aware, 2 Developing, …' for messages."""
-    return ", ".join(f"{value} {name}" for value, name in sorted(levels.items()))
 
 
 @transaction.atomic
@@ -442,11 +364,16 @@ def cpd_log(
 
 
 # --- Spreadsheet imports --------------------------------------------------------------------
-# `competencies.importing` reads files and, through `competencies.resources`, applies the rules
-# above and saves; both import this module, so these functions import it when called.
+# `competencies.importing` reads a file and, through `competencies.resources`, checks every row
+# against the rules `assessment_record` applies (both take them from `competencies.rules`) and
+# saves. The importer never imports this module, so the dependency runs one way: services ->
+# importing -> resources -> rules. `importing.import_assessments` is looked up when called, so
+# that a test can stand in for it.
 
 
-def _saved(checked, *, actor: User | None, record: AssessmentImport) -> None:
+def _saved(
+    checked: importing.CheckedImport, *, actor: User | None, record: AssessmentImport
+) -> None:
     """Write the outcome of an import whose new assessments were saved, audited once."""
     report = checked.report
     report.saved = True
@@ -471,7 +398,7 @@ def _saved(checked, *, actor: User | None, record: AssessmentImport) -> None:
     )
 
 
-def _refused(record: AssessmentImport, report) -> None:
+def _refused(record: AssessmentImport, report: ImportReport) -> None:
     record.status = ImportStatus.REFUSED
     record.report = report.to_json()
     record.total_rows = record.processed_rows = len(report.rows)
@@ -483,9 +410,7 @@ def _refused(record: AssessmentImport, report) -> None:
 
 
 def _may_import(actor: User | None) -> None:
-    from .importing import may_import
-
-    if actor is not None and not may_import(actor):
+    if actor is not None and not importing.may_import(actor):
         raise _refuse(
             "Only managers and assessors may import assessments, for link workers in their "
             "organisations.",
@@ -494,17 +419,19 @@ def _may_import(actor: User | None) -> None:
 
 
 @transaction.atomic
-def assessments_import(*, data: bytes, filename: str, actor: User | None, dry_run: bool = False):
+def assessments_import(
+    *, data: bytes, filename: str, actor: User | None, dry_run: bool = False
+) -> ImportReport:
     """Check a spreadsheet of assessments and, if no row is refused, record every new one.
 
     All or nothing. Rows matching an existing assessment are left alone (reported unchanged).
     `actor` None is an administrator at the command line: any link worker, no scope. Returns
     the `ImportReport`; `.saved` says whether anything was written.
     """
-    from .importing import import_assessments
-
     _may_import(actor)
-    checked = import_assessments(data=data, filename=filename, actor=actor, dry_run=dry_run)
+    checked = importing.import_assessments(
+        data=data, filename=filename, actor=actor, dry_run=dry_run
+    )
     if checked.report.ok and not dry_run:
         record = AssessmentImport(
             created_by=actor, filename=filename[:255], data=data, sha256=_sha256(data)
@@ -534,15 +461,13 @@ def assessment_import_check(*, assessment_import: AssessmentImport) -> Assessmen
     Deliberately not one transaction: the progress it writes as it goes must be visible to the
     progress page while it runs.
     """
-    from .importing import import_assessments
-
     record = assessment_import
     records = AssessmentImport.objects.filter(pk=record.pk)
 
     def progress(done: int, total: int) -> None:
         records.update(processed_rows=done, total_rows=total)
 
-    checked = import_assessments(
+    checked = importing.import_assessments(
         data=bytes(record.data),
         filename=record.filename,
         actor=record.created_by,
@@ -575,8 +500,6 @@ def assessment_import_confirm(
     does), so an import of the same rows confirmed at the same moment waits, then finds them
     recorded and reports them unchanged instead of saving them twice.
     """
-    from .importing import import_assessments
-
     record = AssessmentImport.objects.select_for_update().get(pk=assessment_import.pk)
     if record.created_by_id != actor.pk:
         raise _refuse("Only the person who uploaded the file may confirm its import.", "owner")
@@ -585,7 +508,7 @@ def assessment_import_confirm(
             f"This import cannot be confirmed: {record.get_status_display().lower()}.", "status"
         )
     _may_import(actor)
-    checked = import_assessments(
+    checked = importing.import_assessments(
         data=bytes(record.data), filename=record.filename, actor=actor, dry_run=False
     )
     if checked.report.ok:

@@ -4,6 +4,9 @@ import logging
 
 from django.tasks import task
 
+# Tasks call services, never the reverse at module level: a task is a thin way to run a service
+# later, so it sits above the services. The import pages enqueue these tasks themselves, so
+# `competencies.services` never needs this module.
 from . import services
 from .models import AssessmentImport
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_urls, views
+from . import views
 
 app_name = "competencies"
 urlpatterns = [
@@ -36,6 +36,4 @@ urlpatterns = [
     path("countersign/<int:pk>/", views.assessment_countersign, name="assessment_countersign"),
     path("supervision/to-confirm/", views.sessions_to_confirm, name="sessions_to_confirm"),
     path("supervision/<int:pk>/confirm/", views.supervision_confirm, name="supervision_confirm"),
-    # Managers and assessors: imports and reports
-    *import_urls.urlpatterns,
 ]

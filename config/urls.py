@@ -63,6 +63,7 @@ urlpatterns = [
     path("", include("oversight.urls")),
     path("", include("certificates.urls")),
     path("", include("competencies.urls")),
+    path("", include("imports.urls")),
 ]
 
 if settings.DEBUG:

@@ -16,10 +16,10 @@ _LINKS_BY_ROLE = (
     (Role.LINK_WORKER, "My certificates", "certificates:my_certificates"),
     (Role.ASSESSOR, "My caseload", "competencies:caseload"),
     (Role.ASSESSOR, "Evidence to review", "competencies:review_queue"),
-    (Role.ASSESSOR, "Imports and reports", "competencies:reports"),
+    (Role.ASSESSOR, "Imports and reports", "imports:reports"),
     (Role.MANAGER, "My team", "oversight:team"),
     (Role.MANAGER, "Qualification register", "certificates:register"),
-    (Role.MANAGER, "Imports and reports", "competencies:reports"),
+    (Role.MANAGER, "Imports and reports", "imports:reports"),
 )
 
 

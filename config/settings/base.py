@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "competencies",
     "certificates",
     "oversight",
+    "imports",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -10,9 +10,10 @@ from import_export.results import RowResult
 from wagtail.models import ModelLogEntry
 
 from competencies import services
-from competencies.importing import ROW_NUMBER, ImportReport, PreloadedLookups
+from competencies.import_rows import ROW_NUMBER, ImportReport
 from competencies.models import Assessment, AssessmentImport
 from competencies.resources import AssessmentImportResource
+from competencies.rules import PreloadedLookups
 from tests.factories import MembershipFactory
 from tests.imports.conftest import (
     FORMATS,

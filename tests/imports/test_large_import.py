@@ -9,9 +9,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from competencies import import_views, importing
+from competencies import importing
 from competencies.models import AssessmentImport, ImportStatus
 from competencies.resources import IMPORT_BATCH_SIZE
+from imports import views as import_views
 from tests.imports.conftest import as_csv, assessment_count, yesterday
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +68,7 @@ def test_ten_thousand_rows_import_in_the_background_with_progress_and_bulk_write
 
     with CaptureQueriesContext(connection) as checking:
         client.post(
-            reverse("competencies:assessment_import"),
+            reverse("imports:assessment_import"),
             {"file": SimpleUploadedFile("ten-thousand.csv", data)},
         )
     record = AssessmentImport.objects.get()
@@ -80,7 +81,7 @@ def test_ten_thousand_rows_import_in_the_background_with_progress_and_bulk_write
     assert assessment_count() == 0
 
     with CaptureQueriesContext(connection) as confirming:
-        client.post(reverse("competencies:import_confirm", args=[record.pk]))
+        client.post(reverse("imports:import_confirm", args=[record.pk]))
 
     record.refresh_from_db()
     assert record.status == ImportStatus.SAVED

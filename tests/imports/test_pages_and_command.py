@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import ModelLogEntry
 
-from competencies import import_views
 from competencies.models import Assessment, AssessmentImport, ImportStatus
+from imports import views as import_views
 from tests.imports.conftest import (
     as_csv,
     assessment_count,
@@ -34,7 +34,7 @@ def upload(client, data: bytes, name: str):
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     return client.post(
-        reverse("competencies:assessment_import"),
+        reverse("imports:assessment_import"),
         {"file": SimpleUploadedFile(name, data)},
         follow=True,
     )
@@ -60,14 +60,14 @@ def test_upload_preview_confirm(client, row, manager, link_worker, monkeypatch, 
     assert escape(str(link_worker)) in html
     assert assessment_count() == 0
 
-    done = client.post(reverse("competencies:import_confirm", args=[record.pk]), follow=True)
+    done = client.post(reverse("imports:import_confirm", args=[record.pk]), follow=True)
 
     assert assessment_count() == 2
     record.refresh_from_db()
     assert record.status == ImportStatus.SAVED
     assert record.created_count == 2
     assert "2 assessments imported from assessments.xlsx." in done.content.decode()
-    status = client.get(reverse("competencies:import_status", args=[record.pk])).json()
+    status = client.get(reverse("imports:import_status", args=[record.pk])).json()
     assert status == {
         "status": "saved",
         "label": "Imported",
@@ -94,7 +94,7 @@ def test_a_background_import_reports_each_stage_in_its_status(client, row, manag
         def progress(done, total):
             on_progress(done, total)
             record = AssessmentImport.objects.get()
-            seen.append(client.get(reverse("competencies:import_status", args=[record.pk])).json())
+            seen.append(client.get(reverse("imports:import_status", args=[record.pk])).json())
 
         return check(**kwargs, on_progress=progress if on_progress else None)
 
@@ -104,7 +104,7 @@ def test_a_background_import_reports_each_stage_in_its_status(client, row, manag
     ]
     upload(client, *spreadsheet("csv", rows))
     record = AssessmentImport.objects.get()
-    status_url = reverse("competencies:import_status", args=[record.pk])
+    status_url = reverse("imports:import_status", args=[record.pk])
 
     assert [(s["status"], s["processed"], s["total"]) for s in seen] == [
         ("checking", 0, 5),
@@ -120,13 +120,13 @@ def test_a_background_import_reports_each_stage_in_its_status(client, row, manag
     monkeypatch.setattr(
         tasks, "confirm_assessment_import", SimpleNamespace(enqueue=enqueued.append)
     )
-    client.post(reverse("competencies:import_confirm", args=[record.pk]))
+    client.post(reverse("imports:import_confirm", args=[record.pk]))
     saving = client.get(status_url).json()
     assert saving["status"] == "saving"
     assert saving["processed"] == saving["total"] == 5  # checked; not stuck at 0
     assert saving["indeterminate"] is True
     assert "saving them in one go, all or none" in saving["text"]
-    page = client.get(reverse("competencies:import_detail", args=[record.pk])).content.decode()
+    page = client.get(reverse("imports:import_detail", args=[record.pk])).content.decode()
     assert "saving them in one go" in page
     assert 'value="' not in page.split("<progress", 1)[1].split(">", 1)[0]  # a busy bar
 
@@ -172,11 +172,11 @@ def test_a_file_with_errors_shows_every_problem_and_offers_a_download(client, ro
     assert escape("Level 9 is not on the framework's scale") in html
     record = AssessmentImport.objects.get()
     assert record.status == ImportStatus.REFUSED
-    confirm = client.post(reverse("competencies:import_confirm", args=[record.pk]), follow=True)
+    confirm = client.post(reverse("imports:import_confirm", args=[record.pk]), follow=True)
     assert "This import cannot be confirmed" in confirm.content.decode()
     assert assessment_count() == 0
 
-    download = client.get(reverse("competencies:import_problems", args=[record.pk]))
+    download = client.get(reverse("imports:import_problems", args=[record.pk]))
     rows = list(csv.reader(io.StringIO(download.content.decode("utf-8-sig"))))
     assert rows[0] == ["row", "column", "value", "reason"]
     assert rows[1][:3] == ["3", "level", "9"]
@@ -200,9 +200,9 @@ def test_only_the_uploader_sees_or_confirms_an_import(client, row, manager, asse
     record = AssessmentImport.objects.get()
 
     client.force_login(assessor)  # may import too, but this is not their file
-    assert client.get(reverse("competencies:import_detail", args=[record.pk])).status_code == 404
-    assert client.get(reverse("competencies:import_status", args=[record.pk])).status_code == 404
-    confirm = client.post(reverse("competencies:import_confirm", args=[record.pk]))
+    assert client.get(reverse("imports:import_detail", args=[record.pk])).status_code == 404
+    assert client.get(reverse("imports:import_status", args=[record.pk])).status_code == 404
+    confirm = client.post(reverse("imports:import_confirm", args=[record.pk]))
     assert confirm.status_code == 404
     assert assessment_count() == 0
 
@@ -210,10 +210,10 @@ def test_only_the_uploader_sees_or_confirms_an_import(client, row, manager, asse
 def test_link_workers_and_strangers_cannot_open_the_import_page(client, link_worker, nobody):
     for person in (link_worker, nobody):
         client.force_login(person)
-        assert client.get(reverse("competencies:assessment_import")).status_code == 403
-        assert client.get(reverse("competencies:reports")).status_code == 403
+        assert client.get(reverse("imports:assessment_import")).status_code == 403
+        assert client.get(reverse("imports:reports")).status_code == 403
     client.logout()
-    assert client.get(reverse("competencies:assessment_import")).status_code == 302
+    assert client.get(reverse("imports:assessment_import")).status_code == 302
 
 
 def test_confirm_checks_again_and_refuses_what_changed_since_the_preview(
@@ -226,7 +226,7 @@ def test_confirm_checks_again_and_refuses_what_changed_since_the_preview(
     assessor.is_active = False  # the assessor's account was closed meanwhile
     assessor.save()
 
-    client.post(reverse("competencies:import_confirm", args=[record.pk]))
+    client.post(reverse("imports:import_confirm", args=[record.pk]))
 
     record.refresh_from_db()
     assert record.status == ImportStatus.REFUSED
@@ -319,10 +319,10 @@ def test_history_export_holds_only_what_the_exporter_may_see(
     client, recorded, manager, link_worker, outside_link_worker
 ):
     client.force_login(manager)
-    rows = read_csv(client.get(reverse("competencies:history_export", args=["csv"])))
+    rows = read_csv(client.get(reverse("imports:history_export", args=["csv"])))
     assert {r["worker_email"] for r in rows} == {link_worker.email}
     assert len(rows) == 2
-    sheet = read_xlsx(client.get(reverse("competencies:history_export", args=["xlsx"])))
+    sheet = read_xlsx(client.get(reverse("imports:history_export", args=["xlsx"])))
     assert sheet[0][:3] == ["worker_email", "worker_name", "competency_code"]
     assert len(sheet) == 3
     assert outside_link_worker.email not in str(sheet)
@@ -330,10 +330,10 @@ def test_history_export_holds_only_what_the_exporter_may_see(
 
 def test_exports_neutralise_formulas_in_csv_and_xlsx(client, recorded, manager):
     client.force_login(manager)
-    rows = read_csv(client.get(reverse("competencies:history_export", args=["csv"])))
+    rows = read_csv(client.get(reverse("imports:history_export", args=["csv"])))
     assert '\'=HYPERLINK("http://x")' in {r["notes"] for r in rows}
     book = openpyxl.load_workbook(
-        io.BytesIO(client.get(reverse("competencies:history_export", args=["xlsx"])).content)
+        io.BytesIO(client.get(reverse("imports:history_export", args=["xlsx"])).content)
     )
     cells = [c for r in book.worksheets[0].iter_rows() for c in r if c.value]
     assert not [c for c in cells if c.data_type == "f"]  # no formula cell at all
@@ -345,7 +345,7 @@ def test_round_trip_export_then_import_creates_nothing(client, recorded, manager
     from competencies import services
 
     client.force_login(manager)
-    exported = client.get(reverse("competencies:history_export", args=[file_format])).content
+    exported = client.get(reverse("imports:history_export", args=[file_format])).content
     before = assessment_count()
 
     report = services.assessments_import(
@@ -375,7 +375,7 @@ def test_round_trip_with_a_notes_only_correction_creates_nothing(
         notes="Observed a first conversation, and a follow-up call.",
     )
     client.force_login(manager)
-    exported = client.get(reverse("competencies:history_export", args=[file_format])).content
+    exported = client.get(reverse("imports:history_export", args=[file_format])).content
     before = assessment_count()
 
     report = services.assessments_import(
@@ -401,7 +401,7 @@ def test_progress_matrix_export_has_a_row_per_worker_and_a_column_per_code(
     )
     assert services.assessments_import(data=data, filename="a.csv", actor=manager).saved
     client.force_login(manager)
-    url = reverse("competencies:progress_matrix_export", args=[organisation.pk, "xlsx"])
+    url = reverse("imports:progress_matrix_export", args=[organisation.pk, "xlsx"])
     sheet = read_xlsx(client.get(url))
     header, body = sheet[0], sheet[1:]
     assert header[:2] == ["worker_name", "worker_email"]
@@ -411,7 +411,7 @@ def test_progress_matrix_export_has_a_row_per_worker_and_a_column_per_code(
     assert body[0][1] == link_worker.email
     assert body[0][header.index("SPLW-ROL-01")] == 3
     assert body[0][header.index("SPLW-ROL-02")] is None
-    page = client.get(reverse("competencies:progress_matrix", args=[organisation.pk]))
+    page = client.get(reverse("imports:progress_matrix", args=[organisation.pk]))
     assert escape(link_worker.full_name) in page.content.decode()
 
 
@@ -420,15 +420,15 @@ def test_progress_matrix_of_another_organisation_is_not_found(
 ):
     client.force_login(manager)
     for url in (
-        reverse("competencies:progress_matrix", args=[other_organisation.pk]),
-        reverse("competencies:progress_matrix_export", args=[other_organisation.pk, "csv"]),
+        reverse("imports:progress_matrix", args=[other_organisation.pk]),
+        reverse("imports:progress_matrix_export", args=[other_organisation.pk, "csv"]),
     ):
         assert client.get(url).status_code == 404
 
 
 def test_link_workers_cannot_export(client, link_worker):
     client.force_login(link_worker)
-    assert client.get(reverse("competencies:history_export", args=["csv"])).status_code == 403
+    assert client.get(reverse("imports:history_export", args=["csv"])).status_code == 403
 
 
 # --- Damaged files, unexpected errors ---------------------------------------------------------
@@ -455,7 +455,7 @@ def test_a_damaged_workbook_is_refused_with_a_clear_message_and_not_left_checkin
     assert "The XLSX file is damaged or not a spreadsheet: save it again from Excel" in html
     record = AssessmentImport.objects.get()
     assert record.status == ImportStatus.REFUSED
-    assert client.get(reverse("competencies:import_status", args=[record.pk])).json()["finished"]
+    assert client.get(reverse("imports:import_status", args=[record.pk])).json()["finished"]
     assert assessment_count() == 0
 
 
@@ -497,7 +497,7 @@ def test_an_unexpected_error_while_saving_in_the_request_marks_the_import_failed
         raise RuntimeError("disk on fire")
 
     monkeypatch.setattr(services, "assessment_import_confirm", broken)
-    page = client.post(reverse("competencies:import_confirm", args=[record.pk]), follow=True)
+    page = client.post(reverse("imports:import_confirm", args=[record.pk]), follow=True)
 
     assert page.status_code == 200
     assert "Something went wrong on our side while saving" in page.content.decode()
@@ -595,14 +595,12 @@ def test_downloads_named_in_any_script_are_attachments_with_an_ascii_header(
     organisation.save()
     client.force_login(manager)
 
-    matrix = client.get(
-        reverse("competencies:progress_matrix_export", args=[organisation.pk, "xlsx"])
-    )
+    matrix = client.get(reverse("imports:progress_matrix_export", args=[organisation.pk, "xlsx"]))
     bad = [link_worker.email, "SPLW-ROL-01", 9, "DOP", yesterday().isoformat(), assessor.email, ""]
     upload(client, as_csv([bad]), "Oceny łódzkie.csv")
     record = AssessmentImport.objects.get()
-    problems = client.get(reverse("competencies:import_problems", args=[record.pk]))
-    history = client.get(reverse("competencies:history_export", args=["csv"]))
+    problems = client.get(reverse("imports:import_problems", args=[record.pk]))
+    history = client.get(reverse("imports:history_export", args=["csv"]))
 
     day = timezone.localdate().isoformat()
     for response, name in [

@@ -181,7 +181,7 @@ def test_accounts_that_are_not_the_managers_to_change_are_refused_and_untouched(
 
     client.force_login(manager)
     page = client.post(
-        reverse("competencies:roster_import"), {"file": SimpleUploadedFile("r.csv", data)}
+        reverse("imports:roster_import"), {"file": SimpleUploadedFile("r.csv", data)}
     )
     html = page.content.decode()
     assert escape(message) in html
@@ -215,10 +215,10 @@ def test_one_failed_email_does_not_stop_the_others_or_the_import(
     )
     client.force_login(manager)
     preview = client.post(
-        reverse("competencies:roster_import"), {"file": SimpleUploadedFile("r.csv", data)}
+        reverse("imports:roster_import"), {"file": SimpleUploadedFile("r.csv", data)}
     )
     payload = re.search(r'name="payload" value="([^"]+)"', preview.content.decode())[1]
-    done = client.post(reverse("competencies:roster_import"), {"payload": payload}, follow=True)
+    done = client.post(reverse("imports:roster_import"), {"payload": payload}, follow=True)
 
     assert done.status_code == 200
     assert (
@@ -276,7 +276,7 @@ def test_the_roster_page_previews_then_confirms(
     client.force_login(manager)
     data = as_csv([["Kofi Boateng", "kofi@example.org", organisation.name, "link worker"]], HEADERS)
     preview = client.post(
-        reverse("competencies:roster_import"), {"file": SimpleUploadedFile("r.csv", data)}
+        reverse("imports:roster_import"), {"file": SimpleUploadedFile("r.csv", data)}
     )
     html = preview.content.decode()
     assert "New person, emailed a link to set a password." in html
@@ -284,25 +284,23 @@ def test_the_roster_page_previews_then_confirms(
     payload = re.search(r'name="payload" value="([^"]+)"', html)[1]
 
     client.force_login(outside_manager)  # another manager cannot replay the signed preview
-    replay = client.post(reverse("competencies:roster_import"), {"payload": payload}, follow=True)
+    replay = client.post(reverse("imports:roster_import"), {"payload": payload}, follow=True)
     assert "could not be verified" in replay.content.decode()
     assert not User.objects.filter(email="kofi@example.org").exists()
     client.force_login(manager)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post(reverse("competencies:roster_import"), {"payload": payload})
+        client.post(reverse("imports:roster_import"), {"payload": payload})
     assert User.objects.filter(email="kofi@example.org").exists()
     assert len(mail.outbox) == 1
 
 
 def test_only_managers_import_rosters(client, assessor):
     client.force_login(assessor)
-    assert client.get(reverse("competencies:roster_import")).status_code == 403
+    assert client.get(reverse("imports:roster_import")).status_code == 403
 
 
 def preview(client, data: bytes, name: str = "r.csv"):
-    return client.post(
-        reverse("competencies:roster_import"), {"file": SimpleUploadedFile(name, data)}
-    )
+    return client.post(reverse("imports:roster_import"), {"file": SimpleUploadedFile(name, data)})
 
 
 def payload_of(page) -> str:
@@ -355,7 +353,7 @@ def test_a_change_between_the_check_and_the_save_is_explained_and_saves_nothing(
 
     monkeypatch.setattr(roster, "check_roster", check_then_race)
     with django_capture_on_commit_callbacks(execute=True):
-        page = client.post(reverse("competencies:roster_import"), {"payload": payload}, follow=True)
+        page = client.post(reverse("imports:roster_import"), {"payload": payload}, follow=True)
 
     assert page.status_code == 200
     html = page.content.decode()

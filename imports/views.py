@@ -10,7 +10,6 @@ import base64
 import logging
 from functools import wraps
 
-from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -23,24 +22,23 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from workforce import roster
-from workforce import services as workforce_services
-from workforce.forms import NHSFormMixin
-from workforce.models import Organisation, Role
-from workforce.permissions import role_required
-from workforce.selectors import organisations_where
-from workforce.spreadsheets import attachment, download, export_bytes, size_problem
-
-from . import resources, selectors, services, tasks
-from .importing import (
+from competencies import resources, selectors, services, tasks
+from competencies.import_rows import ImportReport, RowOutcome
+from competencies.importing import (
     EXPORT_ONLY_COLUMNS,
     OPTIONAL_COLUMNS,
     REQUIRED_COLUMNS,
-    ImportReport,
-    RowOutcome,
     may_import,
 )
-from .models import AssessmentImport, ImportStatus
+from competencies.models import AssessmentImport, ImportStatus
+from workforce import roster
+from workforce import services as workforce_services
+from workforce.models import Organisation, Role
+from workforce.permissions import role_required
+from workforce.selectors import organisations_where
+from workforce.spreadsheets import attachment, download, export_bytes
+
+from .forms import assessment_form, roster_form
 
 # Files larger than this are checked and saved by a background task, with a progress bar;
 # smaller ones (about 1,500 CSV rows) are done while the page loads.
@@ -73,45 +71,12 @@ def importer_required(view):
     return wrapper
 
 
-class SpreadsheetForm(NHSFormMixin, forms.Form):
-    file = forms.FileField(
-        label="Spreadsheet (CSV or XLSX)",
-        allow_empty_file=True,  # the reader says "The file is empty." like every import
-        widget=forms.FileInput(
-            attrs={
-                "accept": ".csv,.xlsx,text/csv,"
-                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-            }
-        ),
-    )
-
-    def __init__(self, *args, help_text: str, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = help_text
-        self.fields["file"].widget.attrs["aria-describedby"] = "id_file-hint"
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if problem := size_problem(upload.size):
-            raise ValidationError(problem)
-        return upload
-
-
-def _assessment_form(data=()) -> SpreadsheetForm:
-    return SpreadsheetForm(
-        *data,
-        help_text="Columns: " + ", ".join(REQUIRED_COLUMNS + OPTIONAL_COLUMNS) + " (notes is "
-        "optional). Dates as 2026-03-01 or 01/03/2026; levels as a number or name; methods as "
-        "a code or name.",
-    )
-
-
 # --- Assessment import ------------------------------------------------------------------------
 
 
 @importer_required
 def assessment_import(request: HttpRequest) -> HttpResponse:
-    form = _assessment_form((request.POST, request.FILES) if request.method == "POST" else ())
+    form = assessment_form((request.POST, request.FILES) if request.method == "POST" else ())
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
@@ -129,7 +94,7 @@ def assessment_import(request: HttpRequest) -> HttpResponse:
                 except Exception:
                     # As the background task does: never leave the import "Checking" for ever.
                     _failed(request, record, doing="checking")
-            return redirect("competencies:import_detail", record.pk)
+            return redirect("imports:import_detail", record.pk)
     return render(
         request,
         "imports/assessment_import.html",
@@ -245,10 +210,10 @@ def import_confirm(request: HttpRequest, pk) -> HttpResponse:
             except Exception:
                 # Rolled back, as the background task's would be: say so, rather than a 500.
                 _failed(request, record, doing="saving")
-                return redirect("competencies:import_detail", record.pk)
+                return redirect("imports:import_detail", record.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("competencies:import_detail", record.pk)
+        return redirect("imports:import_detail", record.pk)
     record.refresh_from_db()
     if record.status == ImportStatus.SAVED:
         messages.success(
@@ -256,7 +221,7 @@ def import_confirm(request: HttpRequest, pk) -> HttpResponse:
             f"{record.created_count} assessment{'s' if record.created_count != 1 else ''} "
             f"imported from {record.filename}.",
         )
-    return redirect("competencies:import_detail", record.pk)
+    return redirect("imports:import_detail", record.pk)
 
 
 # --- Reports ----------------------------------------------------------------------------------
@@ -322,22 +287,6 @@ def _roster_salt(request: HttpRequest) -> str:
     return f"workforce.roster-import:{request.user.pk}"
 
 
-class RosterForm(SpreadsheetForm):
-    def clean_file(self):
-        upload = super().clean_file()
-        if problem := roster.size_problem(upload.size):
-            raise ValidationError(problem)
-        return upload
-
-
-def _roster_form(data=()) -> SpreadsheetForm:
-    return RosterForm(
-        *data,
-        help_text="Columns: " + ", ".join(roster.COLUMNS) + ". Role is link worker, assessor or "
-        "manager; organisation is its name or ODS code. At most 1 MB (about 10,000 people).",
-    )
-
-
 ROSTER_FAILED = (
     "Something went wrong on our side while {doing} the roster, and nothing was imported. "
     "Try again later; if it happens again, tell your administrator."
@@ -350,7 +299,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
     context = {"organisations": organisations, "columns": roster.COLUMNS}
     if request.method == "POST" and "payload" in request.POST:
         return _roster_confirm(request, context)
-    form = _roster_form((request.POST, request.FILES) if request.method == "POST" else ())
+    form = roster_form((request.POST, request.FILES) if request.method == "POST" else ())
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
@@ -359,7 +308,7 @@ def roster_import(request: HttpRequest) -> HttpResponse:
         except Exception:
             logger.exception("Checking the roster %s failed", upload.name)
             messages.error(request, ROSTER_FAILED.format(doing="checking"))
-            return redirect("competencies:roster_import")
+            return redirect("imports:roster_import")
         context.update(plan=plan, form=form)
         if plan.ok:
             # The file itself rides in the signed form (base64: a third larger, not double
@@ -394,7 +343,7 @@ def _roster_confirm(request: HttpRequest, context: dict) -> HttpResponse:
             "The preview could not be verified or has expired, so nothing was imported: "
             "upload the file again.",
         )
-        return redirect("competencies:roster_import")
+        return redirect("imports:roster_import")
     try:
         plan = workforce_services.roster_import(
             data=roster_data,
@@ -416,11 +365,11 @@ def _roster_confirm(request: HttpRequest, context: dict) -> HttpResponse:
                 ]
             ),
         )
-        return redirect("competencies:roster_import")
+        return redirect("imports:roster_import")
     except Exception:
         logger.exception("Saving the roster %s failed", payload["filename"])
         messages.error(request, ROSTER_FAILED.format(doing="saving"))
-        return redirect("competencies:roster_import")
+        return redirect("imports:roster_import")
     if not plan.ok:
         return render(request, "imports/roster_preview.html", {**context, "plan": plan})
     messages.success(request, plan.summary(done=True))
@@ -433,4 +382,4 @@ def _roster_confirm(request: HttpRequest, context: dict) -> HttpResponse:
             + request.build_absolute_uri(reverse("password_reset"))
             + ", or try again later.",
         )
-    return redirect("competencies:roster_import")
+    return redirect("imports:roster_import")

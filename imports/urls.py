@@ -1,9 +1,10 @@
-"""URLs of the imports and reports pages (included by competencies.urls)."""
+"""URLs of the imports and reports pages; the paths are those they had under competencies."""
 
 from django.urls import path, re_path
 
-from . import import_views as views
+from . import views
 
+app_name = "imports"
 urlpatterns = [
     path("imports/assessments/", views.assessment_import, name="assessment_import"),
     path("imports/assessments/<uuid:pk>/", views.import_detail, name="import_detail"),

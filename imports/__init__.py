@@ -1,0 +1,1 @@
+"""Spreadsheet imports and exports: assessments, rosters and reports (the top layer)."""
