@@ -27,7 +27,8 @@ from competencies.selectors import (
 from curriculum.models import Competency, CompetencyFramework, CurriculumVersion
 from curriculum.selectors import current_version
 from workforce.models import Membership, Organisation, Role, User
-from workforce.selectors import link_workers_for, organisations_where
+from workforce.permissions import Action, actors_for, shared_organisations
+from workforce.selectors import people_in_scope
 
 from .models import (
     BulkIssue,
@@ -369,14 +370,9 @@ def framework_version_for_issue(qualification: Qualification) -> CurriculumVersi
 
 
 def shared_employer(manager: User, worker: User, *, on: datetime.date) -> Organisation | None:
-    """The organisation where `manager` manages and `worker` is a link worker on that day."""
+    """The organisation through which `manager` certifies `worker` on that day (first by name)."""
     return (
-        Organisation.objects.filter(
-            pk__in=Membership.objects.active_on(on)
-            .filter(user=worker, role=Role.LINK_WORKER)
-            .values("organisation"),
-        )
-        .filter(pk__in=organisations_where(manager, Role.MANAGER, on=on).values("pk"))
+        shared_organisations(manager, Action.ISSUE_CERTIFICATE, worker, on=on)
         .order_by("name", "pk")
         .first()
     )
@@ -442,7 +438,7 @@ def certificates_visible_to(manager: User) -> QuerySet[Certificate]:
     let them issue, renew and revoke for), with status."""
     return with_status(
         Certificate.objects.filter(
-            holder__in=link_workers_for(manager, Role.MANAGER)
+            holder__in=people_in_scope(manager, Action.REVOKE_CERTIFICATE)
         ).select_related("holder", "qualification", "superseded_by")
     ).order_by("holder_name", "-issued_on", "-pk")
 
@@ -480,7 +476,7 @@ class Candidate:
 def candidates_for(manager: User, qualification: Qualification) -> list[Candidate]:
     """The manager's link workers with no current certificate of `qualification`, and how far
     each is from it; eligible ones first."""
-    workers = list(link_workers_for(manager, Role.MANAGER))
+    workers = list(people_in_scope(manager, Action.ISSUE_CERTIFICATE))
     checklists = checklists_for([worker.pk for worker in workers], qualification)
     held = {
         certificate.holder_id: certificate
@@ -520,20 +516,5 @@ def due_reminders(today: datetime.date) -> dict[str, QuerySet[Certificate]]:
 
 
 def managers_of(worker: User, *, on: datetime.date) -> QuerySet[User]:
-    """The people who manage `worker` on that day: managers of organisations where the worker is
-    a link worker (never the worker themselves)."""
-    organisations = (
-        Membership.objects.active_on(on)
-        .filter(user=worker, role=Role.LINK_WORKER)
-        .values("organisation")
-    )
-    return (
-        User.objects.filter(
-            is_active=True,
-            pk__in=Membership.objects.active_on(on)
-            .filter(organisation__in=organisations, role=Role.MANAGER)
-            .values("user"),
-        )
-        .exclude(pk=worker.pk)
-        .order_by("pk")
-    )
+    """The people who manage `worker` on that day (never the worker themselves)."""
+    return actors_for(worker, Action.MANAGE, on=on).order_by("pk")

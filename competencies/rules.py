@@ -8,8 +8,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from curriculum.models import AssessmentMethod, Competency, ScaleLevel
-from workforce.models import Membership, Role, User
-from workforce.permissions import Action, denial_reason
+from workforce.models import User
+from workforce.permissions import Action, ScopeSnapshot, denial_reason
 
 UNPUBLISHED = "The competency framework has not been published yet."
 
@@ -44,16 +44,13 @@ class RuleLookups:
 class PreloadedLookups(RuleLookups):
     """The assessment rules' lookups answered from data loaded once for a whole file.
 
-    Memberships are loaded for the people in the file; whether an assessor may assess a
-    worker on a day is worked out from them as `workforce.permissions.denial_reason` does,
-    and a refusal's wording comes from `denial_reason` itself, so the message is the same.
+    Whether an assessor may assess a worker on a day comes from the scope rule's in-memory form
+    (`workforce.permissions.ScopeSnapshot`), and a refusal's wording from `denial_reason`
+    itself, so the answer and the message are the service's.
     """
 
     def __init__(self, *, workers: Iterable[User], assessors: Iterable[User], competencies):
-        worker_ids = {worker.pk for worker in workers}
-        assessor_ids = {assessor.pk for assessor in assessors}
-        self._worker_spans = self._spans(worker_ids, Role.LINK_WORKER)
-        self._assessor_spans = self._spans(assessor_ids, Role.ASSESSOR)
+        self._assess_scope = ScopeSnapshot(Action.ASSESS, actors=assessors, subjects=workers)
         self._methods = {
             competency.pk: {method.code for method in competency.accepted_methods.all()}
             for competency in competencies
@@ -65,35 +62,12 @@ class PreloadedLookups(RuleLookups):
         self._denials: dict[tuple, str | None] = {}
         self._today = super().today()
 
-    @staticmethod
-    def _spans(user_ids: set[int], role: Role) -> dict[int, list[tuple]]:
-        spans = defaultdict(list)
-        memberships = Membership.objects.filter(user_id__in=user_ids, role=role).values_list(
-            "user_id", "organisation_id", "starts_on", "ends_on"
-        )
-        for user_id, organisation_id, starts_on, ends_on in memberships:
-            spans[user_id].append((organisation_id, starts_on, ends_on))
-        return spans
-
-    @staticmethod
-    def _organisations(spans: list[tuple], day: datetime.date) -> set[int]:
-        return {
-            organisation_id
-            for organisation_id, starts_on, ends_on in spans
-            if starts_on <= day and (ends_on is None or ends_on >= day)
-        }
-
     def assess_denial(self, assessor: User, worker: User, on: datetime.date) -> str | None:
         key = (assessor.pk, worker.pk, on)
         if key not in self._denials:
-            shared = (
-                assessor.is_active
-                and assessor.pk != worker.pk
-                and self._organisations(self._assessor_spans[assessor.pk], on)
-                & self._organisations(self._worker_spans[worker.pk], on)
-            )
+            allowed = self._assess_scope.allows(assessor, worker, on)
             # Only a refusal asks the database, for its exact wording.
-            self._denials[key] = None if shared else super().assess_denial(assessor, worker, on)
+            self._denials[key] = None if allowed else super().assess_denial(assessor, worker, on)
         return self._denials[key]
 
     def accepted_methods(self, competency: Competency) -> set[str]:

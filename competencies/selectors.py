@@ -31,7 +31,8 @@ from curriculum.models import (
     ScaleLevel,
 )
 from workforce.models import Membership, Role, User
-from workforce.selectors import link_workers_for
+from workforce.permissions import Action, actors_for, organisations_for, subjects_of
+from workforce.selectors import people_in_scope
 
 from .models import (
     Assessment,
@@ -307,7 +308,7 @@ def review_queue(assessor: User) -> QuerySet[Evidence]:
     """Evidence waiting for review from link workers the assessor may assess, oldest first."""
     return (
         evidence_with_outcome(
-            Evidence.objects.filter(worker__in=link_workers_for(assessor, Role.ASSESSOR))
+            Evidence.objects.filter(worker__in=people_in_scope(assessor, Action.REVIEW_EVIDENCE))
         )
         .filter(outcome=EvidenceOutcome.SUBMITTED)
         .select_related("worker")
@@ -462,18 +463,8 @@ def _superseded_by(assessment: Assessment) -> Assessment | None:
 
 
 def assessors_for(worker: User, *, on: datetime.date | None = None) -> QuerySet[User]:
-    """Assessors (never `worker`) in the organisations where `worker` is a link worker that day."""
-    worker_organisations = Membership.objects.active_on(on).filter(
-        user=worker, role=Role.LINK_WORKER
-    )
-    assessor_memberships = Membership.objects.active_on(on).filter(
-        role=Role.ASSESSOR, organisation__in=worker_organisations.values("organisation")
-    )
-    return (
-        User.objects.filter(is_active=True, pk__in=assessor_memberships.values("user"))
-        .exclude(pk=worker.pk)
-        .order_by("full_name", "email")
-    )
+    """Who may confirm `worker`'s supervision or countersign for them that day (never `worker`)."""
+    return actors_for(worker, Action.COUNTERSIGN, on=on).order_by("full_name", "email")
 
 
 def claimable_competencies(curriculum: CurriculumPage) -> list[tuple[str, list[Competency]]]:
@@ -578,7 +569,7 @@ class CaseloadRow:
 
 def caseload_rows(assessor: User, framework: CompetencyFramework | None) -> list[CaseloadRow]:
     """The assessor's link workers with how many core competencies each holds at proficiency."""
-    workers = link_workers_for(assessor, Role.ASSESSOR)
+    workers = people_in_scope(assessor, Action.ASSESS)
     counts = proficient_counts(workers, framework) if framework is not None else {}
     return [CaseloadRow(worker, counts.get(worker.pk, 0)) for worker in workers]
 
@@ -642,26 +633,15 @@ def assessors_by_method(
 # --- Imports and exports --------------------------------------------------------------------
 
 
-def _scope_organisations(user: User, *, on: datetime.date | None = None) -> QuerySet:
-    """Organisations where `user` is a manager or an assessor that day."""
-    return (
-        Membership.objects.active_on(on)
-        .filter(user=user, role__in=[Role.MANAGER, Role.ASSESSOR])
-        .values("organisation")
-    )
-
-
 def importable_workers(actor: User | None) -> QuerySet[User]:
-    """Link workers whose assessments `actor` may import: those whose records they may see
-    as a manager or assessor today (never themselves). None, a command-line import: anyone who
-    has been a link worker."""
-    memberships = Membership.objects.filter(role=Role.LINK_WORKER)
+    """Link workers whose assessments `actor` may import today (never themselves). None, a
+    command-line import: anyone who has been a link worker."""
     if actor is None:
-        return User.objects.filter(is_active=True, pk__in=memberships.values("user"))
-    memberships = memberships.active_on().filter(organisation__in=_scope_organisations(actor))
-    return User.objects.filter(is_active=True, pk__in=memberships.values("user")).exclude(
-        pk=actor.pk
-    )
+        return User.objects.filter(
+            is_active=True,
+            pk__in=Membership.objects.filter(role=Role.LINK_WORKER).values("user"),
+        )
+    return subjects_of(actor, Action.IMPORT_ASSESSMENTS).filter(is_active=True)
 
 
 def assessor_candidates(actor: User | None) -> QuerySet[User]:
@@ -669,20 +649,21 @@ def assessor_candidates(actor: User | None) -> QuerySet[User]:
     the actor's organisations (whether they could assess on the day is the rules' question)."""
     memberships = Membership.objects.filter(role=Role.ASSESSOR)
     if actor is not None:
-        memberships = memberships.filter(organisation__in=_scope_organisations(actor))
+        memberships = memberships.filter(
+            organisation__in=organisations_for(actor, Action.IMPORT_ASSESSMENTS)
+        )
     return User.objects.filter(pk__in=memberships.values("user"))
 
 
 def visible_workers(user: User) -> QuerySet[User]:
-    """Link workers whose records `user` may see today: their organisations' link workers as a
-    manager or assessor, and themselves as a link worker."""
-    others = Membership.objects.active_on().filter(
-        role=Role.LINK_WORKER, organisation__in=_scope_organisations(user)
-    )
+    """Link workers whose records `user` may see today: their organisations' active link workers
+    as a manager or assessor, and themselves as a link worker."""
     own = Membership.objects.active_on().filter(role=Role.LINK_WORKER, user=user)
-    return User.objects.filter(
-        Q(pk__in=own.values("user")) | Q(is_active=True, pk__in=others.values("user"))
-    ).order_by("full_name", "email")
+    return (
+        subjects_of(user, Action.VIEW_RECORDS)
+        .filter(Q(pk__in=own.values("user")) | Q(is_active=True) & ~Q(pk=user.pk))
+        .order_by("full_name", "email")
+    )
 
 
 def assessment_history_rows(workers: QuerySet[User]) -> QuerySet[Assessment]:

@@ -33,9 +33,8 @@ from competencies.importing import (
 from competencies.models import AssessmentImport, ImportStatus
 from workforce import roster
 from workforce import services as workforce_services
-from workforce.models import Organisation, Role
-from workforce.permissions import role_required
-from workforce.selectors import organisations_where
+from workforce.models import Role
+from workforce.permissions import Action, organisations_for, role_required
 from workforce.spreadsheets import attachment, download, export_bytes
 
 from .forms import assessment_form, roster_form
@@ -139,7 +138,7 @@ def import_detail(request: HttpRequest, pk) -> HttpResponse:
             outcomes=RowOutcome,
         )
     if record.status == ImportStatus.SAVED:
-        context["organisations"] = organisations_where(request.user, Role.MANAGER)
+        context["organisations"] = organisations_for(request.user, Action.MANAGE)
     return render(request, "imports/assessment_import_detail.html", context)
 
 
@@ -240,9 +239,7 @@ def reports(request: HttpRequest) -> HttpResponse:
 
 
 def _report_organisations(user):
-    return Organisation.objects.filter(
-        pk__in=organisations_where(user, Role.MANAGER).values("pk")
-    ) | Organisation.objects.filter(pk__in=organisations_where(user, Role.ASSESSOR).values("pk"))
+    return organisations_for(user, Action.VIEW_RECORDS)
 
 
 @importer_required
@@ -295,7 +292,7 @@ ROSTER_FAILED = (
 
 @role_required(Role.MANAGER)
 def roster_import(request: HttpRequest) -> HttpResponse:
-    organisations = organisations_where(request.user, Role.MANAGER)
+    organisations = organisations_for(request.user, Action.MANAGE)
     context = {"organisations": organisations, "columns": roster.COLUMNS}
     if request.method == "POST" and "payload" in request.POST:
         return _roster_confirm(request, context)

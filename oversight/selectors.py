@@ -36,7 +36,8 @@ from curriculum.models import (
     ModulePage,
 )
 from workforce.models import Membership, Organisation, Role, User
-from workforce.selectors import link_workers_for, organisations_where
+from workforce.permissions import Action, organisations_for
+from workforce.selectors import people_in_scope
 
 SUPERVISION_GAP_MONTHS = 2
 
@@ -86,7 +87,7 @@ def team_members(
         Membership.objects.active_on(on)
         .filter(
             role=Role.LINK_WORKER,
-            organisation__in=organisations_where(manager, Role.MANAGER, on=on),
+            organisation__in=organisations_for(manager, Action.MANAGE, on=on),
             user__is_active=True,
         )
         .exclude(user=manager)
@@ -114,7 +115,7 @@ def team_members(
 
 def team_worker(manager: User, worker_id: int) -> User | None:
     """The link worker with that id if they are in `manager`'s team today, else None."""
-    return link_workers_for(manager, Role.MANAGER).filter(pk=worker_id).first()
+    return people_in_scope(manager, Action.MANAGE).filter(pk=worker_id).first()
 
 
 # --- Facts for many workers at once -----------------------------------------------------------

@@ -12,8 +12,7 @@ from certificates.models import CertificateStatus
 from certificates.selectors import certificates_of, qualification_checklist
 from competencies.selectors import default_curriculum, progress_overview
 from workforce.models import Role
-from workforce.permissions import role_required
-from workforce.selectors import organisations_where
+from workforce.permissions import Action, organisations_for, role_required
 
 from . import charts, selectors
 from .forms import TeamFilterForm
@@ -23,7 +22,7 @@ HISTORY_PAGE_SIZE = 50
 
 
 def _filters(request: HttpRequest) -> tuple[TeamFilterForm, dict]:
-    organisations = organisations_where(request.user, Role.MANAGER).order_by("name")
+    organisations = organisations_for(request.user, Action.MANAGE).order_by("name")
     form = TeamFilterForm(request.GET, organisations=organisations)
     return form, form.filters()
 

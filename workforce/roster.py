@@ -18,7 +18,7 @@ from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 
 from .models import Membership, Role, User
-from .selectors import organisations_where
+from .permissions import Action, organisations_for
 from .spreadsheets import SpreadsheetError, read_table
 
 COLUMNS = ("name", "email", "organisation", "role")
@@ -109,7 +109,7 @@ def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
         plan.file_errors = error.errors
         return plan
     plan.notices = sheet.notices
-    organisations = list(organisations_where(actor, Role.MANAGER))
+    organisations = list(organisations_for(actor, Action.MANAGE))
     by_name = {o.name.casefold(): o for o in organisations}
     by_code = {o.ods_code.upper(): o for o in organisations if o.ods_code}
     emails = {_text(cells["email"]).lower() for _, cells in sheet.rows}

@@ -4,16 +4,8 @@ import datetime
 
 from django.db.models import QuerySet
 
-from .models import Membership, Organisation, Role, User
-
-
-def organisations_where(
-    user: User, role: Role, *, on: datetime.date | None = None
-) -> QuerySet[Organisation]:
-    """The organisations where `user` holds `role` on that day."""
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.active_on(on).filter(user=user, role=role).values("organisation")
-    )
+from .models import Membership, User
+from .permissions import Action, subjects_of
 
 
 def roles_of(user: User, *, on: datetime.date | None = None) -> set[str]:
@@ -25,16 +17,15 @@ def roles_of(user: User, *, on: datetime.date | None = None) -> set[str]:
     )
 
 
-def link_workers_for(user: User, role: Role, *, on: datetime.date | None = None) -> QuerySet[User]:
-    """Link workers (never `user` themselves) in the organisations where `user` holds `role`."""
-    worker_memberships = Membership.objects.active_on(on).filter(
-        role=Role.LINK_WORKER, organisation__in=organisations_where(user, role, on=on)
-    )
-    return (
-        User.objects.filter(is_active=True, pk__in=worker_memberships.values("user"))
-        .exclude(pk=user.pk)
-        .order_by("full_name", "email")
-    )
+def people_in_scope(
+    actor: User, action: Action, *, on: datetime.date | None = None
+) -> QuerySet[User]:
+    """The active people `actor` may `action` that day, by name: caseloads, teams, registers.
+
+    The scope is `workforce.permissions.subjects_of`; deactivated accounts are left off lists
+    (the rule itself still lets their records be read and their certificates revoked).
+    """
+    return subjects_of(actor, action, on=on).filter(is_active=True).order_by("full_name", "email")
 
 
 def memberships_of(user: User, *, on: datetime.date | None = None) -> QuerySet[Membership]:
