@@ -108,12 +108,17 @@ def _modules(curriculum: CurriculumPage, framework: CompetencyFramework) -> int:
     return added
 
 
-def load() -> dict[str, int]:
-    """Create what is missing of the demo curriculum; return what was added."""
+def load_framework() -> CompetencyFramework:
+    """The assessment methods and the competency framework alone, without the curriculum pages."""
     for code, name, description in content.METHODS:
         services.assessment_method_ensure(code=code, name=name, description=description)
+    return _framework()
+
+
+def load() -> dict[str, int]:
+    """Create what is missing of the demo curriculum; return what was added."""
     frameworks_before = CompetencyFramework.objects.count()
-    framework = _framework()
+    framework = load_framework()
     curriculum = _curriculum(framework)
     return {
         "frameworks": CompetencyFramework.objects.count() - frameworks_before,

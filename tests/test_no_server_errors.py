@@ -168,6 +168,8 @@ def _crawl(client: Client, start: list[str]) -> tuple[int, list[str]]:
 
 @pytest.fixture
 def demo():
+    # Wagtail's reference index (the admin's "usage" counts) is built as make demo builds it:
+    # its pages are among those crawled.
     call_command("load_demo_data", stdout=None)
 
 

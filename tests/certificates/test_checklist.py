@@ -225,7 +225,9 @@ def test_url_name():
     assert reverse("certificates:my_qualifications") == URL
 
 
-def test_page_shows_the_checklist_to_a_link_worker(client, qualification, link_worker):
+def test_page_shows_the_checklist_to_a_link_worker(
+    client, qualification, link_worker, demo_curriculum
+):
     client.force_login(link_worker)
 
     response = client.get(URL)

@@ -630,7 +630,9 @@ def test_only_the_requested_supervisor_may_countersign(client, assessor, second_
 # --- Evidence -----------------------------------------------------------------------------
 
 
-def test_submitting_a_reflective_account(client, link_worker, competency, kt_competency):
+def test_submitting_a_reflective_account(
+    client, link_worker, competency, kt_competency, demo_curriculum
+):
     client.force_login(link_worker)
 
     form = client.get(f"/evidence/submit/?competency={competency.pk}")
@@ -656,7 +658,9 @@ def test_submitting_a_reflective_account(client, link_worker, competency, kt_com
     assert "What I learned about explaining my role." in detail
 
 
-def test_evidence_refused_by_the_service_is_not_saved(client, link_worker, competency):
+def test_evidence_refused_by_the_service_is_not_saved(
+    client, link_worker, competency, demo_curriculum
+):
     client.force_login(link_worker)
 
     response = client.post(
@@ -689,6 +693,7 @@ def test_evidence_must_claim_a_competency(client, link_worker, demo_curriculum):
 
 def test_uploading_a_pdf_and_who_may_download_it(
     client,
+    demo_curriculum,
     link_worker,
     colleague,
     assessor,
@@ -753,7 +758,7 @@ def test_a_photo_is_shown_inline_but_never_sniffed(client, link_worker, competen
     assert b"".join(download.streaming_content) == png
 
 
-def test_an_executable_named_pdf_is_refused(client, link_worker, competency):
+def test_an_executable_named_pdf_is_refused(client, link_worker, competency, demo_curriculum):
     client.force_login(link_worker)
 
     response = client.post(

@@ -150,7 +150,9 @@ def test_admin_refuses_a_duplicate_code(client, framework, trainer):
     assert not framework.has_unpublished_changes
 
 
-def test_admin_refuses_deleting_a_competency_in_use_and_offers_retiring(client, framework, trainer):
+def test_admin_refuses_deleting_a_competency_in_use_and_offers_retiring(
+    client, demo_curriculum, framework, trainer
+):
     assert ModuleCompetency.objects.filter(competency__id_number="SPLW-ROL-02").exists()
     client.force_login(trainer)
     data = _edit_form(client, framework)

@@ -61,7 +61,7 @@ def test_a_trainers_module_change_is_live_only_after_approval(
 
 
 def test_publishing_the_framework_records_a_new_version_and_keeps_the_old_text(
-    client, framework, trainer, reviewer
+    client, demo_curriculum, framework, trainer, reviewer
 ):
     competency = Competency.objects.get(id_number="SPLW-ROL-01")
     old_title = competency.short_name
