@@ -11,6 +11,8 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# Test processes (pytest-xdist): one per core by default.
+PYTEST_WORKERS ?= auto
 # Debian packages the app needs to run: Pango and fontconfig for WeasyPrint, and the Noto fonts that
 # certificates embed so that holder names print in any script (the demo issues certificates).
 FONT_PACKAGES := fonts-noto-core fonts-noto-cjk
@@ -86,7 +88,7 @@ checks: install ## Django system checks, migrations check, deployment check unde
 	$(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install system-deps ## The pytest suite alone (browser tests included)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint checks pytest ## Everything: lint, checks and the whole test suite
 

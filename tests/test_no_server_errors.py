@@ -3,9 +3,9 @@
 Starting from each role's landing page (and, for admin roles, every item of the Wagtail admin
 menu as the sidebar builds it), the crawler follows every same-site link and submits every GET
 form with the values it shows, over the demo data. Pages are told apart by their shape (path
-with ids as `N`, and the names of its query parameters) and a few of each shape are visited, so
-that listing sorts and the many module pages do not blow the crawl up while every kind of page
-is still opened.
+with ids as `N`, and the names of its query parameters) and one or two of each shape are
+visited, so that listing sorts and the many module pages do not blow the crawl up while every
+kind of page is still opened.
 """
 
 import re
@@ -34,7 +34,10 @@ ROLES = {
     "link worker": "linkworker@example.org",
     "manager": "manager@example.org",
 }
+# Two objects of each kind of page, and one of each set of query parameters (a listing's sorts
+# and filters are the same view with other arguments).
 PAGES_PER_SHAPE = 2
+PAGES_PER_QUERY_SHAPE = 1
 MAX_PAGES_PER_ROLE = 600
 # Excluded by rule, not page by page: signing out ends the crawl's session, admin bulk actions
 # act on whatever is ticked, and files under /static/ and /media/ are not pages.
@@ -143,7 +146,7 @@ def _crawl(client: Client, start: list[str]) -> tuple[int, list[str]]:
             continue
         seen.add(path)
         shape = _shape(path)
-        if per_shape[shape] >= PAGES_PER_SHAPE:
+        if per_shape[shape] >= (PAGES_PER_QUERY_SHAPE if shape[1] else PAGES_PER_SHAPE):
             continue
         per_shape[shape] += 1
         response = client.get(path)
