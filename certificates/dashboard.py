@@ -129,7 +129,7 @@ class CompetenciesSummaryItem(_CountSummaryItem):
     url_name = "wagtailsnippets_curriculum_competencyframework:list"
 
     def count(self) -> int:
-        return Competency.objects.filter(framework__live=True, is_retired=False).count()
+        return Competency.objects.filter(framework__live=True).assessable().count()
 
 
 class QualificationsSummaryItem(_CountSummaryItem):

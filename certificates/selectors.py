@@ -90,8 +90,8 @@ def at_least(label: str, have: Decimal | int, need: int) -> ChecklistItem:
 def core_competency_ids(framework: CompetencyFramework) -> list[int]:
     """The framework's core competencies that are still assessed (not domains, not retired)."""
     return list(
-        Competency.objects.filter(framework=framework, is_core=True, is_retired=False)
-        .exclude(parent_id_number="")
+        Competency.objects.filter(framework=framework, is_core=True)
+        .assessable()
         .values_list("pk", flat=True)
     )
 

@@ -576,7 +576,7 @@ def caseload_rows(assessor: User, framework: CompetencyFramework | None) -> list
 
 def core_count(framework: CompetencyFramework) -> int:
     """How many core competencies in use (not retired) the framework holds."""
-    return framework.competencies.filter(is_core=True, is_retired=False).count()
+    return framework.competencies.assessable().filter(is_core=True).count()
 
 
 def scale_of(framework_id: int) -> list[ScaleLevel]:
@@ -698,9 +698,7 @@ def progress_matrix(organisation_id: int, framework: CompetencyFramework) -> Pro
     in use in the framework. Three queries whatever the size (four unless the scale is
     prefetched, as `default_curriculum` does)."""
     competencies = list(
-        Competency.objects.filter(framework=framework, is_retired=False)
-        .exclude(parent_id_number="")
-        .order_by("sort_order")
+        Competency.objects.filter(framework=framework).assessable().order_by("sort_order")
     )
     workers = list(
         User.objects.filter(

@@ -153,8 +153,16 @@ class ScaleLevel(Orderable):
         return f"{self.value} {self.name}"
 
 
+class CompetencyQuerySet(models.QuerySet):
+    def assessable(self) -> "CompetencyQuerySet":
+        """What is assessed: competencies in use, not the domains at the top that group them."""
+        return self.filter(is_retired=False).exclude(parent_id_number="")
+
+
 class Competency(Orderable, ClusterableModel):
     """A domain or competency in a framework; a node with children is a domain."""
+
+    objects = CompetencyQuerySet.as_manager()
 
     framework = ParentalKey(
         CompetencyFramework, on_delete=models.CASCADE, related_name="competencies"

@@ -242,11 +242,7 @@ def team_overview(
     threshold = framework.proficiency_threshold
     members = team_members(manager, organisation=organisation, search=search, on=today)
     ids = [member.worker.pk for member in members]
-    competencies = list(
-        Competency.objects.filter(framework=framework, is_retired=False).exclude(
-            parent_id_number=""
-        )
-    )
+    competencies = list(Competency.objects.filter(framework=framework).assessable())
     core_ids = [c.pk for c in competencies if c.is_core]
     milestone_ids = [c.pk for c in competencies if c.needed_before_unsupervised_work]
     levels = current_levels(ids, framework)
@@ -425,8 +421,8 @@ def team_matrix(
     members = team_members(manager, organisation=organisation, search=search)
     in_use = {
         competency.pk: competency
-        for competency in Competency.objects.filter(framework=framework, is_retired=False)
-        .exclude(parent_id_number="")
+        for competency in Competency.objects.filter(framework=framework)
+        .assessable()
         .order_by("sort_order", "pk")
     }
     modules = list(
