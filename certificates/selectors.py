@@ -213,15 +213,17 @@ def renewal_checklist(certificate: Certificate, *, today: datetime.date | None =
         "method"
     )
     for requirement in requirements.order_by("sort_order", "pk"):
-        done = Assessment.objects.filter(
-            worker=worker,
-            method=requirement.method,
-            competency__framework=qualification.framework,
-            competency__id_number__in=requirement.codes,
-            superseded_by__isnull=True,
-            assessed_on__gt=since,
-            assessed_on__lte=today,
-        ).exists()
+        done = (
+            Assessment.objects.filter(
+                worker=worker,
+                method=requirement.method,
+                competency__framework=qualification.framework,
+                competency__id_number__in=requirement.codes,
+                assessed_on__gt=since,
+            )
+            .standing(today)
+            .exists()
+        )
         label = f"{requirement.method.name} of {' or '.join(requirement.codes)}"
         if requirement.description:
             label = f"{label} ({requirement.description})"
@@ -329,11 +331,10 @@ def certificate_snapshot(
                 worker=worker,
                 method_id=qualification.required_method_id,
                 competency__framework=framework,
-                superseded_by__isnull=True,
-                assessed_on__lte=as_of,
             )
+            .standing(as_of)
             .select_related("assessor", "countersignature__supervisor")
-            .order_by("-assessed_on", "-pk")
+            .latest_first()
             .first()
         )
         if sign_off:

@@ -1,12 +1,14 @@
 """What link workers have shown: assessments, evidence, supervision and CPD."""
 
+import datetime
 import uuid
 from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.core.files.storage import storages
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
 
 from curriculum.models import AssessmentMethod, Competency, CurriculumVersion
 
@@ -94,6 +96,42 @@ class EvidenceReview(models.Model):
         return f"{self.get_outcome_display()} by {self.reviewer}"
 
 
+# Which of a worker's standing assessments of a competency is current: the latest by date, and on
+# the same date the one recorded last.
+LATEST_FIRST = ("-assessed_on", "-recorded_at", "-pk")
+
+
+class AssessmentQuerySet(models.QuerySet):
+    def standing(self, as_of: datetime.date | None = None) -> "AssessmentQuerySet":
+        """Assessments nothing has superseded, made on or before `as_of` when given."""
+        standing = self.filter(superseded_by__isnull=True)
+        return standing if as_of is None else standing.filter(assessed_on__lte=as_of)
+
+    def latest_first(self) -> "AssessmentQuerySet":
+        return self.order_by(*LATEST_FIRST)
+
+    def current(self, as_of: datetime.date | None = None) -> "AssessmentQuerySet":
+        """Each worker's current assessment of each competency: the latest standing one.
+
+        Filters before this choose among which assessments "latest" is taken (give the workers
+        and framework there, so the ranking reads only their rows); filters after it narrow the
+        current ones (e.g. `.filter(level__gte=3)` keeps the current assessments at level 3 or
+        above, never an older one that was).
+        """
+        latest = (
+            self.standing(as_of)
+            .annotate(
+                recency=Window(
+                    RowNumber(),
+                    partition_by=[F("worker_id"), F("competency_id")],
+                    order_by=[F(name[1:]).desc() for name in LATEST_FIRST],
+                )
+            )
+            .filter(recency=1)
+        )
+        return self.model.objects.filter(pk__in=latest.values("pk"))
+
+
 class Assessment(models.Model):
     """An assessor's judgement of one competency for one link worker; never edited or deleted.
 
@@ -128,8 +166,10 @@ class Assessment(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
 
+    objects = AssessmentQuerySet.as_manager()
+
     class Meta:
-        ordering = ["-assessed_on", "-recorded_at", "-pk"]
+        ordering = list(LATEST_FIRST)
         constraints = [
             models.CheckConstraint(condition=Q(level__gte=1), name="assessment_level_positive"),
             models.CheckConstraint(

@@ -7,7 +7,6 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.db.models import (
     Count,
-    F,
     Max,
     OuterRef,
     Prefetch,
@@ -16,9 +15,8 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from curriculum.models import (
@@ -126,43 +124,26 @@ class WorkerProgress:
 def current_assessments(
     worker: User, framework: CompetencyFramework, *, as_of: datetime.date | None = None
 ) -> dict[int, Assessment]:
-    """Each competency's current assessment: the latest that nothing has superseded (made on or
-    before `as_of`, when given). One query."""
-    latest: dict[int, Assessment] = {}
-    assessments = Assessment.objects.filter(
-        worker=worker, competency__framework=framework, superseded_by__isnull=True
+    """Each competency's current assessment (`AssessmentQuerySet.current`) for one worker, with
+    its method and assessor. One query."""
+    assessments = (
+        Assessment.objects.filter(worker=worker, competency__framework=framework)
+        .current(as_of)
+        .select_related("method", "assessor")
     )
-    if as_of is not None:
-        assessments = assessments.filter(assessed_on__lte=as_of)
-    assessments = assessments.select_related("method", "assessor").order_by(
-        "competency_id", "-assessed_on", "-recorded_at", "-pk"
-    )
-    for assessment in assessments:
-        latest.setdefault(assessment.competency_id, assessment)
-    return latest
+    return {assessment.competency_id: assessment for assessment in assessments}
 
 
 def current_levels(
     worker_ids: list[int], framework: CompetencyFramework, *, as_of: datetime.date | None = None
 ) -> dict[tuple[int, int], tuple[int, datetime.date]]:
-    """Each (worker, competency)'s current level and its date: the latest assessment nothing has
-    superseded (made on or before `as_of`, when given), as `current_assessments` reads it for one
-    worker. One query, returning one row per pair however long the history."""
-    assessments = Assessment.objects.filter(
-        worker_id__in=worker_ids, competency__framework=framework, superseded_by__isnull=True
-    )
-    if as_of is not None:
-        assessments = assessments.filter(assessed_on__lte=as_of)
+    """Each (worker, competency)'s current level and its date (`AssessmentQuerySet.current`).
+    One query, returning one row per pair however long the history."""
     latest = (
-        assessments.annotate(
-            rank=Window(
-                RowNumber(),
-                partition_by=[F("worker_id"), F("competency_id")],
-                order_by=[F("assessed_on").desc(), F("recorded_at").desc(), F("pk").desc()],
-            )
-        )
-        .filter(rank=1)
+        Assessment.objects.filter(worker_id__in=worker_ids, competency__framework=framework)
+        .current(as_of)
         .values_list("worker_id", "competency_id", "level", "assessed_on")
+        .order_by()
     )
     return {(worker, competency): (level, on) for worker, competency, level, on in latest}
 
@@ -292,7 +273,7 @@ def assessment_history(worker: User, competency: Competency) -> QuerySet[Assessm
             "countersignature__supervisor",
         )
         .prefetch_related("evidence")
-        .order_by("-assessed_on", "-recorded_at", "-pk")
+        .latest_first()
     )
 
 
@@ -336,25 +317,20 @@ def proficient_counts(workers: QuerySet[User], framework: CompetencyFramework) -
     threshold = framework.proficiency_threshold
     if threshold is None:
         return {}
-    current: dict[tuple[int, int], int] = {}
     rows = (
         Assessment.objects.filter(
             worker__in=workers,
             competency__framework=framework,
             competency__is_core=True,
             competency__is_retired=False,
-            superseded_by__isnull=True,
         )
-        .order_by("worker_id", "competency_id", "-assessed_on", "-recorded_at", "-pk")
-        .values_list("worker_id", "competency_id", "level")
+        .current()
+        .filter(level__gte=threshold)
+        .values("worker_id")
+        .annotate(proficient=Count("pk"))
+        .order_by()
     )
-    for worker_id, competency_id, level in rows:
-        current.setdefault((worker_id, competency_id), level)
-    counts: dict[int, int] = {}
-    for (worker_id, _competency_id), level in current.items():
-        if level >= threshold:
-            counts[worker_id] = counts.get(worker_id, 0) + 1
-    return counts
+    return {row["worker_id"]: row["proficient"] for row in rows}
 
 
 # --- Page reads for the learner and assessor pages -----------------------------------------
@@ -616,12 +592,9 @@ def assessors_by_method(
         return found
     rows = (
         Assessment.objects.filter(
-            worker_id__in=worker_ids,
-            competency__framework=framework,
-            superseded_by__isnull=True,
-            method_id__in=method_ids,
-            assessed_on__lte=as_of or datetime.date.max,
+            worker_id__in=worker_ids, competency__framework=framework, method_id__in=method_ids
         )
+        .standing(as_of)
         .values_list("worker_id", "method_id", "assessor_id")
         .distinct()
     )
@@ -708,22 +681,11 @@ def progress_matrix(organisation_id: int, framework: CompetencyFramework) -> Pro
             .values("user"),
         ).order_by("full_name", "email")
     )
-    current: dict[tuple[int, int], int] = {}
-    levels = (
-        Assessment.objects.filter(
-            worker__in=[worker.pk for worker in workers],
-            competency__in=[competency.pk for competency in competencies],
-            superseded_by__isnull=True,
-        )
-        .order_by("worker_id", "competency_id", "-assessed_on", "-recorded_at", "-pk")
-        .values_list("worker_id", "competency_id", "level")
-    )
-    for worker_id, competency_id, level in levels:
-        current.setdefault((worker_id, competency_id), level)
+    levels = current_levels([worker.pk for worker in workers], framework)
     return ProgressMatrix(
         competencies=competencies,
         rows=[
-            (worker, [current.get((worker.pk, c.pk), 0) for c in competencies])
+            (worker, [levels.get((worker.pk, c.pk), (0, None))[0] for c in competencies])
             for worker in workers
         ],
         level_names=level_names(framework),

@@ -532,5 +532,5 @@ def assessment_log(worker: User) -> models.QuerySet[Assessment]:
     return (
         Assessment.objects.filter(worker=worker)
         .select_related("competency", "method", "assessor", "superseded_by", "framework_version")
-        .order_by("-assessed_on", "-recorded_at", "-pk")
+        .latest_first()
     )
