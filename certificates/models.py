@@ -232,6 +232,48 @@ class CertificateStatus(models.TextChoices):
         """Renewal opens when it falls due and stays open after the certificate lapses."""
         return self in (CertificateStatus.RENEWAL_DUE, CertificateStatus.EXPIRED)
 
+    @property
+    def is_valid(self) -> bool:
+        """Valid today: a certificate due for renewal is still valid until it expires."""
+        return self in (CertificateStatus.VALID, CertificateStatus.RENEWAL_DUE)
+
+    @property
+    def stands(self) -> bool:
+        """Still the record of an award as issued (if out of date once expired): neither revoked
+        nor replaced by its renewal."""
+        return self not in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED)
+
+    # One property per status, so that templates ask the enum rather than spell its values.
+    @property
+    def is_renewal_due(self) -> bool:
+        return self == CertificateStatus.RENEWAL_DUE
+
+    @property
+    def is_expired(self) -> bool:
+        return self == CertificateStatus.EXPIRED
+
+    @property
+    def is_revoked(self) -> bool:
+        return self == CertificateStatus.REVOKED
+
+    @property
+    def is_superseded(self) -> bool:
+        return self == CertificateStatus.SUPERSEDED
+
+    @property
+    def tag_colour(self) -> str:
+        """The NHS.UK tag colour showing it; the words say the status, the colour repeats it."""
+        return _TAG_COLOURS[self]
+
+
+_TAG_COLOURS = {
+    CertificateStatus.VALID: "green",
+    CertificateStatus.RENEWAL_DUE: "yellow",
+    CertificateStatus.EXPIRED: "grey",
+    CertificateStatus.REVOKED: "red",
+    CertificateStatus.SUPERSEDED: "white",
+}
+
 
 def certificate_storage():
     """Private storage for issued PDFs (settings.STORAGES["certificates"])."""
@@ -373,6 +415,11 @@ class BulkIssueStatus(models.TextChoices):
     FINISHED = "finished", "Finished"
     FAILED = "failed", "Stopped by an error"
 
+    @property
+    def is_failure(self) -> bool:
+        """Stopped by an error: some workers may not have their certificate yet."""
+        return self == BulkIssueStatus.FAILED
+
 
 class BulkIssue(models.Model):
     """A manager's request to issue one qualification to several workers in the background."""
@@ -396,6 +443,10 @@ class BulkIssue(models.Model):
 
     def __str__(self) -> str:
         return f"Bulk issue of {self.qualification.code} ({len(self.worker_ids)} people)"
+
+    @property
+    def current_status(self) -> BulkIssueStatus:
+        return BulkIssueStatus(self.status)
 
     @property
     def total(self) -> int:

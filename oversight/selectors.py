@@ -159,14 +159,12 @@ class TeamRow:
         return self.milestone_total > 0 and self.milestone_proficient == self.milestone_total
 
     @property
-    def certificate_status(self) -> str | None:
-        return self.certificate.status if self.certificate else None
+    def certificate_status(self) -> CertificateStatus | None:
+        return self.certificate.status_today if self.certificate else None
 
     @property
     def certificate_label(self) -> str:
-        if self.certificate is None:
-            return "Not certified"
-        return CertificateStatus(self.certificate.status).label
+        return self.certificate_status.label if self.certificate_status else "Not certified"
 
     @property
     def eligible(self) -> bool:
@@ -275,7 +273,7 @@ def team_overview(
             flags.append(Flag.NO_RECENT_SUPERVISION)
         if upkept.cpd_points_this_year < _cpd_pace(qualification, member.in_post_since, today):
             flags.append(Flag.CPD_BEHIND)
-        status = certificate.status if certificate else None
+        status = certificate.status_today if certificate else None
         if status == CertificateStatus.RENEWAL_DUE:
             flags.append(Flag.RENEWAL_DUE)
         elif status == CertificateStatus.EXPIRED:

@@ -8,7 +8,6 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from certificates.models import CertificateStatus
 from certificates.selectors import certificates_of, qualification_checklist
 from competencies.selectors import default_curriculum, progress_overview
 from workforce.models import Role
@@ -113,7 +112,7 @@ def worker(request: HttpRequest, worker_id: int) -> HttpResponse:
             "qualification": qualification,
             "checklist": qualification_checklist(person, qualification) if qualification else None,
             "certificates": [
-                (certificate, CertificateStatus(certificate.status).label)
+                certificate
                 for certificate in certificates_of(person)
                 if qualification and certificate.qualification_id == qualification.pk
             ],
