@@ -1,12 +1,22 @@
-"""Forms for certificates: revoke with a reason, look up, check a PDF, choose workers to certify."""
+"""Forms for certificates: issue, renew, revoke with a reason, look up, check a PDF, choose workers
+to certify."""
 
 from django import forms
 from django.conf import settings
 
-from workforce.forms import NHSFormMixin
+from workforce.forms import NHSFormMixin, ServiceForm
+from workforce.refusals import Refusal
 
 
-class RevokeForm(NHSFormMixin, forms.Form):
+class IssueForm(ServiceForm):
+    """Confirm issuing a certificate; the page shows what it will say, the service decides."""
+
+
+class RenewForm(ServiceForm):
+    """Confirm renewing a certificate once the page has shown the renewal requirements."""
+
+
+class RevokeForm(ServiceForm):
     reason = forms.CharField(
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=1000,
@@ -17,6 +27,8 @@ class RevokeForm(NHSFormMixin, forms.Form):
         "and that this cannot be undone.",
         error_messages={"required": "Tick the box to confirm that you want to revoke it."},
     )
+
+    service_error_fields = {Refusal.REASON: "reason"}
 
 
 class LookupForm(NHSFormMixin, forms.Form):

@@ -19,6 +19,7 @@ from wagtail.log_actions import log
 
 from workforce.models import User
 from workforce.permissions import Action, require
+from workforce.refusals import Refusal, refusal_text, refuse
 
 from . import selectors
 from .models import (
@@ -39,16 +40,12 @@ _NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 logger = logging.getLogger(__name__)
 
 
-def _refuse(message: str, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
-
-
 def _require_fonts() -> None:
     """Refuse to start issuing without the certificate fonts, saying what to install."""
     try:
         check_fonts_installed()
     except MissingFontsError as error:
-        raise _refuse(str(error), "fonts_missing") from error
+        raise refuse(Refusal.FONTS_MISSING, str(error)) from error
 
 
 @transaction.atomic
@@ -121,10 +118,10 @@ def _issue(
     """Snapshot, render and store a certificate; the caller has checked the rules."""
     version = selectors.framework_version_for_issue(qualification)
     if version is None:
-        raise _refuse(
+        raise refuse(
+            Refusal.FRAMEWORK_UNPUBLISHED,
             f"{qualification.framework} has no published version yet, so nothing can be "
             "certified against it.",
-            "framework_unpublished",
         )
     employer = selectors.shared_employer(actor, worker, on=day)
     # relativedelta keeps the day, or takes the month's last where it is shorter (31 Jan + 1).
@@ -154,10 +151,10 @@ def _issue(
     try:
         rendered = render_certificate(_pdf_context(certificate))
     except MissingGlyphError as error:
-        raise _refuse(
+        raise refuse(
+            Refusal.MISSING_GLYPH,
             f"The certificate cannot print every character of “{worker.full_name}” with the "
             f"fonts installed, so it was not issued ({error}).",
-            "missing_glyph",
         ) from error
     certificate.pdf_sha256 = rendered.sha256
     certificate.pdf.save(f"{certificate.number}.pdf", ContentFile(rendered.content), save=False)
@@ -171,8 +168,9 @@ def _issue(
         ).exists():
             raise  # some other rule of the table: not the one this message explains
         # Another request issued the same certificate a moment ago: the constraint held.
-        raise _refuse(
-            f"{worker.full_name} already has a current {qualification.title}.", "already_current"
+        raise refuse(
+            Refusal.ALREADY_CURRENT,
+            f"{worker.full_name} already has a current {qualification.title}.",
         ) from error
     return certificate
 
@@ -195,22 +193,22 @@ def certificate_issue(
     today = timezone.localdate()
     day = issued_on or today
     if day > today:
-        raise _refuse("A certificate cannot be issued on a future date.", "future_date")
+        raise refuse(Refusal.FUTURE_DATE, "A certificate cannot be issued on a future date.")
     require(actor, Action.ISSUE_CERTIFICATE, worker, on=day)
     existing = selectors.current_certificate(worker, qualification)
     if existing is not None:
-        raise _refuse(
+        raise refuse(
+            Refusal.ALREADY_CURRENT,
             f"{worker.full_name} already has a current {qualification.title} "
             f"({existing.number}). Renew or revoke it instead.",
-            "already_current",
         )
     checklist = selectors.qualification_checklist(worker, qualification, today=day)
     if not checklist.eligible:
-        raise _refuse(
+        raise refuse(
+            Refusal.NOT_ELIGIBLE,
             f"{worker.full_name} is not yet eligible for {qualification.title}. Still needed: "
             + "; ".join(checklist.missing)
             + ".",
-            "not_eligible",
         )
     certificate = _issue(actor=actor, worker=worker, qualification=qualification, day=day)
     log(
@@ -227,13 +225,15 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
     """Revoke a certificate with a reason; it stays in the register, shown as revoked."""
     reason = reason.strip()
     if not reason:
-        raise _refuse("Give the reason for revoking; the verification page shows it.", "reason")
+        raise refuse(
+            Refusal.REASON, "Give the reason for revoking; the verification page shows it."
+        )
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     require(actor, Action.REVOKE_CERTIFICATE, certificate.holder)
     if certificate.revoked_at is not None:
-        raise _refuse(
+        raise refuse(
+            Refusal.ALREADY_REVOKED,
             f"{certificate.number} was already revoked on {certificate.revoked_at:%d %B %Y}.",
-            "already_revoked",
         )
     certificate.revoked_at = timezone.now()
     certificate.revoked_by = actor
@@ -260,23 +260,23 @@ def certificate_renew(*, actor: User, certificate: Certificate) -> Certificate:
     today = timezone.localdate()
     status = certificate.status_on(today)
     if status in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED):
-        raise _refuse(
+        raise refuse(
+            Refusal.NOT_CURRENT,
             f"{certificate.number} is {status.label.lower()}; only a current certificate can be "
             "renewed.",
-            "not_current",
         )
     if status == CertificateStatus.VALID:
-        raise _refuse(
+        raise refuse(
+            Refusal.TOO_EARLY,
             f"Renewal of {certificate.number} opens on {certificate.renewal_due_on:%d %B %Y}.",
-            "too_early",
         )
     checklist = selectors.renewal_checklist(certificate, today=today)
     if not checklist.eligible:
-        raise _refuse(
+        raise refuse(
+            Refusal.NOT_ELIGIBLE,
             f"{worker.full_name} does not yet meet the renewal requirements. Still needed: "
             + "; ".join(checklist.missing)
             + ".",
-            "not_eligible",
         )
     certificate.is_current = False
     certificate.save(update_fields=["is_current"])
@@ -359,7 +359,7 @@ def bulk_issue_request(
 ) -> BulkIssue:
     """Queue one qualification for several workers; a background task issues them one by one."""
     if not workers:
-        raise _refuse("Choose at least one link worker.", "no_workers")
+        raise refuse(Refusal.NO_WORKERS, "Choose at least one link worker.")
     _require_fonts()
     for worker in workers:
         require(actor, Action.ISSUE_CERTIFICATE, worker)
@@ -411,7 +411,7 @@ def _issue_each(bulk_issue: BulkIssue) -> None:
         worker = workers.get(worker_id)
         try:
             if worker is None:
-                raise _refuse("This person's account no longer exists.", "unknown_worker")
+                raise refuse(Refusal.UNKNOWN_WORKER, "This person's account no longer exists.")
             certificate = certificate_issue(
                 actor=bulk_issue.requested_by, worker=worker, qualification=bulk_issue.qualification
             )
@@ -429,10 +429,3 @@ def _issue_each(bulk_issue: BulkIssue) -> None:
             bulk_issue.problems.append({"holder": holder, "reason": reason})
             BulkIssue.objects.filter(pk=bulk_issue.pk).update(problems=bulk_issue.problems)
         BulkIssue.objects.filter(pk=bulk_issue.pk).update(done=F("done") + 1)
-
-
-def refusal_text(error: ValidationError | PermissionDenied) -> str:
-    """A service's refusal as one sentence for the person who asked."""
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return str(error)

@@ -19,10 +19,11 @@ from django.views.decorators.http import require_POST
 from competencies.selectors import default_curriculum
 from workforce.models import Role, User
 from workforce.permissions import Action, denial_reason, role_required
+from workforce.refusals import refusal_text
 from workforce.spreadsheets import attachment, download, export_bytes
 
 from . import selectors, services
-from .forms import BulkIssueForm, LookupForm, PdfCheckForm, RevokeForm
+from .forms import BulkIssueForm, IssueForm, LookupForm, PdfCheckForm, RenewForm, RevokeForm
 from .models import Certificate, CertificateStatus, Qualification
 from .open_badges import achievement_credential
 from .resources import CertificateRegisterResource
@@ -154,20 +155,17 @@ def issue(request: HttpRequest, code: str, worker_id: int) -> HttpResponse:
     worker = _worker_for_manager(request.user, worker_id)
     current = selectors.current_certificate(worker, qualification)
     checklist = selectors.qualification_checklist(worker, qualification)
-    error = None
-    if request.method == "POST":
-        try:
-            certificate = services.certificate_issue(
-                actor=request.user, worker=worker, qualification=qualification
-            )
-        except (ValidationError, PermissionDenied) as refused:
-            error = services.refusal_text(refused)
-        else:
-            messages.success(
-                request,
-                f"Certificate {certificate.number} issued to {certificate.holder_name}.",
-            )
-            return redirect("certificates:manage", number=certificate.number)
+    form = IssueForm(request.POST if request.method == "POST" else None)
+    certificate = form.submit(
+        lambda _: services.certificate_issue(
+            actor=request.user, worker=worker, qualification=qualification
+        )
+    )
+    if certificate is not None:
+        messages.success(
+            request, f"Certificate {certificate.number} issued to {certificate.holder_name}."
+        )
+        return redirect("certificates:manage", number=certificate.number)
     return render(
         request,
         "certificates/issue.html",
@@ -177,9 +175,9 @@ def issue(request: HttpRequest, code: str, worker_id: int) -> HttpResponse:
             "checklist": checklist,
             "current": current,
             "employer": selectors.shared_employer(request.user, worker, on=timezone.localdate()),
-            "error": error,
+            "form": form,
         },
-        status=400 if error else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -219,18 +217,14 @@ def revoke(request: HttpRequest, number: str) -> HttpResponse:
         messages.info(request, f"{certificate.number} is already revoked.")
         return redirect("certificates:manage", number=certificate.number)
     form = RevokeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.certificate_revoke(
-                actor=request.user, certificate=certificate, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as refused:
-            form.add_error("reason", refused)
-        except PermissionDenied as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, f"Certificate {certificate.number} is revoked.")
-            return redirect("certificates:manage", number=certificate.number)
+    revoked = form.submit(
+        lambda data: services.certificate_revoke(
+            actor=request.user, certificate=certificate, reason=data["reason"]
+        )
+    )
+    if revoked is not None:
+        messages.success(request, f"Certificate {certificate.number} is revoked.")
+        return redirect("certificates:manage", number=certificate.number)
     return render(
         request,
         "certificates/revoke.html",
@@ -243,18 +237,15 @@ def revoke(request: HttpRequest, number: str) -> HttpResponse:
 def renew(request: HttpRequest, number: str) -> HttpResponse:
     certificate = _certificate_for_manager(request.user, number)
     checklist = selectors.renewal_checklist(certificate)
-    error = None
-    if request.method == "POST":
-        try:
-            renewed = services.certificate_renew(actor=request.user, certificate=certificate)
-        except (ValidationError, PermissionDenied) as refused:
-            error = services.refusal_text(refused)
-        else:
-            messages.success(
-                request,
-                f"Certificate {renewed.number} issued; it supersedes {certificate.number}.",
-            )
-            return redirect("certificates:manage", number=renewed.number)
+    form = RenewForm(request.POST if request.method == "POST" else None)
+    renewed = form.submit(
+        lambda _: services.certificate_renew(actor=request.user, certificate=certificate)
+    )
+    if renewed is not None:
+        messages.success(
+            request, f"Certificate {renewed.number} issued; it supersedes {certificate.number}."
+        )
+        return redirect("certificates:manage", number=renewed.number)
     return render(
         request,
         "certificates/renew.html",
@@ -262,9 +253,9 @@ def renew(request: HttpRequest, number: str) -> HttpResponse:
             "certificate": certificate,
             "status": CertificateStatus(certificate.status),
             "checklist": checklist,
-            "error": error,
+            "form": form,
         },
-        status=400 if error else 200,
+        status=400 if form.errors else 200,
     )
 
 
@@ -293,7 +284,7 @@ def bulk_issue(request: HttpRequest, code: str) -> HttpResponse:
             actor=request.user, qualification=qualification, workers=workers
         )
     except (ValidationError, PermissionDenied) as refused:
-        messages.error(request, services.refusal_text(refused))
+        messages.error(request, refusal_text(refused))
         return redirect("certificates:register")
     return redirect("certificates:bulk_progress", pk=bulk.pk)
 

@@ -7,13 +7,13 @@ beside the input it is about and in the error summary.
 from operator import attrgetter
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from curriculum.models import AssessmentMethod, Competency, ScaleLevel
-from workforce.forms import NHSFormMixin
+from workforce.forms import ServiceForm
 from workforce.models import User
+from workforce.refusals import Refusal
 
 from .models import Evidence, EvidenceKind, SupervisionKind
 from .uploads import ACCEPTED
@@ -44,33 +44,6 @@ class DateInput(forms.DateInput):
         )
 
 
-class _ChoicesBeforeValidation(forms.Form):
-    # Choices that depend on records are set once the fields exist, before anything reads them.
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.set_choices()
-
-    def set_choices(self) -> None:
-        """Give fields their record-dependent choices."""
-
-
-class ServiceForm(NHSFormMixin, _ChoicesBeforeValidation):
-    """An NHS.UK-styled form whose data goes to a service; shows the service's refusals."""
-
-    # ValidationError code from the service -> the field it is about (others: the whole form).
-    service_error_fields: dict[str, str] = {}
-
-    def add_service_error(self, error: ValidationError) -> None:
-        """Show a service's refusal beside the field it is about, or above the form."""
-        for item in error.error_list:
-            name = self.service_error_fields.get(item.code)
-            if name not in self.fields:
-                self.add_error(None, item)
-                continue
-            self.add_error(name, item)
-            self.mark_invalid(name)
-
-
 def _level_label(level: ScaleLevel) -> str:
     label = f"{level.value} {level.name}"
     return f"{label} – {level.description}" if level.description else label
@@ -99,9 +72,9 @@ class _AssessmentFields(ServiceForm):
     )
 
     service_error_fields = {
-        "future_date": "assessed_on",
-        "method_not_accepted": "method",
-        "level_off_scale": "level",
+        Refusal.FUTURE_DATE: "assessed_on",
+        Refusal.METHOD_NOT_ACCEPTED: "method",
+        Refusal.LEVEL_OFF_SCALE: "level",
     }
 
     def __init__(self, *args, scale: list[ScaleLevel], methods: QuerySet, **kwargs):
@@ -127,7 +100,7 @@ class AssessmentForm(_AssessmentFields):
 
     service_error_fields = {
         **_AssessmentFields.service_error_fields,
-        "countersign": "countersign_requested_from",
+        Refusal.COUNTERSIGNER: "countersign_requested_from",
     }
 
     def __init__(self, *args, countersigners: QuerySet[User], **kwargs):
@@ -151,7 +124,7 @@ class CorrectionForm(_AssessmentFields):
 
     service_error_fields = {
         **_AssessmentFields.service_error_fields,
-        "correction_reason": "reason",
+        Refusal.CORRECTION_REASON: "reason",
     }
 
 
@@ -168,7 +141,7 @@ class EvidenceAcceptForm(_AssessmentFields):
     field_order = ["competency", "level", "method", "assessed_on", "notes"]
     service_error_fields = {
         **_AssessmentFields.service_error_fields,
-        "competency_not_claimed": "competency",
+        Refusal.COMPETENCY_NOT_CLAIMED: "competency",
     }
 
     def __init__(self, *args, claimed: QuerySet[Competency], **kwargs):
@@ -190,7 +163,7 @@ class EvidenceReturnForm(ServiceForm):
         help_text="Say what they should change or add before submitting it again.",
     )
 
-    service_error_fields = {"feedback": "feedback"}
+    service_error_fields = {Refusal.FEEDBACK: "feedback"}
 
 
 class EvidenceForm(ServiceForm):
@@ -223,14 +196,14 @@ class EvidenceForm(ServiceForm):
     )
 
     service_error_fields = {
-        "title": "title",
-        "competencies": "competencies",
-        "retired": "competencies",
-        "text": "text",
-        "file": "upload",
-        "file_empty": "upload",
-        "file_too_big": "upload",
-        "file_type": "upload",
+        Refusal.TITLE: "title",
+        Refusal.COMPETENCIES: "competencies",
+        Refusal.RETIRED: "competencies",
+        Refusal.TEXT: "text",
+        Refusal.FILE: "upload",
+        Refusal.FILE_EMPTY: "upload",
+        Refusal.FILE_TOO_BIG: "upload",
+        Refusal.FILE_TYPE: "upload",
     }
 
     def __init__(self, *args, groups: list[tuple[str, list[Competency]]], **kwargs):
@@ -285,9 +258,9 @@ class SupervisionForm(ServiceForm):
     )
 
     service_error_fields = {
-        "future_date": "held_on",
-        "not_permitted": "supervisor",
-        "reflections": "reflections",
+        Refusal.FUTURE_DATE: "held_on",
+        Refusal.SUPERVISOR: "supervisor",
+        Refusal.REFLECTIONS: "reflections",
     }
 
     def __init__(self, *args, supervisors: QuerySet[User], **kwargs):
@@ -335,11 +308,11 @@ class CPDForm(ServiceForm):
     )
 
     service_error_fields = {
-        "future_date": "done_on",
-        "activity": "activity",
-        "hours": "hours",
-        "points": "points",
-        "evidence": "evidence",
+        Refusal.FUTURE_DATE: "done_on",
+        Refusal.ACTIVITY: "activity",
+        Refusal.HOURS: "hours",
+        Refusal.POINTS: "points",
+        Refusal.EVIDENCE_NOT_OWN: "evidence",
     }
 
     def __init__(self, *args, evidence: QuerySet[Evidence], **kwargs):

@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models.functions import Upper
 
 from curriculum.models import Competency, CurriculumVersion
+from workforce.refusals import Refusal
 from workforce.spreadsheets import Cell, neutralise
 
 from .rules import describe_scale
@@ -19,11 +20,11 @@ ROW_NUMBER = "_row"  # the row's number in the spreadsheet, carried beside its c
 
 # The assessment rules' refusal codes, and the column each one is about.
 RULE_COLUMNS = {
-    "not_permitted": "assessor_email",
-    "future_date": "assessed_on",
-    "retired": "competency_code",
-    "method_not_accepted": "method",
-    "level_off_scale": "level",
+    Refusal.ASSESSOR_OUT_OF_SCOPE: "assessor_email",
+    Refusal.FUTURE_DATE: "assessed_on",
+    Refusal.RETIRED: "competency_code",
+    Refusal.METHOD_NOT_ACCEPTED: "method",
+    Refusal.LEVEL_OFF_SCALE: "level",
 }
 
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T][\d:.]+)?$")

@@ -13,6 +13,7 @@ from import_export import resources
 
 from curriculum.models import AssessmentMethod
 from workforce.models import User
+from workforce.refusals import Refusal, refuse
 from workforce.spreadsheets import SafeResource, column, restore
 
 from .import_rows import (
@@ -182,9 +183,13 @@ class AssessmentImportResource(resources.ModelResource):
                     level=level,
                     method=method,
                     assessed_on=assessed_on,
-                    assessor=assessor,
                     lookups=self.lookups,
                 )
+                # The service refuses this as PermissionDenied; in a file it is one row's problem.
+                if (
+                    denial := self.lookups.assess_denial(assessor, worker, assessed_on)
+                ) is not None:
+                    rule_errors.insert(0, refuse(Refusal.ASSESSOR_OUT_OF_SCOPE, denial))
                 for error in ValidationError(rule_errors).error_list:
                     checked.refuse(RULE_COLUMNS.get(error.code, ""), error.message)
                 if not rule_errors:

@@ -10,12 +10,9 @@ from django.utils import timezone
 from curriculum.models import AssessmentMethod, Competency, ScaleLevel
 from workforce.models import User
 from workforce.permissions import Action, ScopeSnapshot, denial_reason
+from workforce.refusals import Refusal, refuse
 
 UNPUBLISHED = "The competency framework has not been published yet."
-
-
-def _refuse(message: str, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
 
 
 class RuleLookups:
@@ -87,43 +84,42 @@ def assessment_rule_errors(
     level: int,
     method: AssessmentMethod,
     assessed_on: datetime.date,
-    assessor: User,
     lookups: RuleLookups | None = None,
 ) -> list[ValidationError]:
     """Every assessment rule this would break (empty when it may be recorded).
 
-    Shared by the form, the service and the bulk importer, so they refuse the same things.
+    Shared by the service and the bulk importer, so they refuse the same things. Whether the
+    assessor may assess the worker at all is the scope rule's (`lookups.assess_denial`): the
+    service raises it as `PermissionDenied`, the importer reports it against the row.
     """
     lookups = lookups or RuleLookups()
     errors = []
-    if (reason := lookups.assess_denial(assessor, worker, assessed_on)) is not None:
-        errors.append(_refuse(reason, "not_permitted"))
     if assessed_on > lookups.today():
         errors.append(
-            _refuse(
+            refuse(
+                Refusal.FUTURE_DATE,
                 f"The assessment date cannot be in the future ({assessed_on:%d %B %Y}).",
-                "future_date",
             )
         )
     if competency.is_retired:
         errors.append(
-            _refuse(f"{competency.id_number} is retired and is no longer assessed.", "retired")
+            refuse(Refusal.RETIRED, f"{competency.id_number} is retired and is no longer assessed.")
         )
     accepted = lookups.accepted_methods(competency)
     if method.code not in accepted:
         errors.append(
-            _refuse(
+            refuse(
+                Refusal.METHOD_NOT_ACCEPTED,
                 f"{competency.id_number} is not assessed by {method.name} ({method.code}); "
                 f"it accepts {', '.join(sorted(accepted)) or 'no method yet'}.",
-                "method_not_accepted",
             )
         )
     levels = lookups.scale(competency)
     if level not in levels:
         errors.append(
-            _refuse(
+            refuse(
+                Refusal.LEVEL_OFF_SCALE,
                 f"Level {level} is not on the framework's scale ({describe_scale(levels)}).",
-                "level_off_scale",
             )
         )
     return errors

@@ -9,7 +9,7 @@ import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -18,7 +18,8 @@ from wagtail.log_actions import log
 from curriculum.models import AssessmentMethod, Competency
 from curriculum.selectors import current_version
 from workforce.models import User
-from workforce.permissions import Action, denial_reason
+from workforce.permissions import Action, denial_reason, require
+from workforce.refusals import Refusal, refuse
 
 from . import importing
 from .import_rows import ImportReport
@@ -44,19 +45,9 @@ TEXT_KINDS = {EvidenceKind.REFLECTIVE_ACCOUNT, EvidenceKind.WITNESS_STATEMENT}
 FILE_KINDS = {EvidenceKind.DOCUMENT, EvidenceKind.PHOTO, EvidenceKind.ELEARNING_CERTIFICATE}
 
 
-def _refuse(message: str, code: str) -> ValidationError:
-    return ValidationError(message, code=code)
-
-
 def _not_in_future(day: datetime.date, what: str) -> None:
     if day > timezone.localdate():
-        raise _refuse(f"The {what} cannot be in the future ({day:%d %B %Y}).", "future_date")
-
-
-def _permitted(actor: User, action: Action, worker: User, on: datetime.date) -> None:
-    reason = denial_reason(actor, action, worker, on=on)
-    if reason is not None:
-        raise _refuse(reason, "not_permitted")
+        raise refuse(Refusal.FUTURE_DATE, f"The {what} cannot be in the future ({day:%d %B %Y}).")
 
 
 @transaction.atomic
@@ -75,26 +66,29 @@ def assessment_record(
     correction_reason: str = "",
 ) -> Assessment:
     """Record an assessment against the framework version that is live now."""
+    require(assessor, Action.ASSESS, worker, on=assessed_on)
     errors = assessment_rule_errors(
-        worker=worker,
-        competency=competency,
-        level=level,
-        method=method,
-        assessed_on=assessed_on,
-        assessor=assessor,
+        worker=worker, competency=competency, level=level, method=method, assessed_on=assessed_on
     )
     if errors:
         raise ValidationError(errors)
     version = current_version(competency.framework)
     if version is None:
-        raise _refuse(UNPUBLISHED, "unpublished")
+        raise refuse(Refusal.UNPUBLISHED, UNPUBLISHED)
     evidence = list(evidence)
     if any(item.worker_id != worker.pk for item in evidence):
-        raise _refuse("Evidence can only come from the link worker being assessed.", "evidence")
+        raise refuse(
+            Refusal.EVIDENCE_NOT_OWN, "Evidence can only come from the link worker being assessed."
+        )
     if countersign_requested_from is not None:
         if countersign_requested_from.pk == assessor.pk:
-            raise _refuse("Ask someone other than yourself to countersign.", "countersign")
-        _permitted(countersign_requested_from, Action.COUNTERSIGN, worker, timezone.localdate())
+            raise refuse(Refusal.COUNTERSIGNER, "Ask someone other than yourself to countersign.")
+        # The person named is refused, not the assessor: a broken rule, not a permission.
+        reason = denial_reason(
+            countersign_requested_from, Action.COUNTERSIGN, worker, on=timezone.localdate()
+        )
+        if reason is not None:
+            raise refuse(Refusal.COUNTERSIGNER, reason)
     if supersedes is not None:
         _check_correction(supersedes, worker, competency, correction_reason)
     assessment = Assessment.objects.create(
@@ -130,13 +124,15 @@ def _check_correction(
     original: Assessment, worker: User, competency: Competency, reason: str
 ) -> None:
     if original.worker_id != worker.pk or original.competency_id != competency.pk:
-        raise _refuse("A correction must be for the same link worker and competency.", "correction")
+        raise refuse(
+            Refusal.CORRECTION, "A correction must be for the same link worker and competency."
+        )
     if Assessment.objects.filter(supersedes=original).exists():
-        raise _refuse(
-            "That assessment has already been corrected: correct the newer one.", "correction"
+        raise refuse(
+            Refusal.CORRECTION, "That assessment has already been corrected: correct the newer one."
         )
     if not reason.strip():
-        raise _refuse("Say why the assessment is being corrected.", "correction_reason")
+        raise refuse(Refusal.CORRECTION_REASON, "Say why the assessment is being corrected.")
 
 
 @transaction.atomic
@@ -170,10 +166,10 @@ def assessment_correct(
 def assessment_countersign(*, assessment: Assessment, supervisor: User) -> Countersignature:
     """The supervisor asked to countersign confirms the assessment."""
     if assessment.countersign_requested_from_id != supervisor.pk:
-        raise _refuse("Only the supervisor asked to countersign may do so.", "countersign")
+        raise PermissionDenied("Only the supervisor asked to countersign may do so.")
+    require(supervisor, Action.COUNTERSIGN, assessment.worker)
     if Countersignature.objects.filter(assessment=assessment).exists():
-        raise _refuse("This assessment is already countersigned.", "countersign")
-    _permitted(supervisor, Action.COUNTERSIGN, assessment.worker, timezone.localdate())
+        raise refuse(Refusal.ALREADY_COUNTERSIGNED, "This assessment is already countersigned.")
     signature = Countersignature.objects.create(assessment=assessment, supervisor=supervisor)
     log(assessment, "competencies.assessment.countersign", user=supervisor)
     return signature
@@ -193,18 +189,18 @@ def evidence_submit(
     competencies = list(competencies)
     title = title.strip()
     if not title:
-        raise _refuse("Give the evidence a title.", "title")
+        raise refuse(Refusal.TITLE, "Give the evidence a title.")
     if not competencies:
-        raise _refuse("Choose at least one competency this evidence shows.", "competencies")
+        raise refuse(Refusal.COMPETENCIES, "Choose at least one competency this evidence shows.")
     retired = [c.id_number for c in competencies if c.is_retired]
     if retired:
-        raise _refuse(f"{', '.join(retired)} is retired and cannot be claimed.", "retired")
+        raise refuse(Refusal.RETIRED, f"{', '.join(retired)} is retired and cannot be claimed.")
     if kind in TEXT_KINDS and not text.strip():
-        raise _refuse(f"Write the {EvidenceKind(kind).label.lower()}.", "text")
+        raise refuse(Refusal.TEXT, f"Write the {EvidenceKind(kind).label.lower()}.")
     content_type = ""
     if kind in FILE_KINDS:
         if upload is None:
-            raise _refuse(f"Attach the {EvidenceKind(kind).label.lower()} file.", "file")
+            raise refuse(Refusal.FILE, f"Attach the {EvidenceKind(kind).label.lower()} file.")
         content_type = check_upload(upload, images_only=kind == EvidenceKind.PHOTO)
     elif upload is not None:
         content_type = check_upload(upload)
@@ -224,7 +220,7 @@ def evidence_return(*, evidence: Evidence, reviewer: User, feedback: str) -> Evi
     """Send evidence back to the link worker with feedback."""
     _check_reviewable(evidence, reviewer)
     if not feedback.strip():
-        raise _refuse("Say what the link worker should change.", "feedback")
+        raise refuse(Refusal.FEEDBACK, "Say what the link worker should change.")
     review = EvidenceReview.objects.create(
         evidence=evidence,
         reviewer=reviewer,
@@ -249,8 +245,8 @@ def evidence_accept(
     """Accept evidence into a new assessment of one of the competencies it claims."""
     _check_reviewable(evidence, reviewer)
     if not evidence.competencies.filter(pk=competency.pk).exists():
-        raise _refuse(
-            f"This evidence does not claim {competency.id_number}.", "competency_not_claimed"
+        raise refuse(
+            Refusal.COMPETENCY_NOT_CLAIMED, f"This evidence does not claim {competency.id_number}."
         )
     assessment = assessment_record(
         worker=evidence.worker,
@@ -270,11 +266,11 @@ def evidence_accept(
 
 
 def _check_reviewable(evidence: Evidence, reviewer: User) -> None:
-    _permitted(reviewer, Action.REVIEW_EVIDENCE, evidence.worker, timezone.localdate())
+    require(reviewer, Action.REVIEW_EVIDENCE, evidence.worker)
     if evidence_with_outcome(Evidence.objects.filter(pk=evidence.pk)).get().outcome != (
         EvidenceOutcome.SUBMITTED
     ):
-        raise _refuse("This evidence has already been reviewed.", "already_reviewed")
+        raise refuse(Refusal.ALREADY_REVIEWED, "This evidence has already been reviewed.")
 
 
 @transaction.atomic
@@ -291,13 +287,13 @@ def supervision_log(
     _not_in_future(held_on, "supervision date")
     reason = denial_reason(supervisor, Action.COUNTERSIGN, worker, on=held_on)
     if reason is not None:
-        raise _refuse(
+        raise refuse(
+            Refusal.SUPERVISOR,
             f"{supervisor} cannot be your supervisor for that date: they must be an assessor "
             "in an organisation where you are a link worker.",
-            "not_permitted",
         )
     if not reflections.strip():
-        raise _refuse("Write your reflections on the session.", "reflections")
+        raise refuse(Refusal.REFLECTIONS, "Write your reflections on the session.")
     session = SupervisionSession.objects.create(
         worker=worker,
         supervisor=supervisor,
@@ -315,9 +311,9 @@ def supervision_confirm(*, session: SupervisionSession, supervisor: User) -> Sup
     """The supervisor confirms the session took place as logged."""
     session = SupervisionSession.objects.select_for_update().get(pk=session.pk)
     if session.supervisor_id != supervisor.pk:
-        raise _refuse("Only the supervisor named on the session may confirm it.", "not_permitted")
+        raise PermissionDenied("Only the supervisor named on the session may confirm it.")
     if session.confirmed_at is not None:
-        raise _refuse("This session is already confirmed.", "already_confirmed")
+        raise refuse(Refusal.ALREADY_CONFIRMED, "This session is already confirmed.")
     session.confirmed_at = timezone.now()
     session.save(update_fields=["confirmed_at"])
     log(session, "competencies.supervision.confirm", user=supervisor)
@@ -342,13 +338,13 @@ def cpd_log(
     """A link worker logs a CPD activity."""
     _not_in_future(done_on, "CPD date")
     if not activity.strip():
-        raise _refuse("Say what the activity was.", "activity")
+        raise refuse(Refusal.ACTIVITY, "Say what the activity was.")
     if not Decimal("0") < hours <= MAX_CPD_HOURS:
-        raise _refuse(f"Hours must be more than 0 and at most {MAX_CPD_HOURS}.", "hours")
+        raise refuse(Refusal.HOURS, f"Hours must be more than 0 and at most {MAX_CPD_HOURS}.")
     if points < 0:
-        raise _refuse("Points cannot be negative.", "points")
+        raise refuse(Refusal.POINTS, "Points cannot be negative.")
     if evidence is not None and evidence.worker_id != worker.pk:
-        raise _refuse("Attach your own evidence only.", "evidence")
+        raise refuse(Refusal.EVIDENCE_NOT_OWN, "Attach your own evidence only.")
     entry = CPDEntry.objects.create(
         worker=worker,
         done_on=done_on,
@@ -411,10 +407,9 @@ def _refused(record: AssessmentImport, report: ImportReport) -> None:
 
 def _may_import(actor: User | None) -> None:
     if actor is not None and not importing.may_import(actor):
-        raise _refuse(
+        raise PermissionDenied(
             "Only managers and assessors may import assessments, for link workers in their "
-            "organisations.",
-            "not_permitted",
+            "organisations."
         )
 
 
@@ -502,10 +497,11 @@ def assessment_import_confirm(
     """
     record = AssessmentImport.objects.select_for_update().get(pk=assessment_import.pk)
     if record.created_by_id != actor.pk:
-        raise _refuse("Only the person who uploaded the file may confirm its import.", "owner")
+        raise PermissionDenied("Only the person who uploaded the file may confirm its import.")
     if record.status not in {ImportStatus.READY, ImportStatus.SAVING}:
-        raise _refuse(
-            f"This import cannot be confirmed: {record.get_status_display().lower()}.", "status"
+        raise refuse(
+            Refusal.IMPORT_STATUS,
+            f"This import cannot be confirmed: {record.get_status_display().lower()}.",
         )
     _may_import(actor)
     checked = importing.import_assessments(
@@ -540,10 +536,11 @@ def assessment_import_queue(
     """
     record = AssessmentImport.objects.select_for_update().get(pk=assessment_import.pk)
     if record.created_by_id != actor.pk:
-        raise _refuse("Only the person who uploaded the file may confirm its import.", "owner")
+        raise PermissionDenied("Only the person who uploaded the file may confirm its import.")
     if record.status != ImportStatus.READY:
-        raise _refuse(
-            f"This import cannot be confirmed: {record.get_status_display().lower()}.", "status"
+        raise refuse(
+            Refusal.IMPORT_STATUS,
+            f"This import cannot be confirmed: {record.get_status_display().lower()}.",
         )
     record.status = ImportStatus.SAVING
     record.processed_rows = record.total_rows

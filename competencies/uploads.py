@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from workforce.refusals import Refusal
+
 PDF = "application/pdf"
 PNG = "image/png"
 JPEG = "image/jpeg"
@@ -48,12 +50,12 @@ def check_upload(upload: UploadedFile, *, images_only: bool = False) -> str:
     """The file's real content type; ValidationError if it is empty, too big or not accepted."""
     limit = settings.EVIDENCE_MAX_BYTES
     if upload.size == 0:
-        raise ValidationError(f"The file {upload.name} is empty.", code="file_empty")
+        raise ValidationError(f"The file {upload.name} is empty.", code=Refusal.FILE_EMPTY)
     if upload.size > limit:
         raise ValidationError(
             f"The file {upload.name} is {filesizeformat(upload.size)}; the limit is "
             f"{filesizeformat(limit)}.",
-            code="file_too_big",
+            code=Refusal.FILE_TOO_BIG,
         )
     content_type = _sniff(upload)
     allowed = IMAGE_TYPES if images_only else {PDF, DOCX, ODT, *IMAGE_TYPES}
@@ -61,6 +63,6 @@ def check_upload(upload: UploadedFile, *, images_only: bool = False) -> str:
         expected = "a PNG, JPEG or WebP photo" if images_only else f"a {ACCEPTED} file"
         raise ValidationError(
             f"The file {upload.name} is not {expected} (judged by its content, not its name).",
-            code="file_type",
+            code=Refusal.FILE_TYPE,
         )
     return content_type

@@ -8,7 +8,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from curriculum.models import Competency
 from workforce.models import Role, User
 from workforce.permissions import Action, may, role_required
+from workforce.refusals import refusal_text
 from workforce.selectors import memberships_of
 
 from . import selectors, services
@@ -47,15 +48,10 @@ def _form_page(
     context: dict,
 ) -> HttpResponse:
     """Show `form`; save a valid POST through a service and redirect, or show its refusal."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            message, url = done(result)
-            messages.success(request, message)
-            return redirect(url)
+    if request.method == "POST" and (result := form.submit(save)) is not None:
+        message, url = done(result)
+        messages.success(request, message)
+        return redirect(url)
     return render(request, template, {**context, "form": form})
 
 
@@ -404,19 +400,15 @@ def evidence_accept(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _reviewable_or_404(request, pk)
     forms = _review_forms(evidence, (request.POST,))
     form = forms["accept_form"]
-    if form.is_valid():
-        try:
-            assessment = services.evidence_accept(
-                evidence=evidence, reviewer=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            return _review_done(
-                request,
-                f"“{evidence.title}” was accepted: {assessment.competency.id_number} level "
-                f"{assessment.level} is recorded for {evidence.worker}.",
-            )
+    assessment = form.submit(
+        lambda data: services.evidence_accept(evidence=evidence, reviewer=request.user, **data)
+    )
+    if assessment is not None:
+        return _review_done(
+            request,
+            f"“{evidence.title}” was accepted: {assessment.competency.id_number} level "
+            f"{assessment.level} is recorded for {evidence.worker}.",
+        )
     return _evidence_page(request, evidence, accept_form=form)
 
 
@@ -425,17 +417,15 @@ def evidence_accept(request: HttpRequest, pk: int) -> HttpResponse:
 def evidence_return(request: HttpRequest, pk: int) -> HttpResponse:
     evidence = _reviewable_or_404(request, pk)
     form = EvidenceReturnForm(request.POST, prefix="return")
-    if form.is_valid():
-        try:
-            services.evidence_return(
-                evidence=evidence, reviewer=request.user, feedback=form.cleaned_data["feedback"]
-            )
-        except ValidationError as error:
-            form.add_service_error(error)
-        else:
-            return _review_done(
-                request, f"“{evidence.title}” was returned to {evidence.worker} with feedback."
-            )
+    review = form.submit(
+        lambda data: services.evidence_return(
+            evidence=evidence, reviewer=request.user, feedback=data["feedback"]
+        )
+    )
+    if review is not None:
+        return _review_done(
+            request, f"“{evidence.title}” was returned to {evidence.worker} with feedback."
+        )
     return _evidence_page(request, evidence, return_form=form)
 
 
@@ -462,8 +452,8 @@ def assessment_countersign(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         services.assessment_countersign(assessment=assessment, supervisor=request.user)
-    except ValidationError as error:
-        return _countersign_page(request, errors=error.messages)
+    except (ValidationError, PermissionDenied) as refused:
+        return _countersign_page(request, errors=[refusal_text(refused)])
     messages.success(
         request,
         f"You countersigned {assessment.competency.id_number} level {assessment.level} for "
@@ -493,8 +483,8 @@ def supervision_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     )
     try:
         services.supervision_confirm(session=session, supervisor=request.user)
-    except ValidationError as error:
-        return _sessions_page(request, errors=error.messages)
+    except (ValidationError, PermissionDenied) as refused:
+        return _sessions_page(request, errors=[refusal_text(refused)])
     messages.success(
         request,
         f"You confirmed the supervision session with {session.worker} on "

@@ -35,6 +35,7 @@ from workforce import roster
 from workforce import services as workforce_services
 from workforce.models import Role
 from workforce.permissions import Action, organisations_for, role_required
+from workforce.refusals import refusal_text
 from workforce.spreadsheets import attachment, download, export_bytes
 
 from .forms import assessment_form, roster_form
@@ -204,14 +205,14 @@ def import_confirm(request: HttpRequest, pk) -> HttpResponse:
                 record = services.assessment_import_confirm(
                     assessment_import=record, actor=request.user
                 )
-            except ValidationError:
+            except (ValidationError, PermissionDenied):
                 raise
             except Exception:
                 # Rolled back, as the background task's would be: say so, rather than a 500.
                 _failed(request, record, doing="saving")
                 return redirect("imports:import_detail", record.pk)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+    except (ValidationError, PermissionDenied) as refused:
+        messages.error(request, refusal_text(refused))
         return redirect("imports:import_detail", record.pk)
     record.refresh_from_db()
     if record.status == ImportStatus.SAVED:

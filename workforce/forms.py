@@ -1,5 +1,8 @@
 """Forms for people: Wagtail admin account forms and the NHS.UK-styled sign-in forms."""
 
+from collections.abc import Callable
+from typing import ClassVar, TypeVar
+
 from django import forms
 from django.contrib.auth.forms import (
     AuthenticationForm,
@@ -7,9 +10,13 @@ from django.contrib.auth.forms import (
     PasswordResetForm,
     SetPasswordForm,
 )
+from django.core.exceptions import PermissionDenied, ValidationError
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from .models import User
+from .refusals import Refusal, refusal_text
+
+T = TypeVar("T")
 
 
 class _FullNameMixin(forms.ModelForm):
@@ -75,6 +82,50 @@ class NHSFormMixin:
         described_by = attrs.get("aria-describedby", "").split()
         if error_id not in described_by:
             attrs["aria-describedby"] = " ".join([*described_by, error_id])
+
+
+class ServiceForm(NHSFormMixin, forms.Form):
+    """An NHS.UK-styled form whose data goes to a service, showing the service's refusals.
+
+    The one way a page turns a service's "no" into form errors: a `ValidationError` goes beside
+    the field its `Refusal` code is about (`service_error_fields`), or above the form; a
+    `PermissionDenied` goes above the form.
+    """
+
+    service_error_fields: ClassVar[dict[Refusal, str]] = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Choices that depend on records are set once the fields exist, before anything reads
+        # them.
+        self.set_choices()
+
+    def set_choices(self) -> None:
+        """Give fields their record-dependent choices."""
+
+    def add_service_error(self, error: ValidationError | PermissionDenied) -> None:
+        """Show a service's refusal beside the field it is about, or above the form."""
+        if isinstance(error, PermissionDenied):
+            self.add_error(None, refusal_text(error))
+            return
+        for item in error.error_list:
+            name = self.service_error_fields.get(item.code)
+            if name not in self.fields:
+                self.add_error(None, item)
+                continue
+            self.add_error(name, item)
+            self.mark_invalid(name)
+
+    def submit(self, save: Callable[[dict], T]) -> T | None:
+        """Pass the cleaned data of a valid form to `save` (a service call) and return what it
+        returns; if the form is invalid or the service refuses, show why and return None."""
+        if not self.is_valid():
+            return None
+        try:
+            return save(self.cleaned_data)
+        except (ValidationError, PermissionDenied) as refused:
+            self.add_service_error(refused)
+            return None
 
 
 class SignInForm(NHSFormMixin, AuthenticationForm):

@@ -17,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from wagtail.log_actions import log
 
 from .models import Membership, Organisation, OrganisationKind, Role, User
+from .refusals import Refusal, refuse
 
 logger = logging.getLogger(__name__)
 
@@ -29,9 +30,17 @@ def user_create(
     email = User.objects.normalize_email(email).strip().lower()
     full_name = full_name.strip()
     if not full_name:
-        raise ValidationError({"full_name": "Enter the person's full name."})
+        raise ValidationError(
+            {"full_name": refuse(Refusal.FULL_NAME, "Enter the person's full name.")}
+        )
     if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError({"email": f"Someone with the email address {email} already exists."})
+        raise ValidationError(
+            {
+                "email": refuse(
+                    Refusal.EMAIL_TAKEN, f"Someone with the email address {email} already exists."
+                )
+            }
+        )
     user = User.objects.create_user(email=email, full_name=full_name, password=password)
     if password is None:
         user.set_unusable_password()
@@ -69,9 +78,10 @@ def membership_start(
         .exists()
     )
     if overlapping:
-        raise ValidationError(
+        raise refuse(
+            Refusal.ALREADY_MEMBER,
             f"{user} is already a {Role(role).label.lower()} at {organisation} on "
-            f"{starts_on:%d %B %Y}."
+            f"{starts_on:%d %B %Y}.",
         )
     membership = Membership.objects.create(
         user=user, organisation=organisation, role=role, starts_on=starts_on
@@ -92,7 +102,7 @@ def membership_end(
     """End a role on `ends_on` (today by default); the membership itself is kept as history."""
     ends_on = ends_on or timezone.localdate()
     if ends_on < membership.starts_on:
-        raise ValidationError("A membership cannot end before it starts.")
+        raise refuse(Refusal.MEMBERSHIP_DATES, "A membership cannot end before it starts.")
     membership.ends_on = ends_on
     membership.save(update_fields=["ends_on"])
     log(membership, "workforce.membership.end", user=actor, data={"ends_on": str(ends_on)})
@@ -104,7 +114,9 @@ def user_rename(*, user: User, full_name: str, actor: User | None = None) -> Use
     """Change the name a person is known by (and that new certificates will carry)."""
     full_name = full_name.strip()
     if not full_name:
-        raise ValidationError({"full_name": "Enter the person's full name."})
+        raise ValidationError(
+            {"full_name": refuse(Refusal.FULL_NAME, "Enter the person's full name.")}
+        )
     previous = user.full_name
     user.full_name = full_name
     user.save(update_fields=["full_name"])
@@ -160,7 +172,10 @@ def roster_import(*, data: bytes, filename: str, actor: User):
     )
     if any(protected(user, group_member_ids=in_groups) for user in people.values()):
         # The check refuses these; never reached unless the check is changed carelessly.
-        raise ValidationError("A roster cannot change an administrator's or inactive account.")
+        raise refuse(
+            Refusal.PROTECTED_ACCOUNT,
+            "A roster cannot change an administrator's or inactive account.",
+        )
     organisations = {
         o.pk: o
         for o in Organisation.objects.filter(pk__in={row["organisation_id"] for row in plan.rows})
@@ -174,7 +189,9 @@ def roster_import(*, data: bytes, filename: str, actor: User):
             people[row["email"]] = user
             created.append(user)
         elif (user := people.get(row["email"])) is None:
-            raise ValidationError(f"The account of {row['email']} was removed meanwhile.")
+            raise refuse(
+                Refusal.ACCOUNT_REMOVED, f"The account of {row['email']} was removed meanwhile."
+            )
         elif row["rename"]:
             user_rename(user=user, full_name=row["name"], actor=actor)
         if row["start"]:

@@ -73,7 +73,11 @@ def test_an_ineligible_worker_cannot_be_issued_from_the_page(
     response = client.post(f"/team/certificates/issue/LWPC-CORE/{link_worker.pk}/")
 
     assert response.status_code == 400
-    assert "is not yet eligible" in response.content.decode()
+    summary = response.context["form"].non_field_errors()
+    assert len(summary) == 1 and "is not yet eligible" in summary[0]
+    content = response.content.decode()
+    assert "The certificate was not issued" in content
+    assert "<title>Error: " in content
     assert not Certificate.objects.exists()
 
 

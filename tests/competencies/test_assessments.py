@@ -3,7 +3,7 @@
 import datetime
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
@@ -14,6 +14,7 @@ from competencies.selectors import assessment_history
 from curriculum.models import CompetencyFramework
 from tests.factories import MembershipFactory
 from workforce.models import Role
+from workforce.refusals import Refusal
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -34,10 +35,10 @@ def test_an_assessment_records_the_live_framework_version(record, framework):
 
 
 def test_an_assessor_outside_the_workers_organisation_is_refused(record, outside_assessor):
-    with pytest.raises(ValidationError) as refused:
+    # A permission failure, not a broken rule: PermissionDenied, as require() and Wagtail raise.
+    with pytest.raises(PermissionDenied) as refused:
         record(assessor=outside_assessor)
 
-    assert _codes(refused.value) == {"not_permitted"}
     assert "must be a assessor in an organisation where they are a link worker" in str(
         refused.value
     )
@@ -47,7 +48,7 @@ def test_an_assessor_outside_the_workers_organisation_is_refused(record, outside
 def test_nobody_assesses_themselves(record, organisation, assessor):
     MembershipFactory(user=assessor, organisation=organisation, role=Role.LINK_WORKER)
 
-    with pytest.raises(ValidationError, match="Nobody may assess themselves"):
+    with pytest.raises(PermissionDenied, match="Nobody may assess themselves"):
         record(worker=assessor)
 
 
@@ -75,21 +76,22 @@ def test_the_level_must_be_on_the_scale(record, level):
     assert "1 Aware, 2 Developing, 3 Proficient, 4 Advanced" in str(refused.value)
 
 
-def test_every_broken_rule_is_reported_at_once(record, methods, outside_assessor):
+def test_every_broken_rule_is_reported_at_once(record, methods):
     with pytest.raises(ValidationError) as refused:
-        record(
-            assessor=outside_assessor,
-            method=methods["KT"],
-            level=9,
-            assessed_on=TODAY + datetime.timedelta(days=3),
-        )
+        record(method=methods["KT"], level=9, assessed_on=TODAY + datetime.timedelta(days=3))
 
     assert _codes(refused.value) == {
-        "not_permitted",
-        "future_date",
-        "method_not_accepted",
-        "level_off_scale",
+        Refusal.FUTURE_DATE,
+        Refusal.METHOD_NOT_ACCEPTED,
+        Refusal.LEVEL_OFF_SCALE,
     }
+
+
+def test_permission_is_asked_before_the_rules(record, methods, outside_assessor):
+    with pytest.raises(PermissionDenied):
+        record(assessor=outside_assessor, method=methods["KT"], level=9)
+
+    assert not Assessment.objects.exists()
 
 
 def test_a_retired_competency_is_not_assessed(record, competency):
@@ -109,7 +111,7 @@ def test_the_assessor_must_have_been_in_post_on_the_assessment_date(
         organisation=organisation, role=Role.ASSESSOR, starts_on=TODAY
     ).user
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="where they are a link worker on"):
         record(assessor=newcomer, assessed_on=TODAY - datetime.timedelta(days=10))
     assert record(assessor=newcomer, assessed_on=TODAY)
 
@@ -220,7 +222,7 @@ def test_countersignature_by_the_named_supervisor_only(record, organisation, ass
     supervisor = MembershipFactory(organisation=organisation, role=Role.ASSESSOR).user
     assessment = record(countersign_requested_from=supervisor)
 
-    with pytest.raises(ValidationError, match="Only the supervisor asked"):
+    with pytest.raises(PermissionDenied, match="Only the supervisor asked"):
         services.assessment_countersign(assessment=assessment, supervisor=assessor)
     signature = services.assessment_countersign(assessment=assessment, supervisor=supervisor)
 

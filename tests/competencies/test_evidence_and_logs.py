@@ -6,12 +6,18 @@ import zipfile
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from competencies import services
-from competencies.models import Evidence, EvidenceKind, EvidenceOutcome, SupervisionKind
+from competencies.models import (
+    Evidence,
+    EvidenceKind,
+    EvidenceOutcome,
+    EvidenceReview,
+    SupervisionKind,
+)
 from competencies.selectors import evidence_with_outcome, review_queue
 
 pytestmark = pytest.mark.django_db
@@ -182,8 +188,9 @@ def test_returning_evidence_needs_feedback_and_is_kept(assessor, link_worker, co
 def test_an_assessor_elsewhere_cannot_review(outside_assessor, link_worker, competency):
     evidence = _submit(link_worker, competency)
 
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied, match="To review evidence"):
         services.evidence_return(evidence=evidence, reviewer=outside_assessor, feedback="No")
+    assert not EvidenceReview.objects.filter(evidence=evidence).exists()
 
 
 def test_supervision_counts_once_the_supervisor_confirms_it(assessor, link_worker, manager):
@@ -202,7 +209,7 @@ def test_supervision_counts_once_the_supervisor_confirms_it(assessor, link_worke
         kind=SupervisionKind.ONE_TO_ONE,
         reflections="Talked about boundaries.",
     )
-    with pytest.raises(ValidationError, match="Only the supervisor named"):
+    with pytest.raises(PermissionDenied, match="Only the supervisor named"):
         services.supervision_confirm(session=session, supervisor=manager)
 
     services.supervision_confirm(session=session, supervisor=assessor)

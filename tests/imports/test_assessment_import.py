@@ -4,7 +4,7 @@ import datetime
 
 import pytest
 import tablib
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from import_export.results import RowResult
 from wagtail.models import ModelLogEntry
@@ -329,7 +329,7 @@ def test_an_undetectable_encoding_is_refused_saying_so(manager, small_framework,
 
 def test_link_workers_may_not_import(row, link_worker):
     data, name = spreadsheet("csv", [row()])
-    with pytest.raises(ValidationError, match="Only managers and assessors may import"):
+    with pytest.raises(PermissionDenied, match="Only managers and assessors may import"):
         services.assessments_import(data=data, filename=name, actor=link_worker)
     assert assessment_count() == 0
 

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from competencies import services
 from workforce.models import User
+from workforce.refusals import refusal_text
 
 
 class Command(BaseCommand):
@@ -43,8 +44,8 @@ class Command(BaseCommand):
             report = services.assessments_import(
                 data=data, filename=Path(path).name, actor=actor, dry_run=dry_run
             )
-        except ValidationError as error:
-            raise CommandError(" ".join(error.messages)) from error
+        except (ValidationError, PermissionDenied) as refused:
+            raise CommandError(refusal_text(refused)) from refused
         for line in report.lines():
             self.stdout.write(line)
         if not report.ok:
