@@ -139,6 +139,19 @@ class Qualification(ClusterableModel):
     def __str__(self) -> str:
         return f"{self.title} ({self.code})"
 
+    @property
+    def core_rule(self) -> str:
+        """The core-competency rule as checklists and refusals name it."""
+        return f"Core competencies at level {self.all_core_at_level} or above"
+
+    @property
+    def renewal_period(self) -> str:
+        """How often the certificate is renewed, in words: "3 years", "year", "18 months"."""
+        years, months = divmod(self.validity_months, 12)
+        if months or not years:
+            return f"{self.validity_months} months"
+        return "year" if years == 1 else f"{years} years"
+
     def clean(self) -> None:
         # A window as long as the validity would make a certificate due for renewal at issue.
         if self.validity_months and self.renewal_window_days >= self.validity_months * 28:
@@ -171,6 +184,12 @@ class QualificationRequirement(Orderable):
     def __str__(self) -> str:
         return f"{self.competency.id_number} at level {self.min_level}"
 
+    @property
+    def label(self) -> str:
+        """The rule as checklists and refusals name it."""
+        competency = self.competency
+        return f"{competency.id_number} {competency.short_name} at level {self.min_level} or above"
+
 
 class RenewalRequirement(Orderable):
     """An assessment a holder needs since issue to renew, e.g. a DOP of PCP-01 or EMP-01."""
@@ -193,6 +212,12 @@ class RenewalRequirement(Orderable):
     @property
     def codes(self) -> list[str]:
         return [code.strip() for code in self.competency_codes.split(",") if code.strip()]
+
+    @property
+    def label(self) -> str:
+        """The assessment asked for, as the renewal checklist and the certificate word it."""
+        label = f"{self.method.name} of {' or '.join(self.codes)}"
+        return f"{label} ({self.description})" if self.description else label
 
     def clean(self) -> None:
         codes = self.codes

@@ -21,7 +21,6 @@ from competencies.selectors import (
     current_levels,
     evidence_with_outcome,
     level_names,
-    supervision_and_cpd,
     upkeep,
 )
 from curriculum.models import Competency, CompetencyFramework, CurriculumVersion
@@ -87,6 +86,27 @@ def at_least(label: str, have: Decimal | int, need: int) -> ChecklistItem:
     return ChecklistItem(label, have >= need, f"{_number(have)} of {need}")
 
 
+def upkeep_items(qualification: Qualification, figures: Upkeep) -> list[ChecklistItem]:
+    """The supervision and CPD rules, which both the award and its renewal ask for."""
+    return [
+        at_least(
+            "Supervision sessions in the last 12 months",
+            figures.supervision_sessions_last_12_months,
+            qualification.min_supervision_sessions_12_months,
+        ),
+        at_least(
+            "CPD points this year",
+            figures.cpd_points_this_year,
+            qualification.min_cpd_points_year,
+        ),
+        at_least(
+            "Formal CPD hours this year",
+            figures.cpd_formal_hours_this_year,
+            qualification.min_cpd_formal_hours_year,
+        ),
+    ]
+
+
 def core_competency_ids(framework: CompetencyFramework) -> list[int]:
     """The framework's core competencies that are still assessed (not domains, not retired)."""
     return list(
@@ -139,19 +159,17 @@ def checklists_for(
         core_done = sum(level(pk) >= core_level for pk in core_ids)
         items = [
             ChecklistItem(
-                f"Core competencies at level {core_level} or above",
+                qualification.core_rule,
                 # A framework with no core competencies (yet) certifies nobody.
                 bool(core_ids) and core_done == len(core_ids),
                 f"{core_done} of {len(core_ids)}" if core_ids else "no core competencies yet",
             )
         ]
         for requirement in requirements:
-            competency = requirement.competency
-            have = level(competency.pk)
+            have = level(requirement.competency_id)
             items.append(
                 ChecklistItem(
-                    f"{competency.id_number} {competency.short_name} at level "
-                    f"{requirement.min_level} or above",
+                    requirement.label,
                     have >= requirement.min_level,
                     f"level {have}" if have else "not assessed",
                 )
@@ -173,24 +191,7 @@ def checklists_for(
                     qualification.required_method.name, done, "done" if done else "not yet"
                 )
             )
-        upkept = figures[worker_id]
-        items += [
-            at_least(
-                "Supervision sessions in the last 12 months",
-                upkept.supervision_sessions_last_12_months,
-                qualification.min_supervision_sessions_12_months,
-            ),
-            at_least(
-                "CPD points this year",
-                upkept.cpd_points_this_year,
-                qualification.min_cpd_points_year,
-            ),
-            at_least(
-                "Formal CPD hours this year",
-                upkept.cpd_formal_hours_this_year,
-                qualification.min_cpd_formal_hours_year,
-            ),
-        ]
+        items += upkeep_items(qualification, figures[worker_id])
         checklists[worker_id] = Checklist(qualification=qualification, items=items)
     return checklists
 
@@ -224,10 +225,7 @@ def renewal_checklist(certificate: Certificate, *, today: datetime.date | None =
             .standing(today)
             .exists()
         )
-        label = f"{requirement.method.name} of {' or '.join(requirement.codes)}"
-        if requirement.description:
-            label = f"{label} ({requirement.description})"
-        items.append(ChecklistItem(label, done, "done" if done else "not yet"))
+        items.append(ChecklistItem(requirement.label, done, "done" if done else "not yet"))
     if qualification.renewal_reflective_accounts:
         accepted = (
             evidence_with_outcome(
@@ -247,24 +245,7 @@ def renewal_checklist(certificate: Certificate, *, today: datetime.date | None =
                 qualification.renewal_reflective_accounts,
             )
         )
-    figures = supervision_and_cpd(worker, today=today)
-    items += [
-        at_least(
-            "Supervision sessions confirmed by your supervisor in the last 12 months",
-            figures["supervision_sessions_last_12_months"],
-            qualification.min_supervision_sessions_12_months,
-        ),
-        at_least(
-            "CPD points this year",
-            figures["cpd_points_this_year"],
-            qualification.min_cpd_points_year,
-        ),
-        at_least(
-            "Formal CPD hours this year",
-            figures["cpd_formal_hours_this_year"],
-            qualification.min_cpd_formal_hours_year,
-        ),
-    ]
+    items += upkeep_items(qualification, upkeep([worker.pk], today=today)[worker.pk])
     return Checklist(qualification=qualification, items=items)
 
 
@@ -276,8 +257,7 @@ def renewal_conditions(qualification: Qualification) -> list[str]:
         f"{qualification.min_supervision_sessions_12_months} supervision sessions.",
     ]
     renewal = [
-        f"{requirement.method.name} of {' or '.join(requirement.codes)}"
-        + (f" ({requirement.description})" if requirement.description else "")
+        requirement.label
         for requirement in qualification.renewal_requirements.select_related("method").order_by(
             "sort_order", "pk"
         )
@@ -285,12 +265,7 @@ def renewal_conditions(qualification: Qualification) -> list[str]:
     if qualification.renewal_reflective_accounts:
         renewal.append(f"{qualification.renewal_reflective_accounts} reflective accounts")
     renewal.append("the supervisor's confirmation")
-    conditions.append(
-        f"To renew every {qualification.validity_months // 12 or qualification.validity_months} "
-        f"{'years' if qualification.validity_months >= 24 else 'months'}: "
-        + "; ".join(renewal)
-        + "."
-    )
+    conditions.append(f"To renew every {qualification.renewal_period}: " + "; ".join(renewal) + ".")
     return conditions
 
 
