@@ -215,3 +215,14 @@ def test_the_frameworks_listing_opens_for_curriculum_roles(client, request, role
     page = response.content.decode()
     assert "SPLW-CORE" in page
     assert "Core framework" in page
+
+
+def test_the_framework_preview_shows_its_rich_text_description(framework):
+    framework.description = "<p>Standards for <b>link workers</b> &amp; their assessors.</p>"
+
+    response = framework.make_preview_request()
+
+    assert response.status_code == 200
+    assert "<p>Standards for <b>link workers</b> &amp; their assessors.</p>" in (
+        response.content.decode()
+    )
