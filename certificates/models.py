@@ -12,7 +12,6 @@ from django.urls import reverse
 from django.utils import timezone
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.models import Orderable
 
 from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, CurriculumVersion
@@ -87,52 +86,6 @@ class Qualification(ClusterableModel):
         help_text="Accepted reflective accounts submitted since the certificate was issued.",
     )
 
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("title"), FieldPanel("code"), FieldPanel("framework")],
-            heading="Qualification",
-        ),
-        FieldPanel("description"),
-        MultiFieldPanel(
-            [
-                FieldPanel("all_core_at_level"),
-                FieldPanel("min_direct_observations"),
-                FieldPanel("observation_method"),
-                FieldPanel("required_method"),
-            ],
-            heading="Competence",
-        ),
-        InlinePanel("requirements", heading="Further competencies", label="Competency"),
-        MultiFieldPanel(
-            [
-                FieldPanel("min_supervision_sessions_12_months"),
-                FieldPanel("min_cpd_points_year"),
-                FieldPanel("min_cpd_formal_hours_year"),
-            ],
-            heading="Supervision and CPD",
-        ),
-        MultiFieldPanel(
-            [
-                FieldPanel("validity_months"),
-                FieldPanel("renewal_window_days"),
-                FieldPanel("issuer_name"),
-                FieldPanel("signatory"),
-            ],
-            heading="Certificate",
-        ),
-        MultiFieldPanel(
-            [FieldPanel("renewal_reflective_accounts")],
-            heading="Renewal",
-            help_text=(
-                "To renew, the holder also meets the supervision and CPD rules above and the "
-                "renewal assessments below, each made since the certificate was issued."
-            ),
-        ),
-        InlinePanel(
-            "renewal_requirements", heading="Renewal assessments", label="Renewal assessment"
-        ),
-    ]
-
     class Meta:
         ordering = ["title"]
 
@@ -172,8 +125,6 @@ class QualificationRequirement(Orderable):
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
     min_level = models.PositiveSmallIntegerField("minimum level", default=3)
 
-    panels = [FieldPanel("competency"), FieldPanel("min_level")]
-
     class Meta(Orderable.Meta):
         constraints = [
             models.UniqueConstraint(
@@ -206,8 +157,6 @@ class RenewalRequirement(Orderable):
     description = models.CharField(
         max_length=255, blank=True, help_text="Shown to the holder, e.g. on a barriers case."
     )
-
-    panels = [FieldPanel("method"), FieldPanel("competency_codes"), FieldPanel("description")]
 
     @property
     def codes(self) -> list[str]:

@@ -1,6 +1,7 @@
 """Admin for qualifications, and the dashboard that trainers and curriculum reviewers see."""
 
 from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -21,6 +22,63 @@ class QualificationViewSet(SnippetViewSet):
     menu_label = "Qualifications"
     menu_order = 220
     add_to_admin_menu = True
+    panels = [
+        MultiFieldPanel(
+            [FieldPanel("title"), FieldPanel("code"), FieldPanel("framework")],
+            heading="Qualification",
+        ),
+        FieldPanel("description"),
+        MultiFieldPanel(
+            [
+                FieldPanel("all_core_at_level"),
+                FieldPanel("min_direct_observations"),
+                FieldPanel("observation_method"),
+                FieldPanel("required_method"),
+            ],
+            heading="Competence",
+        ),
+        InlinePanel(
+            "requirements",
+            heading="Further competencies",
+            label="Competency",
+            panels=[FieldPanel("competency"), FieldPanel("min_level")],
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("min_supervision_sessions_12_months"),
+                FieldPanel("min_cpd_points_year"),
+                FieldPanel("min_cpd_formal_hours_year"),
+            ],
+            heading="Supervision and CPD",
+        ),
+        MultiFieldPanel(
+            [
+                FieldPanel("validity_months"),
+                FieldPanel("renewal_window_days"),
+                FieldPanel("issuer_name"),
+                FieldPanel("signatory"),
+            ],
+            heading="Certificate",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("renewal_reflective_accounts")],
+            heading="Renewal",
+            help_text=(
+                "To renew, the holder also meets the supervision and CPD rules above and the "
+                "renewal assessments below, each made since the certificate was issued."
+            ),
+        ),
+        InlinePanel(
+            "renewal_requirements",
+            heading="Renewal assessments",
+            label="Renewal assessment",
+            panels=[
+                FieldPanel("method"),
+                FieldPanel("competency_codes"),
+                FieldPanel("description"),
+            ],
+        ),
+    ]
     list_display = ["title", "code", "framework"]
     search_fields = ["title", "code"]
     copy_view_enabled = False

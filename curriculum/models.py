@@ -1,6 +1,5 @@
 """Wagtail pages of the public site and the curriculum, and the competency framework."""
 
-from django import forms
 from django.conf import settings
 from django.db import models
 from django.shortcuts import get_object_or_404
@@ -49,8 +48,6 @@ class AssessmentMethod(models.Model):
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
 
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
-
     class Meta:
         ordering = ["code"]
 
@@ -89,15 +86,6 @@ class CompetencyFramework(
         help_text="The Moodle scale this framework's scale came from, kept for export.",
     )
 
-    panels = [
-        MultiFieldPanel(
-            [FieldPanel("id_number"), FieldPanel("short_name"), FieldPanel("taxonomies")],
-            heading="Framework",
-        ),
-        FieldPanel("description"),
-        InlinePanel("scale_levels", heading="Rating scale", label="Level", min_num=1),
-        InlinePanel("competencies", heading="Domains and competencies", label="Competency"),
-    ]
     search_fields = [
         index.SearchField("short_name"),
         index.SearchField("id_number"),
@@ -135,14 +123,6 @@ class ScaleLevel(Orderable):
         help_text="Assessments at this level or above meet the proficiency threshold.",
     )
     is_default = models.BooleanField(default=False, help_text="Moodle's default scale value.")
-
-    panels = [
-        FieldPanel("value"),
-        FieldPanel("name"),
-        FieldPanel("description"),
-        FieldPanel("is_proficient"),
-        FieldPanel("is_default"),
-    ]
 
     class Meta(Orderable.Meta):
         constraints = [
@@ -200,19 +180,6 @@ class Competency(Orderable, ClusterableModel):
     rule_type = models.CharField(max_length=255, blank=True)
     rule_outcome = models.CharField(max_length=20, blank=True)
     rule_config = models.TextField(blank=True)
-
-    panels = [
-        FieldPanel("id_number"),
-        FieldPanel("parent_id_number"),
-        FieldPanel("short_name"),
-        FieldPanel("description"),
-        FieldPanel("assessment_criteria"),
-        FieldPanel("accepted_methods", widget=forms.CheckboxSelectMultiple),
-        FieldPanel("is_core"),
-        FieldPanel("needed_before_unsupervised_work"),
-        FieldPanel("is_retired"),
-        FieldPanel("cross_references"),
-    ]
 
     class Meta(Orderable.Meta):
         verbose_name_plural = "competencies"
@@ -330,7 +297,12 @@ class ModulePage(RoutablePageMixin, Page):
             heading="About the module",
         ),
         FieldPanel("learning_outcomes"),
-        InlinePanel("module_competencies", heading="Competencies it develops", label="Competency"),
+        InlinePanel(
+            "module_competencies",
+            heading="Competencies it develops",
+            label="Competency",
+            panels=[FieldPanel("competency")],
+        ),
         FieldPanel("body"),
     ]
     search_fields = [
@@ -368,8 +340,6 @@ class ModuleCompetency(Orderable):
 
     module = ParentalKey(ModulePage, on_delete=models.CASCADE, related_name="module_competencies")
     competency = models.ForeignKey(Competency, on_delete=models.PROTECT, related_name="+")
-
-    panels = [FieldPanel("competency")]
 
     class Meta(Orderable.Meta):
         constraints = [

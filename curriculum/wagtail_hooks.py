@@ -1,7 +1,8 @@
 """Admin for the competency framework and assessment methods, and the curriculum log actions."""
 
+from django import forms
 from wagtail import hooks
-from wagtail.admin.panels import ObjectList
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
@@ -18,7 +19,46 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
     menu_order = 200
     add_to_admin_menu = True
     # The framework-wide rules (codes, tree, scale, nothing in use deleted) live in this form.
-    edit_handler = ObjectList(CompetencyFramework.panels, base_form_class=CompetencyFrameworkForm)
+    edit_handler = ObjectList(
+        [
+            MultiFieldPanel(
+                [FieldPanel("id_number"), FieldPanel("short_name"), FieldPanel("taxonomies")],
+                heading="Framework",
+            ),
+            FieldPanel("description"),
+            InlinePanel(
+                "scale_levels",
+                heading="Rating scale",
+                label="Level",
+                min_num=1,
+                panels=[
+                    FieldPanel("value"),
+                    FieldPanel("name"),
+                    FieldPanel("description"),
+                    FieldPanel("is_proficient"),
+                    FieldPanel("is_default"),
+                ],
+            ),
+            InlinePanel(
+                "competencies",
+                heading="Domains and competencies",
+                label="Competency",
+                panels=[
+                    FieldPanel("id_number"),
+                    FieldPanel("parent_id_number"),
+                    FieldPanel("short_name"),
+                    FieldPanel("description"),
+                    FieldPanel("assessment_criteria"),
+                    FieldPanel("accepted_methods", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("is_core"),
+                    FieldPanel("needed_before_unsupervised_work"),
+                    FieldPanel("is_retired"),
+                    FieldPanel("cross_references"),
+                ],
+            ),
+        ],
+        base_form_class=CompetencyFrameworkForm,
+    )
     list_display = ["short_name", "id_number", LiveStatusTagColumn(), UpdatedAtColumn()]
     search_fields = ["short_name", "id_number"]
     copy_view_enabled = False
@@ -30,6 +70,7 @@ class AssessmentMethodViewSet(SnippetViewSet):
     menu_label = "Assessment methods"
     menu_order = 210
     add_to_admin_menu = True
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
     list_display = ["code", "name"]
     copy_view_enabled = False
 
