@@ -353,7 +353,7 @@ def bulk_zip(request: HttpRequest, pk: int) -> HttpResponse:
 # Anyone: verification
 
 
-def _public_facts(certificate: Certificate, request: HttpRequest) -> dict:
+def _public_facts(certificate: Certificate) -> dict:
     """What the public may know about a certificate: status, holder name, qualification, issuer
     and dates. Never the email, employer or anything else about the person."""
     status = certificate.status_on(timezone.localdate())
@@ -373,10 +373,11 @@ def _public_facts(certificate: Certificate, request: HttpRequest) -> dict:
             else None
         ),
         "revocation_reason": certificate.revocation_reason or None,
+        # Links name the site from settings, never from the request's Host header.
         "superseded_by": (
-            request.build_absolute_uri(successor.get_absolute_url()) if successor else None
+            services.verification_url(successor.verification_code) if successor else None
         ),
-        "verification_url": request.build_absolute_uri(certificate.get_absolute_url()),
+        "verification_url": services.verification_url(certificate.verification_code),
     }
     return facts
 
@@ -388,7 +389,7 @@ def _verified(request: HttpRequest, certificate: Certificate, *, how: str) -> Ht
         "certificates/verify.html",
         {
             "certificate": certificate,
-            "facts": _public_facts(certificate, request),
+            "facts": _public_facts(certificate),
             "how": how,
             "successor": getattr(certificate, "superseded_by", None),
         },
@@ -407,7 +408,7 @@ def verify_json(request: HttpRequest, code: str) -> JsonResponse:
     if certificate is None:
         return JsonResponse({"error": "No certificate has this verification code."}, status=404)
     services.certificate_verified(certificate=certificate)
-    response = JsonResponse(_public_facts(certificate, request))
+    response = JsonResponse(_public_facts(certificate))
     response["Cache-Control"] = "no-store"
     return response
 
@@ -428,8 +429,8 @@ def verify_credential(request: HttpRequest, code: str) -> JsonResponse:
     response = JsonResponse(
         achievement_credential(
             certificate,
-            verification_url=request.build_absolute_uri(certificate.get_absolute_url()),
-            site_url=request.build_absolute_uri("/").rstrip("/"),
+            verification_url=services.verification_url(certificate.verification_code),
+            site_url=settings.SITE_BASE_URL,
         ),
         json_dumps_params={"ensure_ascii": False},
     )

@@ -377,7 +377,8 @@ def _roster_confirm(request: HttpRequest, context: dict) -> HttpResponse:
             "The email with a link to set a password could not be sent to "
             + ", ".join(plan.not_emailed)
             + ". Their accounts were added: ask them to use “Forgotten your password?” at "
-            + request.build_absolute_uri(reverse("password_reset"))
+            + settings.SITE_BASE_URL
+            + reverse("password_reset")
             + ", or try again later.",
         )
     return redirect("imports:roster_import")

@@ -19,6 +19,14 @@ from certificates.models import Certificate
 pytestmark = pytest.mark.django_db
 
 
+SITE = "https://academy.example.org"
+
+
+@pytest.fixture(autouse=True)
+def _site(settings):
+    settings.SITE_BASE_URL = SITE
+
+
 @pytest.fixture
 def certificate(manager, eligible_worker, qualification) -> Certificate:
     return services.certificate_issue(
@@ -61,7 +69,7 @@ def test_the_json_twin_has_the_same_facts(client, certificate):
         "revoked_on": None,
         "revocation_reason": None,
         "superseded_by": None,
-        "verification_url": f"http://testserver/verify/{certificate.verification_code}/",
+        "verification_url": f"{SITE}/verify/{certificate.verification_code}/",
     }
 
 
@@ -124,7 +132,7 @@ def test_superseded_links_to_the_current_certificate(client, certificate, manage
 
     assert ">Superseded</strong>" in html
     assert f'href="/verify/{"N" * 32}/"' in html
-    assert data["superseded_by"] == f"http://testserver/verify/{'N' * 32}/"
+    assert data["superseded_by"] == f"{SITE}/verify/{'N' * 32}/"
 
 
 @pytest.mark.parametrize(
@@ -289,7 +297,7 @@ def test_the_open_badges_credential_matches_the_specification(client, certificat
     assert response["Content-Type"].startswith("application/vc+ld+json")
     credential = response.json()
     assert _schema_errors(credential) == []
-    assert credential["id"] == f"http://testserver/verify/{certificate.verification_code}/"
+    assert credential["id"] == f"{SITE}/verify/{certificate.verification_code}/"
     assert credential["validFrom"] == f"{certificate.issued_on.isoformat()}T00:00:00Z"
     subject = credential["credentialSubject"]
     assert subject["identifier"][0]["identityHash"] == certificate.holder_name
@@ -310,3 +318,18 @@ def test_a_revoked_certificate_has_no_credential(client, certificate, manager):
 
     assert response.status_code == 410
     assert response.json()["status"] == "revoked"
+
+
+def test_links_name_the_site_from_settings_never_the_host_header(client, certificate, settings):
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "forged.example"]
+    code = certificate.verification_code
+
+    page = client.get(f"/verify/{code}/", HTTP_HOST="forged.example")
+    assert page.status_code == 200
+    assert "forged.example" not in page.content.decode()
+    for url in (f"/verify/{code}.json", f"/verify/{code}/credential.json"):
+        response = client.get(url, HTTP_HOST="forged.example")
+
+        assert response.status_code == 200, url
+        assert "forged.example" not in response.content.decode(), url
+        assert f"{SITE}/verify/{code}/" in response.content.decode(), url
