@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from competencies.selectors import default_curriculum
 from workforce.models import Role, User
 from workforce.permissions import Action, denial_reason, role_required
+from workforce.ratelimit import Rate, rate_limited
 from workforce.refusals import refusal_text
 from workforce.spreadsheets import attachment, download, export_bytes
 
@@ -396,6 +397,22 @@ def _verified(request: HttpRequest, certificate: Certificate, *, how: str) -> Ht
     )
 
 
+# Public checks, per address. A room of people scanning one QR code from one network is a
+# burst of tens a minute; guessing numbers and surnames, or uploading PDF after PDF, is not.
+CHECK_RATES = (Rate(120, 60), Rate(2000, 3600))
+LOOKUP_RATES = (Rate(20, 60), Rate(200, 3600))
+PDF_CHECK_RATES = (Rate(10, 60), Rate(60, 3600))
+
+
+def _is_lookup(request: HttpRequest) -> bool:
+    return any(key in request.GET for key in ("lookup-number", "lookup-surname"))
+
+
+def _is_post(request: HttpRequest) -> bool:
+    return request.method == "POST"
+
+
+@rate_limited("verify", *CHECK_RATES)
 def verify(request: HttpRequest, code: str) -> HttpResponse:
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
@@ -403,6 +420,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
     return _verified(request, certificate, how="code")
 
 
+@rate_limited("verify", *CHECK_RATES, json=True)
 def verify_json(request: HttpRequest, code: str) -> JsonResponse:
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
@@ -413,6 +431,7 @@ def verify_json(request: HttpRequest, code: str) -> JsonResponse:
     return response
 
 
+@rate_limited("verify", *CHECK_RATES, json=True)
 def verify_credential(request: HttpRequest, code: str) -> JsonResponse:
     """The Open Badges 3.0 credential of a certificate that still stands (valid, renewal due or
     expired: its dates say which). A revoked or superseded one is gone: 410, with its status."""
@@ -448,9 +467,12 @@ def _too_large(request: HttpRequest) -> bool:
     return length > settings.CERTIFICATE_CHECK_MAX_BYTES + 64 * 1024  # the form's own fields
 
 
+@rate_limited("verify", *CHECK_RATES)
+@rate_limited("verify-lookup", *LOOKUP_RATES, applies=_is_lookup)
+@rate_limited("verify-pdf", *PDF_CHECK_RATES, applies=_is_post)
 def verify_start(request: HttpRequest) -> HttpResponse:
     # Bound only when a lookup was asked for: /verify/?utm_source=qr is just the page.
-    asked = any(key in request.GET for key in ("lookup-number", "lookup-surname"))
+    asked = _is_lookup(request)
     lookup = LookupForm(request.GET if asked else None, prefix="lookup")
     check = PdfCheckForm(prefix="check")
     not_found = None

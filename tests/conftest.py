@@ -1,6 +1,7 @@
 """Fixtures shared by every test module."""
 
 import pytest
+from django.core.cache import caches
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from curriculum import demo as curriculum_demo
@@ -94,3 +95,10 @@ def _media_in_a_temporary_folder(settings, tmp_path):
             "OPTIONS": {"location": tmp_path / "private" / "certificates"},
         },
     }
+
+
+@pytest.fixture(autouse=True)
+def _empty_caches():
+    """Each test starts with no counts from another (rate limits, sign-in throttles)."""
+    for cache in caches.all(initialized_only=True):
+        cache.clear()

@@ -236,3 +236,21 @@ LOGGING = {
     # WeasyPrint reports each rendering step at INFO; its warnings (e.g. a missing glyph) stay.
     "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }
+
+# Caches: CACHE_URL=redis://host:6379/0 shares counts (rate limits, sign-in throttles) between
+# app servers; without it each process keeps its own in memory.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+        if CACHE_URL.startswith(("redis://", "rediss://"))
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+
+# Public pages are limited per client address (workforce/ratelimit.py).
+RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
+RATE_LIMIT_CACHE = "default"
+# How many reverse proxies in front of the app append to X-Forwarded-For (0: none, use the
+# connection's address).
+RATE_LIMIT_PROXIES = int(os.environ.get("RATE_LIMIT_PROXIES", "0"))

@@ -74,7 +74,8 @@ def test_an_ineligible_worker_cannot_be_issued_from_the_page(
 
     assert response.status_code == 400
     summary = response.context["form"].non_field_errors()
-    assert len(summary) == 1 and "is not yet eligible" in summary[0]
+    assert len(summary) == 1
+    assert "is not yet eligible" in summary[0]
     content = response.content.decode()
     assert "The certificate was not issued" in content
     assert "<title>Error: " in content
