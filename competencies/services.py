@@ -312,6 +312,8 @@ def supervision_confirm(*, session: SupervisionSession, supervisor: User) -> Sup
     session = SupervisionSession.objects.select_for_update().get(pk=session.pk)
     if session.supervisor_id != supervisor.pk:
         raise PermissionDenied("Only the supervisor named on the session may confirm it.")
+    # Named on the session is not enough: a supervisor who has left confirms nothing.
+    require(supervisor, Action.COUNTERSIGN, session.worker)
     if session.confirmed_at is not None:
         raise refuse(Refusal.ALREADY_CONFIRMED, "This session is already confirmed.")
     session.confirmed_at = timezone.now()

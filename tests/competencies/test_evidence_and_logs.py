@@ -220,6 +220,23 @@ def test_supervision_counts_once_the_supervisor_confirms_it(assessor, link_worke
         services.supervision_confirm(session=session, supervisor=assessor)
 
 
+def test_a_supervisor_who_has_left_cannot_confirm_a_session(assessor, link_worker):
+    session = services.supervision_log(
+        worker=link_worker,
+        supervisor=assessor,
+        held_on=TODAY - datetime.timedelta(days=7),
+        kind=SupervisionKind.ONE_TO_ONE,
+        reflections="Talked about boundaries.",
+    )
+    assessor.memberships.update(ends_on=TODAY - datetime.timedelta(days=1))
+
+    with pytest.raises(PermissionDenied, match="To countersign"):
+        services.supervision_confirm(session=session, supervisor=assessor)
+
+    session.refresh_from_db()
+    assert session.confirmed_at is None
+
+
 def test_supervision_cannot_be_in_the_future(assessor, link_worker):
     with pytest.raises(ValidationError, match="cannot be in the future"):
         services.supervision_log(
