@@ -35,7 +35,7 @@ from .forms import (
     SupervisionForm,
 )
 from .models import Assessment, Evidence, EvidenceOutcome, SupervisionSession
-from .uploads import IMAGE_TYPES
+from .uploads import IMAGE_TYPES, content_disposition, download_name
 
 
 def _form_page(
@@ -209,13 +209,19 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
         handle = evidence.file.open("rb")
     except FileNotFoundError as missing:
         raise Http404("The file is missing from storage.") from missing
+    # Photos (checked to be images by content) may show in the browser; all else downloads.
+    as_attachment = evidence.file_content_type not in IMAGE_TYPES
     response = FileResponse(
         handle,
-        # Photos (checked to be images by content) may show in the browser; all else downloads.
-        as_attachment=evidence.file_content_type not in IMAGE_TYPES,
-        filename=evidence.original_filename or evidence.file.name.rsplit("/", 1)[-1],
+        as_attachment=as_attachment,
         content_type=evidence.file_content_type or "application/octet-stream",
     )
+    # Named from the title and the type its content was judged to be: the name and extension it
+    # was uploaded with are the uploader's to choose, and a file's extension decides what opens it.
+    name = download_name(
+        evidence.title, evidence.file_content_type, fallback=f"evidence-{evidence.pk}"
+    )
+    response["Content-Disposition"] = content_disposition(name, as_attachment=as_attachment)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

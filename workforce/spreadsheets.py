@@ -6,6 +6,10 @@ its encoding can be detected); missing, unknown or repeated column headings. Hea
 without regard to case, spaces or order. Empty rows are skipped; row numbers stay those the
 person sees in their spreadsheet program (the heading is row 1).
 
+Hostile files cost little: an XLSX is judged by its zip directory before it is opened, read
+with its declared dimensions ignored, only as wide as its headings and no further than
+settings.IMPORT_MAX_ROWS; a CSV's delimiter is guessed from the start of its first line only.
+
 Every export goes out through `SafeResource` (django-import-export) and `export_bytes`, so no
 text cell can run as a formula: django-import-export's own
 IMPORT_EXPORT_ESCAPE_FORMULAE_ON_EXPORT only strips a leading "=" (losing it) and turns every
@@ -28,10 +32,19 @@ from django.utils.http import content_disposition_header
 from import_export import fields, resources
 from import_export.formats import base_formats
 
+from .archives import ZipLimits, zip_problem
+
 XLSX_MAGIC = b"PK\x03\x04"
 # Legacy Excel (.xls) files are OLE2 compound documents.
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CSV_DELIMITERS = ",;\t"
+# csv.Sniffer takes time that grows with the square of its text (48 KB of ,"a took 16 s); the
+# headings fit in far less.
+SNIFF_CHARS = 2048
+# No import has more columns than this: a wider first row is refused without listing each.
+MAX_COLUMNS = 100
+# An XLSX workbook of IMPORT_MAX_ROWS rows unpacks to about 40 MB, in about 10 files.
+XLSX_LIMITS = ZipLimits(members=1000, unpacked_bytes=100 * 1024 * 1024)
 DAMAGED_XLSX = "The XLSX file is damaged or not a spreadsheet: save it again from Excel and retry."
 # A spreadsheet program runs a cell that starts with one of these as a formula.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
@@ -143,12 +156,15 @@ def read_table(
     optional: Iterable[str] = (),
     ignored: Iterable[str] = (),
     what: str = "rows",
+    max_rows: int | None = None,
 ) -> Sheet:
     """Read a CSV or XLSX upload, or raise SpreadsheetError saying what is wrong with it.
 
     `ignored` columns are accepted and left out (e.g. the extra columns of our own exports).
+    At most `max_rows` rows (settings.IMPORT_MAX_ROWS) below the headings, empty ones counted.
     """
     required, optional, ignored = list(required), list(optional), list(ignored)
+    max_rows = settings.IMPORT_MAX_ROWS if max_rows is None else max_rows
     if too_large := size_problem(len(data)):
         raise SpreadsheetError([too_large])
     if not data.strip():
@@ -163,20 +179,29 @@ def read_table(
             ]
         )
     if data.startswith(XLSX_MAGIC):
-        notices, table = _read_xlsx(data)
+        notices, table = _read_xlsx(data, max_rows=max_rows)
     elif name.endswith(".xlsx"):
         raise SpreadsheetError(["The file is named .xlsx but is not an Excel workbook."])
     else:
         notices, table = _read_csv(data)
-    sheet = _to_sheet(table, required=required, optional=optional, ignored=ignored, what=what)
+    sheet = _to_sheet(
+        table, required=required, optional=optional, ignored=ignored, what=what, max_rows=max_rows
+    )
     sheet.notices[:0] = notices
     return sheet
 
 
-def _read_xlsx(data: bytes) -> tuple[list[str], list[tuple]]:
+def _read_xlsx(data: bytes, *, max_rows: int) -> tuple[list[str], list[tuple]]:
     # Imported late: openpyxl takes a moment to load and only XLSX uploads need it.
     import openpyxl
 
+    if problem := zip_problem(io.BytesIO(data), XLSX_LIMITS):
+        raise SpreadsheetError(
+            [
+                f"The XLSX file {problem}, so it was not opened. Save the sheet again from your "
+                "spreadsheet program, or as “CSV UTF-8”, and upload the new file."
+            ]
+        )
     # Every row is read here, not lazily later: a workbook whose zip is sound can still hold a
     # damaged sheet (cut-off XML), which only reading its rows finds, and any error openpyxl
     # raises then (ParseError, KeyError, ValueError, …) means the same thing to the person.
@@ -184,9 +209,11 @@ def _read_xlsx(data: bytes) -> tuple[list[str], list[tuple]]:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
             names = list(book.sheetnames)
-            rows = list(book.worksheets[0].iter_rows(values_only=True))
+            rows = _xlsx_rows(book.worksheets[0], max_rows=max_rows)
         finally:
             book.close()
+    except SpreadsheetError:
+        raise
     except Exception as error:
         raise SpreadsheetError([DAMAGED_XLSX]) from error
     notices = []
@@ -197,6 +224,38 @@ def _read_xlsx(data: bytes) -> tuple[list[str], list[tuple]]:
             f"“{names[0]}”, was read. Other sheets ({others}) were ignored."
         )
     return notices, rows
+
+
+def _xlsx_rows(sheet, *, max_rows: int) -> list[tuple]:
+    """The heading row, then at most `max_rows` + 1 rows below it, each as wide as the headings.
+
+    The sheet's declared size (its <dimension>) is ignored: a few bytes can declare a million
+    rows by 16,384 columns, and openpyxl would pad every row it reads to that. Without it, a
+    row is as wide as its last cell, and empty rows are only made up between rows the file
+    holds; so a file with one cell in its last row still yields a row for every row above it,
+    which is why reading stops one row past the cap (and `_to_sheet` then refuses the file).
+    """
+    sheet.reset_dimensions()
+    first = next(sheet.iter_rows(max_row=1, values_only=True), None)
+    if first is None:
+        return []  # a sheet with no rows at all
+    headings = _trimmed(list(first))
+    if len(headings) > MAX_COLUMNS:
+        return [headings]  # refused by `_to_sheet` for its width, before any row is read
+    rows: list[tuple] = [tuple(headings)]
+    below = sheet.iter_rows(min_row=2, max_col=max(len(headings), 1), values_only=True)
+    for row in below:
+        rows.append(row)
+        if len(rows) > max_rows + 1:
+            break
+    return rows
+
+
+def _trimmed(headings: list) -> list:
+    """The headings without the empty cells after the last one."""
+    while headings and _blank(headings[-1]):
+        headings.pop()
+    return headings
 
 
 def _decode(data: bytes) -> tuple[list[str], str]:
@@ -223,7 +282,7 @@ def _decode(data: bytes) -> tuple[list[str], str]:
 
 def _read_csv(data: bytes) -> tuple[list[str], Iterable[list[str]]]:
     notices, text = _decode(data)
-    first_line = text.split("\n", 1)[0]
+    first_line = text[:SNIFF_CHARS].split("\n", 1)[0]
     try:
         dialect = csv.Sniffer().sniff(first_line, delimiters=CSV_DELIMITERS)
         delimiter = dialect.delimiter
@@ -237,7 +296,13 @@ def _blank(value: Cell) -> bool:
 
 
 def _to_sheet(
-    table: Iterable, *, required: list[str], optional: list[str], ignored: list[str], what: str
+    table: Iterable,
+    *,
+    required: list[str],
+    optional: list[str],
+    ignored: list[str],
+    what: str,
+    max_rows: int,
 ) -> Sheet:
     rows = iter(table)
     try:
@@ -246,8 +311,14 @@ def _to_sheet(
         raise SpreadsheetError(["The file is empty."]) from None
     except csv.Error as error:
         raise SpreadsheetError([f"The CSV file could not be read: {error}."]) from error
-    while headings and _blank(headings[-1]):
-        headings.pop()
+    headings = _trimmed(headings)
+    if len(headings) > MAX_COLUMNS:
+        raise SpreadsheetError(
+            [
+                f"The first row has {len(headings):,} columns. It must hold only the column "
+                f"headings: {', '.join(required + optional)}."
+            ]
+        )
     columns = [normalise_heading(heading) for heading in headings]
     known = set(required) | set(optional) | set(ignored)
     errors = []
@@ -276,6 +347,14 @@ def _to_sheet(
     sheet = Sheet(columns=[column for _, column in wanted], rows=[])
     try:
         for number, values in enumerate(rows, start=2):
+            if number > max_rows + 1:
+                raise SpreadsheetError(
+                    [
+                        f"The file has more than {max_rows:,} rows below the headings (empty "
+                        "rows count too). Split it into smaller files and import each, and "
+                        "delete any empty rows below your data."
+                    ]
+                )
             values = list(values)
             if all(_blank(value) for value in values):
                 continue

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: refuses a body larger than its page accepts before anything reads it (CSRF does).
+    "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -149,6 +151,21 @@ EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 10
 CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
 # Spreadsheet imports (assessments, rosters): the largest file accepted (bytes).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
+# Spreadsheet imports: the most rows read below the headings (empty ones count), CSV or XLSX.
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "100000"))
+# --- Request bodies (config.middleware.RequestSizeLimitMiddleware): larger ones get a 413 ---
+# Any request that is not an upload: Django's own cap on form fields (DATA_UPLOAD_MAX_MEMORY_SIZE,
+# 2.5 MiB) with room for the multipart encoding of a long Wagtail page form. Uploads may send
+# their file's limit (EVIDENCE_MAX_BYTES, IMPORT_MAX_BYTES, CERTIFICATE_CHECK_MAX_BYTES and
+# Wagtail's two below) and their form's fields.
+REQUEST_MAX_BYTES = int(os.environ.get("REQUEST_MAX_BYTES", str(4 * 1024 * 1024)))
+# Wagtail admin uploads (bytes): images (Wagtail's default), and documents (curriculum videos).
+WAGTAILIMAGES_MAX_UPLOAD_SIZE = int(
+    os.environ.get("WAGTAILIMAGES_MAX_UPLOAD_SIZE", str(10 * 1024 * 1024))
+)
+WAGTAILDOCS_MAX_UPLOAD_SIZE = int(
+    os.environ.get("WAGTAILDOCS_MAX_UPLOAD_SIZE", str(200 * 1024 * 1024))
+)
 # Evidence files are private: kept outside MEDIA_ROOT and served only by a permission-checked view.
 PRIVATE_MEDIA_ROOT = Path(os.environ.get("DJANGO_PRIVATE_MEDIA_ROOT", BASE_DIR / "private-media"))
 EVIDENCE_STORAGE = {

@@ -727,7 +727,8 @@ def test_uploading_a_pdf_and_who_may_download_it(
         assert b"".join(download.streaming_content) == PDF_BYTES
         assert download["Content-Type"] == "application/pdf"
         assert download["Content-Disposition"].startswith("attachment;")
-        assert 'filename="certificate.pdf"' in download["Content-Disposition"]
+        # Named from the evidence title, not the name it was uploaded with.
+        assert 'filename="Safeguarding e-learning.pdf"' in download["Content-Disposition"]
         assert download["X-Content-Type-Options"] == "nosniff"
         assert "sandbox" in download["Content-Security-Policy"]
 
