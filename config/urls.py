@@ -8,6 +8,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from curriculum import views as curriculum_views
+from workforce import signin, two_factor
 from workforce import views as workforce_views
 from workforce.forms import (
     ChangePasswordForm,
@@ -29,7 +30,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",
-        auth_views.PasswordChangeView.as_view(form_class=ChangePasswordForm),
+        signin.AuditedPasswordChangeView.as_view(form_class=ChangePasswordForm),
         name="password_change",
     ),
     path(
@@ -39,7 +40,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(form_class=PasswordResetRequestForm),
+        signin.ThrottledPasswordResetView.as_view(form_class=PasswordResetRequestForm),
         name="password_reset",
     ),
     path(
@@ -49,13 +50,21 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(form_class=NewPasswordForm),
+        signin.AuditedPasswordResetConfirmView.as_view(form_class=NewPasswordForm),
         name="password_reset_confirm",
     ),
     path(
         "accounts/password/reset/complete/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    # The second factor, asked of everyone who can open the admin (workforce/two_factor.py).
+    path("accounts/two-factor/", two_factor.verify, name="two_factor_verify"),
+    path("accounts/two-factor/set-up/", two_factor.set_up, name="two_factor_set_up"),
+    path(
+        "accounts/two-factor/recovery-codes/",
+        two_factor.recovery_codes,
+        name="two_factor_recovery_codes",
     ),
     path("home/", workforce_views.home, name="home"),
     path("search/", curriculum_views.search, name="curriculum_search"),

@@ -2,11 +2,13 @@
 
 import pytest
 from django.core.cache import caches
+from django.test.client import ClientMixin
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from curriculum import demo as curriculum_demo
 from curriculum.models import CompetencyFramework, CurriculumPage
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.signin import login_with_second_factor
 from workforce.models import Role
 
 
@@ -102,3 +104,11 @@ def _empty_caches():
     """Each test starts with no counts from another (rate limits, sign-in throttles)."""
     for cache in caches.all(initialized_only=True):
         cache.clear()
+
+
+@pytest.fixture(autouse=True)
+def _admin_sign_ins_give_the_second_factor(monkeypatch):
+    """`client.force_login` and `client.login` sign an admin user in with their second factor
+    given, as the sign-in pages do once the code is accepted: tests of admin pages are not
+    tests of signing in. tests/security/test_sign_in.py signs in through the pages instead."""
+    monkeypatch.setattr(ClientMixin, "_login", login_with_second_factor)

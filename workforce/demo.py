@@ -5,12 +5,20 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import Group
 from django.utils import timezone
+from django_otp.oath import TOTP, hotp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from . import services
 from .models import Membership, Organisation, OrganisationKind, Role, User
 from .permissions import CURRICULUM_REVIEWERS_GROUP, TRAINERS_GROUP
+from .two_factor import APP_DEVICE_NAME
 
 DEMO_PASSWORD = "demo-password"  # noqa: S105 - documented demo sign-in, refused in production
+# The demo's admin users (trainer, reviewer) sign in with a second factor like everyone with
+# admin access. Their authenticator key is published, as the password is: RFC 6238's own test
+# key, "12345678901234567890", which an app takes as GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ.
+DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"  # hex, as django-otp stores it
+DEMO_TOTP_SECRET = "GEZD GNBV GY3T QOJQ GEZD GNBV GY3T QOJQ"  # noqa: S105 - published, demo only
 
 
 # Staff have been in post long enough for three years of records; a new starter joined lately.
@@ -96,6 +104,11 @@ def load() -> dict[str, int]:
             added["people"] += 1
         if person.group:
             user.groups.add(Group.objects.get(name=person.group))
+            TOTPDevice.objects.get_or_create(
+                user=user,
+                confirmed=True,
+                defaults={"name": APP_DEVICE_NAME, "key": DEMO_TOTP_KEY},
+            )
         if person.role:
             organisation = organisations[person.organisation]
             already = (
@@ -114,3 +127,25 @@ def load() -> dict[str, int]:
                 )
                 added["roles"] += 1
     return added
+
+
+class NoDemoCode(Exception):
+    """The person has no authenticator with the published demo key."""
+
+
+def demo_otp_code(email: str) -> str:
+    """The code a demo admin user's authenticator app shows now (demo key only).
+
+    A code is accepted once: if this time step's code was used already (two sign-ins within
+    30 seconds), the next step's code is given, which the server accepts too.
+    """
+    device = TOTPDevice.objects.filter(
+        user__email__iexact=email, confirmed=True, key=DEMO_TOTP_KEY
+    ).first()
+    if device is None:
+        raise NoDemoCode(f"{email} has no authenticator app with the published demo key.")
+    now = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift).t()
+    counter = max(now, device.last_t + 1)
+    if counter > now + device.tolerance:
+        raise NoDemoCode("The last two codes were used already: wait 30 seconds.")
+    return f"{hotp(device.bin_key, counter, device.digits):0{device.digits}d}"

@@ -1,5 +1,6 @@
 """Settings shared by every environment; everything that varies comes from the environment."""
 
+import datetime
 import os
 from pathlib import Path
 
@@ -60,6 +61,10 @@ INSTALLED_APPS = [
     "taggit",
     "import_export",
     "django_tasks_db",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -78,10 +83,15 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "workforce.signin.SessionTimeoutMiddleware",
+    "workforce.two_factor.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "config.middleware.WagtailAdminCSPMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -130,10 +140,46 @@ LOGOUT_REDIRECT_URL = "/"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# --- Signing in (workforce/signin.py, workforce/two_factor.py) ---------------------------------
+AUTHENTICATION_BACKENDS = [
+    # First, as django-axes asks: refuses a locked-out account or address before any password
+    # is checked.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# Each account, and each address, is locked after this many failed sign-ins in a row, until the
+# failures are SIGN_IN_LOCKOUT_MINUTES old or an administrator unlocks it (admin: "Sign-in
+# lockouts"). Either parameter alone locks: guessing many passwords for one account from many
+# addresses, or one password for many accounts from one address.
+AXES_FAILURE_LIMIT = int(os.environ.get("SIGN_IN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Email addresses are matched without regard to case: "A@x.org" and "a@x.org" are one account.
+AXES_USERNAME_CALLABLE = "workforce.signin.attempted_email"
+AXES_LOCKOUT_CALLABLE = "workforce.signin.lockout_response"
+# The client's address as the public pages' rate limits find it (RATE_LIMIT_PROXIES).
+AXES_CLIENT_IP_CALLABLE = "workforce.signin.client_address"
+# Password reset requests per hour, per address and per email address (workforce/signin.py).
+PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
+PASSWORD_RESET_LIMIT_PER_EMAIL = 3
+# A session ends 12 hours after signing in, whatever happens, and after 30 minutes without a
+# request (workforce.signin.SessionTimeoutMiddleware).
+SESSION_COOKIE_AGE = 12 * 60 * 60
+SESSION_IDLE_TIMEOUT = 30 * 60
+# Everyone who can open the Wagtail admin signs in with a second factor; the demo's secret is
+# published, so the demo's codes are too (README).
+OTP_TOTP_ISSUER = "Link Worker Academy"
+# Passwords are changed and reset only through our audited, throttled pages (/accounts/...).
+WAGTAIL_PASSWORD_MANAGEMENT_ENABLED = False
+WAGTAIL_PASSWORD_RESET_ENABLED = False
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"

@@ -38,3 +38,8 @@ class Command(BaseCommand):
         for person in workforce_demo.SIGN_INS:
             role = person.role.label if person.role else person.group
             self.stdout.write(f"  {person.email:<26} {role}")
+        self.stdout.write(
+            "The trainer and reviewer also give a security code (admin access needs one): "
+            "print it with `.venv/bin/python manage.py demo_otp_code trainer@example.org`, or add "
+            f"the demo key {workforce_demo.DEMO_TOTP_SECRET} to an authenticator app."
+        )
