@@ -42,6 +42,8 @@ def needs_second_factor(user: User) -> bool:
 
 
 def has_app(user: User) -> bool:
+    """Set up with an authenticator app. Without one (never, or an administrator removed a lost
+    phone's), the person sets one up; recovery codes alone do not stand in for it."""
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
@@ -88,8 +90,7 @@ class SecondFactorMiddleware:
 
     @staticmethod
     def _send_to_second_factor(request: HttpRequest) -> HttpResponse:
-        target = "two_factor_verify" if django_otp.user_has_device(request.user) else None
-        target = target or "two_factor_set_up"
+        target = "two_factor_verify" if has_app(request.user) else "two_factor_set_up"
         next_url = request.get_full_path() if request.method == "GET" else reverse("home")
         return redirect(f"{reverse(target)}?{urlencode({'next': next_url})}")
 
@@ -152,7 +153,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not needs_second_factor(user) or user.is_verified():
         return redirect(_next_url(request))
-    if not django_otp.user_has_device(user):
+    if not has_app(user):
         return redirect(f"{reverse('two_factor_set_up')}?{urlencode({'next': _next_url(request)})}")
     form = SecurityCodeForm(request.POST or None, help_text=CODE_HELP)
     if request.method == "POST" and form.is_valid():
@@ -206,7 +207,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
     user = request.user
     if not needs_second_factor(user):
         return redirect(_next_url(request))
-    if django_otp.user_has_device(user):
+    if has_app(user):
         # Enrolled already. Another app is never added here: a stolen password alone must not
         # be enough to enrol the thief's phone.
         if user.is_verified():

@@ -490,3 +490,14 @@ def test_the_published_demo_code_signs_in_a_demo_admin_user(client, trainer):
 def test_demo_codes_are_only_for_the_published_demo_key(app, trainer):
     with pytest.raises(demo.NoDemoCode):
         demo.demo_otp_code(trainer.email)
+
+
+def test_after_an_administrator_removes_a_lost_app_the_person_sets_up_a_new_one(
+    client, trainer, app
+):
+    new_recovery_codes(trainer)
+    app.delete()
+    sign_in(client, trainer.email)
+
+    assert client.get("/admin/")["Location"].startswith(SET_UP)
+    assert client.get(SET_UP).status_code == 200
