@@ -131,10 +131,17 @@ def content_disposition(filename: str, *, as_attachment: bool) -> str:
     """The Content-Disposition for `filename`: an ASCII name for every browser, and RFC 6266's
     filename* with the name as it is for those that read it (all current ones)."""
     kind = "attachment" if as_attachment else "inline"
-    ascii_name = unicodedata.normalize("NFKD", filename).encode("ascii", "ignore").decode()
-    ascii_name = re.sub(r"[^A-Za-z0-9 ._-]+", "", ascii_name).strip(" .") or "download"
-    if "." not in ascii_name and "." in filename:
-        ascii_name += "." + filename.rsplit(".", 1)[1]
+    stem, dot, extension = filename.rpartition(".")
+    if not dot:
+        stem, extension = filename, ""
+
+    def ascii_only(text: str) -> str:
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+        return re.sub(r"[^A-Za-z0-9 _-]+", "", text).strip(" -_")
+
+    ascii_name = ascii_only(stem) or "download"
+    if ascii_only(extension):
+        ascii_name += "." + ascii_only(extension)
     header = f'{kind}; filename="{ascii_name}"'
     if ascii_name != filename:
         header += f"; filename*=utf-8''{quote(filename, safe='')}"

@@ -144,6 +144,13 @@ class _CappedStream:
         room = self._room() + 1
         return self._take(self._stream.read(room if size is None or size < 0 else min(size, room)))
 
+    def seekable(self) -> bool:
+        # Not seekable, so Django reads it through `read` rather than measuring it by seeking.
+        return False
+
+    def close(self) -> None:
+        self._stream.close()
+
     def readline(self, size: int = -1, /) -> bytes:
         room = self._room() + 1
         return self._take(
