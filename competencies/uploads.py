@@ -8,6 +8,7 @@ how large and how tightly packed they say they are), and the one member read, OD
 import re
 import unicodedata
 import zipfile
+import zlib
 from urllib.parse import quote
 
 from django.conf import settings
@@ -77,9 +78,17 @@ def _sniff_document(upload: UploadedFile) -> str | None:
                 with archive.open(info) as member:
                     if member.read(MIMETYPE_READ).strip() == ODT.encode():
                         return ODT
-    except (zipfile.BadZipFile, NotImplementedError, RuntimeError, ValueError, EOFError, OSError):
-        # Damaged, encrypted (RuntimeError) or packed by a method Python cannot unpack
-        # (NotImplementedError): not a document we take.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        NotImplementedError,
+        RuntimeError,
+        ValueError,
+        EOFError,
+        OSError,
+    ):
+        # Damaged (a bad deflate stream is zlib.error), encrypted (RuntimeError) or packed by a
+        # method Python cannot unpack (NotImplementedError): not a document we take.
         return None
     finally:
         upload.seek(0)
