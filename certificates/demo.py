@@ -18,7 +18,7 @@ from curriculum.models import AssessmentMethod, CompetencyFramework
 from workforce.models import User
 
 from . import services
-from .models import Certificate, Qualification, RenewalRequirement
+from .models import Certificate, Qualification, RenewalRequirement, RevocationReason
 
 CORE_CODE = "LWPC-CORE"
 
@@ -154,9 +154,7 @@ def load() -> dict[str, int]:
     services.certificate_revoke(
         actor=east_manager,
         certificate=revoked,
-        reason=(
-            "Issued in error: the professional discussion it relied on was recorded against "
-            "the wrong person."
-        ),
+        reason=RevocationReason.ISSUED_IN_ERROR,
+        details=("The professional discussion it relied on was recorded against the wrong person."),
     )
     return {"qualifications": added, "certificates": issued}

@@ -4,8 +4,11 @@ to certify."""
 from django import forms
 from django.conf import settings
 
+from competencies.forms import Radios
 from workforce.forms import NHSFormMixin, ServiceForm
 from workforce.refusals import Refusal
+
+from .models import RevocationReason
 
 
 class IssueForm(ServiceForm):
@@ -17,10 +20,20 @@ class RenewForm(ServiceForm):
 
 
 class RevokeForm(ServiceForm):
-    reason = forms.CharField(
+    """Revoke with a public reason from the list and a private account of what happened."""
+
+    reason = forms.ChoiceField(
+        label="Reason the verification page shows",
+        choices=RevocationReason.choices,
+        widget=Radios,
+        help_text="Anyone who checks the certificate sees this reason.",
+    )
+    details = forms.CharField(
+        label="What happened",
         widget=forms.Textarea(attrs={"rows": 4}),
         max_length=1000,
-        help_text="The public verification page shows this reason to anyone who checks.",
+        help_text="Only your organisation's managers see this. Do not include anything that "
+        "could identify a patient.",
     )
     confirm = forms.BooleanField(
         label="I understand that the certificate will show as revoked everywhere, at once, "
@@ -28,7 +41,7 @@ class RevokeForm(ServiceForm):
         error_messages={"required": "Tick the box to confirm that you want to revoke it."},
     )
 
-    service_error_fields = {Refusal.REASON: "reason"}
+    service_error_fields = {Refusal.REVOCATION_REASON: "reason", Refusal.REASON: "details"}
 
 
 class LookupForm(NHSFormMixin, forms.Form):

@@ -249,6 +249,21 @@ _TAG_COLOURS = {
 }
 
 
+class RevocationReason(models.TextChoices):
+    """Why a certificate was revoked, in words the public verification page may show.
+
+    The manager's own account of what happened (`Certificate.revocation_details`) stays private:
+    it can name people and events that an employer checking a certificate has no right to see.
+    """
+
+    ISSUED_IN_ERROR = "issued_in_error", "Issued in error"
+    ASSESSMENT_WITHDRAWN = (
+        "assessment_withdrawn",
+        "An assessment it was based on has been withdrawn",
+    )
+    REVIEW = "review", "Withdrawn by the issuer after a review"
+
+
 def certificate_storage():
     """Private storage for issued PDFs (settings.STORAGES["certificates"])."""
     return storages["certificates"]
@@ -301,8 +316,10 @@ class Certificate(models.Model):
         blank=True,
         related_name="certificates_revoked",
     )
-    revocation_reason = models.TextField(blank=True)
-    verification_count = models.PositiveIntegerField(default=0)
+    revocation_reason = models.CharField(
+        max_length=32, choices=RevocationReason.choices, blank=True
+    )
+    revocation_details = models.TextField(blank=True, help_text="For managers only.")
 
     class Meta:
         ordering = ["-issued_on", "-pk"]
@@ -317,7 +334,7 @@ class Certificate(models.Model):
             ),
             models.CheckConstraint(
                 condition=Q(revoked_at__isnull=True)
-                | (~Q(revocation_reason="") & Q(is_current=False)),
+                | (~Q(revocation_reason="") & ~Q(revocation_details="") & Q(is_current=False)),
                 name="certificate_revocation_has_reason",
             ),
             models.CheckConstraint(
@@ -353,6 +370,25 @@ class Certificate(models.Model):
         if day >= self.renewal_due_on:
             return CertificateStatus.RENEWAL_DUE
         return CertificateStatus.VALID
+
+
+class CertificateCheck(models.Model):
+    """Someone checked a certificate publicly (page, JSON, credential, look-up or PDF).
+
+    One row per check, only ever inserted: concurrent checks of one certificate never wait for
+    each other, as they would updating one counter. `count` is more than 1 only on the row that
+    carried over the counter this table replaced.
+    """
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.PROTECT, related_name="checks")
+    checked_at = models.DateTimeField(default=timezone.now)
+    count = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        indexes = [models.Index(fields=["certificate", "checked_at"])]
+
+    def __str__(self) -> str:
+        return f"Check of {self.certificate_id} at {self.checked_at:%Y-%m-%d %H:%M}"
 
 
 class ReminderKind(models.TextChoices):

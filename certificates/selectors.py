@@ -4,7 +4,8 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, QuerySet, Value, When
+from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from competencies.models import (
@@ -32,6 +33,7 @@ from workforce.selectors import people_in_scope
 from .models import (
     BulkIssue,
     Certificate,
+    CertificateCheck,
     CertificateStatus,
     Qualification,
     QualificationRequirement,
@@ -402,10 +404,25 @@ def certificate_by_pdf_digest(sha256: str) -> Certificate | None:
     return Certificate.objects.select_related("superseded_by").filter(pdf_sha256=sha256).first()
 
 
+def with_times_checked(certificates: QuerySet[Certificate]) -> QuerySet[Certificate]:
+    """Annotate `times_checked`: how often the public has checked each certificate."""
+    checks = (
+        CertificateCheck.objects.filter(certificate=OuterRef("pk"))
+        .values("certificate")
+        .annotate(total=Sum("count"))
+        .values("total")
+    )
+    return certificates.annotate(times_checked=Coalesce(Subquery(checks), 0))
+
+
 def certificates_of(holder: User) -> QuerySet[Certificate]:
-    """A holder's certificates, newest first, with their status."""
-    return with_status(
-        Certificate.objects.filter(holder=holder).select_related("superseded_by", "qualification")
+    """A holder's certificates, newest first, with their status and how often each was checked."""
+    return with_times_checked(
+        with_status(
+            Certificate.objects.filter(holder=holder).select_related(
+                "superseded_by", "qualification"
+            )
+        )
     ).order_by("-issued_on", "-pk")
 
 
@@ -437,7 +454,8 @@ def register_counts(manager: User, *, organisation: Organisation | None = None) 
 
 
 def certificate_for_manager(manager: User, number: str) -> Certificate | None:
-    return certificates_visible_to(manager).filter(number=number).first()
+    """One certificate of the manager's link workers, with how often it was checked."""
+    return with_times_checked(certificates_visible_to(manager)).filter(number=number).first()
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,13 @@ from .models import (
     BulkIssue,
     BulkIssueStatus,
     Certificate,
+    CertificateCheck,
     CertificateReminder,
     CertificateStatus,
     Qualification,
     ReminderKind,
     RenewalRequirement,
+    RevocationReason,
 )
 from .pdf import MissingFontsError, MissingGlyphError, check_fonts_installed, render_certificate
 
@@ -221,12 +223,20 @@ def certificate_issue(
 
 
 @transaction.atomic
-def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) -> Certificate:
-    """Revoke a certificate with a reason; it stays in the register, shown as revoked."""
-    reason = reason.strip()
-    if not reason:
+def certificate_revoke(
+    *, actor: User, certificate: Certificate, reason: RevocationReason, details: str
+) -> Certificate:
+    """Revoke a certificate; it stays in the register, shown as revoked.
+
+    `reason`, from a fixed list, is what the public verification page shows; `details`, the
+    manager's own account, stays with the managers.
+    """
+    details = details.strip()
+    if reason not in RevocationReason.values:
+        raise refuse(Refusal.REVOCATION_REASON, "Choose the reason the verification page shows.")
+    if not details:
         raise refuse(
-            Refusal.REASON, "Give the reason for revoking; the verification page shows it."
+            Refusal.REASON, "Say what happened; only your organisation's managers see this."
         )
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     require(actor, Action.REVOKE_CERTIFICATE, certificate.holder)
@@ -238,13 +248,22 @@ def certificate_revoke(*, actor: User, certificate: Certificate, reason: str) ->
     certificate.revoked_at = timezone.now()
     certificate.revoked_by = actor
     certificate.revocation_reason = reason
+    certificate.revocation_details = details
     certificate.is_current = False
-    certificate.save(update_fields=["revoked_at", "revoked_by", "revocation_reason", "is_current"])
+    certificate.save(
+        update_fields=[
+            "revoked_at",
+            "revoked_by",
+            "revocation_reason",
+            "revocation_details",
+            "is_current",
+        ]
+    )
     log(
         certificate,
         "certificates.certificate.revoke",
         user=actor,
-        data={"number": certificate.number, "reason": reason},
+        data={"number": certificate.number, "reason": reason, "details": details},
     )
     return certificate
 
@@ -297,10 +316,8 @@ def certificate_renew(*, actor: User, certificate: Certificate) -> Certificate:
 
 
 def certificate_verified(*, certificate: Certificate) -> None:
-    """Count one check of a certificate (one UPDATE; no row lock held)."""
-    Certificate.objects.filter(pk=certificate.pk).update(
-        verification_count=F("verification_count") + 1
-    )
+    """Count one public check of a certificate: one INSERT, so checks never queue on a row."""
+    CertificateCheck.objects.create(certificate=certificate)
 
 
 def _remind(certificate: Certificate, kind: ReminderKind, today: datetime.date) -> bool:

@@ -220,7 +220,10 @@ def revoke(request: HttpRequest, number: str) -> HttpResponse:
     form = RevokeForm(request.POST or None)
     revoked = form.submit(
         lambda data: services.certificate_revoke(
-            actor=request.user, certificate=certificate, reason=data["reason"]
+            actor=request.user,
+            certificate=certificate,
+            reason=data["reason"],
+            details=data["details"],
         )
     )
     if revoked is not None:
@@ -373,7 +376,8 @@ def _public_facts(certificate: Certificate) -> dict:
             if certificate.revoked_at
             else None
         ),
-        "revocation_reason": certificate.revocation_reason or None,
+        # The reason from the fixed list; the manager's details are not the public's.
+        "revocation_reason": certificate.get_revocation_reason_display() or None,
         # Links name the site from settings, never from the request's Host header.
         "superseded_by": (
             services.verification_url(successor.verification_code) if successor else None
@@ -440,7 +444,7 @@ def verify_credential(request: HttpRequest, code: str) -> JsonResponse:
         return JsonResponse({"error": "No certificate has this verification code."}, status=404)
     services.certificate_verified(certificate=certificate)
     status = certificate.status_on(timezone.localdate())
-    if status in (CertificateStatus.REVOKED, CertificateStatus.SUPERSEDED):
+    if not status.stands:
         return JsonResponse(
             {"error": f"This certificate is {status.label.lower()}.", "status": status.value},
             status=410,

@@ -55,6 +55,7 @@ class Refusal(models.TextChoices):
     ALREADY_CURRENT = "already_current", "Already holds a current certificate"
     NOT_ELIGIBLE = "not_eligible", "Not eligible"
     REASON = "reason", "No reason given"
+    REVOCATION_REASON = "revocation_reason", "No reason chosen from the list"
     ALREADY_REVOKED = "already_revoked", "Already revoked"
     NOT_CURRENT = "not_current", "Certificate not current"
     TOO_EARLY = "too_early", "Renewal not open yet"

@@ -167,6 +167,8 @@ AXES_USERNAME_CALLABLE = "workforce.signin.attempted_email"
 AXES_LOCKOUT_CALLABLE = "workforce.signin.lockout_response"
 # The client's address as the public pages' rate limits find it (RATE_LIMIT_PROXIES).
 AXES_CLIENT_IP_CALLABLE = "workforce.signin.client_address"
+# Axes prints a banner on every start (each manage.py command); the audit log records lockouts.
+AXES_VERBOSE = False
 # Password reset requests per hour, per address and per email address (workforce/signin.py).
 PASSWORD_RESET_LIMIT_PER_ADDRESS = 10
 PASSWORD_RESET_LIMIT_PER_EMAIL = 3

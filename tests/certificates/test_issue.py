@@ -10,7 +10,7 @@ from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
 from certificates import services
-from certificates.models import Certificate, CertificateStatus
+from certificates.models import Certificate, CertificateStatus, RevocationReason
 from certificates.selectors import qualification_checklist, renewal_checklist
 from competencies import services as competency_services
 from competencies.models import EvidenceKind, SupervisionKind
@@ -18,6 +18,7 @@ from curriculum.models import AssessmentMethod, Competency
 from tests.certificates.records import cpd, day, supervision
 from tests.factories import MembershipFactory
 from workforce.models import Membership, Role
+from workforce.refusals import Refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -158,15 +159,30 @@ def test_eligibility_is_judged_on_the_issue_date(manager, eligible_worker, quali
 def test_revoking_needs_a_reason_and_keeps_the_certificate(manager, eligible_worker, qualification):
     certificate = _issue(manager, eligible_worker, qualification)
 
-    with pytest.raises(ValidationError):
-        services.certificate_revoke(actor=manager, certificate=certificate, reason="  ")
+    with pytest.raises(ValidationError) as no_details:
+        services.certificate_revoke(
+            actor=manager,
+            certificate=certificate,
+            reason=RevocationReason.ISSUED_IN_ERROR,
+            details="  ",
+        )
+    assert no_details.value.code == Refusal.REASON
+    with pytest.raises(ValidationError) as no_reason:
+        services.certificate_revoke(
+            actor=manager, certificate=certificate, reason="Made up.", details="Some details."
+        )
+    assert no_reason.value.code == Refusal.REVOCATION_REASON
     services.certificate_revoke(
-        actor=manager, certificate=certificate, reason="Issued against the wrong record."
+        actor=manager,
+        certificate=certificate,
+        reason=RevocationReason.ISSUED_IN_ERROR,
+        details="Issued against the wrong record.",
     )
 
     certificate.refresh_from_db()
     assert certificate.status_on(timezone.localdate()) == CertificateStatus.REVOKED
-    assert certificate.revocation_reason == "Issued against the wrong record."
+    assert certificate.revocation_reason == RevocationReason.ISSUED_IN_ERROR
+    assert certificate.revocation_details == "Issued against the wrong record."
     assert certificate.revoked_by == manager
     assert Certificate.objects.filter(pk=certificate.pk).exists()
     assert _actions(certificate) == [
@@ -174,13 +190,23 @@ def test_revoking_needs_a_reason_and_keeps_the_certificate(manager, eligible_wor
         "certificates.certificate.revoke",
     ]
     with pytest.raises(ValidationError) as again:
-        services.certificate_revoke(actor=manager, certificate=certificate, reason="Twice")
+        services.certificate_revoke(
+            actor=manager,
+            certificate=certificate,
+            reason=RevocationReason.ISSUED_IN_ERROR,
+            details="Twice",
+        )
     assert again.value.code == "already_revoked"
 
 
 def test_after_revocation_a_new_certificate_may_be_issued(manager, eligible_worker, qualification):
     first = _issue(manager, eligible_worker, qualification)
-    services.certificate_revoke(actor=manager, certificate=first, reason="Wrong name.")
+    services.certificate_revoke(
+        actor=manager,
+        certificate=first,
+        reason=RevocationReason.ISSUED_IN_ERROR,
+        details="Wrong name.",
+    )
 
     second = _issue(manager, eligible_worker, qualification)
 
@@ -194,7 +220,12 @@ def test_only_the_workers_managers_may_revoke(
     certificate = _issue(manager, eligible_worker, qualification)
 
     with pytest.raises(PermissionDenied):
-        services.certificate_revoke(actor=outside_manager, certificate=certificate, reason="No")
+        services.certificate_revoke(
+            actor=outside_manager,
+            certificate=certificate,
+            reason=RevocationReason.ISSUED_IN_ERROR,
+            details="No",
+        )
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
 
@@ -318,7 +349,12 @@ def test_renewal_is_refused_before_the_window(manager, eligible_worker, qualific
 
 
 def test_a_revoked_certificate_cannot_be_renewed(manager, due_certificate):
-    services.certificate_revoke(actor=manager, certificate=due_certificate, reason="Fraud.")
+    services.certificate_revoke(
+        actor=manager,
+        certificate=due_certificate,
+        reason=RevocationReason.ISSUED_IN_ERROR,
+        details="Fraud.",
+    )
 
     with pytest.raises(ValidationError) as refused:
         services.certificate_renew(actor=manager, certificate=due_certificate)

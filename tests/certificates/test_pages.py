@@ -23,6 +23,7 @@ from certificates.models import (
     Certificate,
     CertificateReminder,
     CertificateStatus,
+    RevocationReason,
 )
 from tests.factories import MembershipFactory
 from workforce.models import Membership, Role
@@ -111,20 +112,30 @@ def test_link_workers_and_assessors_cannot_open_the_register(client, link_worker
 def test_revoking_needs_the_confirmation_box_and_a_reason(client, manager, certificate):
     client.force_login(manager)
     url = f"/team/certificates/{certificate.number}/revoke/"
+    filled = {"reason": "issued_in_error", "details": "Wrong person."}
 
-    unconfirmed = client.post(url, {"reason": "Wrong person."})
-    no_reason = client.post(url, {"confirm": "on", "reason": ""})
+    unconfirmed = client.post(url, filled)
+    no_details = client.post(url, {**filled, "confirm": "on", "details": ""})
+    made_up = client.post(url, {**filled, "confirm": "on", "reason": "because"})
     certificate.refresh_from_db()
     assert certificate.revoked_at is None
     assert "Tick the box to confirm" in unconfirmed.content.decode()
-    assert no_reason.status_code == 400
+    assert no_details.status_code == 400
+    assert "details" in no_details.context["form"].errors
+    assert made_up.status_code == 400
+    assert "reason" in made_up.context["form"].errors
 
-    done = client.post(url, {"confirm": "on", "reason": "Wrong person."})
+    done = client.post(url, {**filled, "confirm": "on"})
 
     assert done.status_code == 302
     certificate.refresh_from_db()
     assert certificate.status_on(timezone.localdate()) == CertificateStatus.REVOKED
-    assert "Revoked" in client.get(f"/verify/{certificate.verification_code}/").content.decode()
+    assert certificate.revocation_reason == RevocationReason.ISSUED_IN_ERROR
+    assert certificate.revocation_details == "Wrong person."
+    public = client.get(f"/verify/{certificate.verification_code}/").content.decode()
+    assert "Revoked" in public
+    assert "Wrong person." not in public
+    assert "Wrong person." in client.get(done["Location"]).content.decode()
 
 
 def test_the_holder_downloads_their_pdf_and_nobody_else_does(
@@ -248,7 +259,12 @@ def test_reminders_go_once_to_the_holder_and_managers(
 
 
 def test_reminders_skip_revoked_certificates(certificate, manager):
-    services.certificate_revoke(actor=manager, certificate=certificate, reason="Wrong person.")
+    services.certificate_revoke(
+        actor=manager,
+        certificate=certificate,
+        reason=RevocationReason.ISSUED_IN_ERROR,
+        details="Wrong person.",
+    )
     Certificate.objects.filter(pk=certificate.pk).update(
         issued_on=timezone.localdate() - datetime.timedelta(days=1000),
         expires_on=timezone.localdate(),

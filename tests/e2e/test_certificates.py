@@ -82,18 +82,23 @@ def test_issue_download_verify_from_the_qr_code_and_revoke(
     sign_in(page, visit, follow, MANAGER)
     visit(page, f"/team/certificates/{number}/")
     follow(page, page.get_by_role("link", name="Revoke"))
-    page.get_by_label("Reason").fill(REASON)
+    page.get_by_label("Issued in error").check()
+    page.get_by_label("What happened").fill(REASON)
     follow(page, page.get_by_role("button", name="Revoke the certificate"))
     expect(page.get_by_text("Tick the box to confirm").first).to_be_visible()
-    page.get_by_label("Reason").fill(REASON)
+    expect(page.get_by_label("Issued in error")).to_be_checked()
+    expect(page.get_by_label("What happened")).to_have_value(REASON)
     page.get_by_label("I understand").check()
     follow(page, page.get_by_role("button", name="Revoke the certificate"))
     expect(page.get_by_role("status")).to_contain_text(f"Certificate {number} is revoked")
+    expect(page.get_by_text(REASON)).to_be_visible()  # the managers see what happened
     sign_out(page, follow)
 
+    # The public sees the reason from the list, never the manager's account.
     visit(page, verification_url)
     expect(page.locator(".app-verification-status")).to_have_text("Revoked")
-    expect(page.get_by_text(REASON)).to_be_visible()
+    expect(page.get_by_text("Reason: Issued in error")).to_be_visible()
+    expect(page.get_by_text(REASON)).to_have_count(0)
 
 
 def test_the_flags_update_when_the_eligible_worker_is_certified(page, visit, follow, demo_data):
