@@ -174,6 +174,12 @@ class ThrottledPasswordResetView(auth_views.PasswordResetView):
             )
         return super().post(request, *args, **kwargs)
 
+    def form_valid(self, form):
+        # The link names the site from settings: a forged Host header must not send someone's
+        # reset token to another site.
+        self.extra_email_context = {"site_url": settings.SITE_BASE_URL}
+        return super().form_valid(form)
+
 
 class AuditedPasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form):

@@ -124,15 +124,22 @@ def test_server_error_page_is_styled(client, settings):
     assert "Sorry, there is a problem with the service" in response.content.decode()
 
 
-def test_password_reset_sends_a_working_link(client, link_worker):
-    response = client.post("/accounts/password/reset/", {"email": link_worker.email.upper()})
+def test_password_reset_sends_a_working_link(client, link_worker, settings):
+    settings.SITE_BASE_URL = "https://academy.example.org"
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "forged.example"]
+    response = client.post(
+        "/accounts/password/reset/",
+        {"email": link_worker.email.upper()},
+        HTTP_HOST="forged.example",  # the link must not come from the Host header
+    )
 
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == [link_worker.email]
     link = next(line for line in message.body.splitlines() if "/accounts/password/reset/" in line)
-    form_page = client.get(link.split("testserver", 1)[1], follow=True)
+    assert link.startswith("https://academy.example.org/accounts/password/reset/")
+    form_page = client.get(link.removeprefix("https://academy.example.org"), follow=True)
     assert "Choose a new password" in form_page.content.decode()
     done = client.post(
         form_page.redirect_chain[-1][0],
