@@ -299,10 +299,13 @@ def review_queue(assessor: User) -> QuerySet[Evidence]:
 
 
 def countersign_requests(supervisor: User) -> QuerySet[Assessment]:
-    """Assessments waiting for this supervisor's countersignature."""
+    """Assessments waiting for this supervisor's countersignature, for workers they may still
+    countersign for today: a request made before they left the worker's organisation lapses."""
     return (
         Assessment.objects.filter(
-            countersign_requested_from=supervisor, countersignature__isnull=True
+            countersign_requested_from=supervisor,
+            countersignature__isnull=True,
+            worker__in=subjects_of(supervisor, Action.COUNTERSIGN),
         )
         .select_related("worker", "competency", "method", "assessor")
         .order_by("assessed_on", "pk")
@@ -524,9 +527,14 @@ def supervision_sessions_of(worker: User) -> QuerySet[SupervisionSession]:
 
 
 def sessions_to_confirm(supervisor: User) -> QuerySet[SupervisionSession]:
-    """Sessions naming `supervisor` that they have not confirmed yet, oldest first."""
+    """Sessions naming `supervisor` that they have not confirmed yet, oldest first: only with
+    workers they may still confirm for today (as `supervision_confirm` requires)."""
     return (
-        SupervisionSession.objects.filter(supervisor=supervisor, confirmed_at__isnull=True)
+        SupervisionSession.objects.filter(
+            supervisor=supervisor,
+            confirmed_at__isnull=True,
+            worker__in=subjects_of(supervisor, Action.COUNTERSIGN),
+        )
         .select_related("worker")
         .order_by("held_on", "pk")
     )

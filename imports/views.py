@@ -20,6 +20,7 @@ from django.db import IntegrityError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from competencies import resources, selectors, services, tasks
@@ -34,7 +35,7 @@ from competencies.models import AssessmentImport, ImportStatus
 from workforce import roster
 from workforce import services as workforce_services
 from workforce.models import Role
-from workforce.permissions import Action, organisations_for, role_required
+from workforce.permissions import Action, organisations_for, role_required, subjects_of
 from workforce.refusals import refusal_text
 from workforce.spreadsheets import attachment, download, export_bytes
 
@@ -103,7 +104,7 @@ def assessment_import(request: HttpRequest) -> HttpResponse:
             "columns": REQUIRED_COLUMNS,
             "optional_columns": OPTIONAL_COLUMNS,
             "ignored_columns": EXPORT_ONLY_COLUMNS,
-            "recent": AssessmentImport.objects.filter(created_by=request.user).defer("data")[:10],
+            "recent": _recent_imports(request.user),
         },
     )
 
@@ -115,7 +116,32 @@ def _failed(request: HttpRequest, record: AssessmentImport, *, doing: str) -> No
 
 
 def _own_import_or_404(request: HttpRequest, pk) -> AssessmentImport:
-    return get_object_or_404(AssessmentImport.objects.defer("data"), pk=pk, created_by=request.user)
+    record = get_object_or_404(
+        AssessmentImport.objects.defer("data"), pk=pk, created_by=request.user
+    )
+    if _names_people_out_of_reach(request.user, record):
+        raise Http404("No such import among yours.")
+    return record
+
+
+def _names_people_out_of_reach(user, record: AssessmentImport) -> bool:
+    """Whether the import names a link worker its uploader could import for on the day they
+    uploaded it but not today: whoever leaves an organisation leaves its imports behind."""
+    emails = {row.get("worker_email") for row in (record.report or {}).get("rows", [])}
+    emails.discard(None)
+    emails.discard("")
+    if not emails:
+        return False
+    then = subjects_of(
+        user, Action.IMPORT_ASSESSMENTS, on=timezone.localdate(record.created_at)
+    ).filter(email__in=emails)
+    return then.exclude(pk__in=subjects_of(user, Action.IMPORT_ASSESSMENTS)).exists()
+
+
+def _recent_imports(user) -> list[AssessmentImport]:
+    """The person's last ten imports, less those naming people they have since lost."""
+    recent = AssessmentImport.objects.filter(created_by=user).defer("data")[:10]
+    return [record for record in recent if not _names_people_out_of_reach(user, record)]
 
 
 @importer_required
