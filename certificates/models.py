@@ -15,6 +15,7 @@ from modelcluster.models import ClusterableModel
 from wagtail.models import Orderable
 
 from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, CurriculumVersion
+from workforce.append_only import AppendOnlyModel
 from workforce.models import Organisation
 
 
@@ -269,11 +270,16 @@ def certificate_storage():
     return storages["certificates"]
 
 
-class Certificate(models.Model):
+class Certificate(AppendOnlyModel):
     """An issued certificate: a snapshot and its PDF, never changed or deleted after issue.
 
     Revocation and renewal add to it; expiry follows the dates.
     """
+
+    # What revoking it, or renewing it (no longer current), records; nothing else changes.
+    changeable_fields = frozenset(
+        {"revoked_at", "revoked_by", "revocation_reason", "revocation_details", "is_current"}
+    )
 
     number = models.CharField(max_length=32, unique=True)
     verification_code = models.CharField(max_length=64, unique=True)
@@ -372,7 +378,7 @@ class Certificate(models.Model):
         return CertificateStatus.VALID
 
 
-class CertificateCheck(models.Model):
+class CertificateCheck(AppendOnlyModel):
     """Someone checked a certificate publicly (page, JSON, credential, look-up or PDF).
 
     One row per check, only ever inserted: concurrent checks of one certificate never wait for

@@ -11,6 +11,7 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from curriculum.models import AssessmentMethod, Competency, CurriculumVersion
+from workforce.append_only import AppendOnlyModel, AppendOnlyQuerySet
 
 
 class EvidenceKind(models.TextChoices):
@@ -50,7 +51,7 @@ def evidence_upload_path(instance: "Evidence", filename: str) -> str:
     return f"evidence/{instance.worker_id}/{uuid.uuid4().hex}{suffix}"
 
 
-class Evidence(models.Model):
+class Evidence(AppendOnlyModel):
     """Something a link worker submits to show a competency; kept once submitted."""
 
     worker = models.ForeignKey(
@@ -75,7 +76,7 @@ class Evidence(models.Model):
         return f"{self.get_kind_display()}: {self.title}"
 
 
-class EvidenceReview(models.Model):
+class EvidenceReview(AppendOnlyModel):
     """An assessor's decision on a piece of evidence; the latest one is its current outcome."""
 
     evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="reviews")
@@ -101,7 +102,7 @@ class EvidenceReview(models.Model):
 LATEST_FIRST = ("-assessed_on", "-recorded_at", "-pk")
 
 
-class AssessmentQuerySet(models.QuerySet):
+class AssessmentQuerySet(AppendOnlyQuerySet):
     def standing(self, as_of: datetime.date | None = None) -> "AssessmentQuerySet":
         """Assessments nothing has superseded, made on or before `as_of` when given."""
         standing = self.filter(superseded_by__isnull=True)
@@ -132,7 +133,7 @@ class AssessmentQuerySet(models.QuerySet):
         return self.model.objects.filter(pk__in=latest.values("pk"))
 
 
-class Assessment(models.Model):
+class Assessment(AppendOnlyModel):
     """An assessor's judgement of one competency for one link worker; never edited or deleted.
 
     A correction is a new assessment that supersedes this one, with a reason.
@@ -186,7 +187,7 @@ class Assessment(models.Model):
         return f"{self.competency.id_number} level {self.level} for {self.worker}"
 
 
-class Countersignature(models.Model):
+class Countersignature(AppendOnlyModel):
     """The worker's supervisor confirming an assessment."""
 
     assessment = models.OneToOneField(

@@ -33,6 +33,7 @@ from competencies.models import (
 from curriculum import demo as curriculum_demo
 from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, CurriculumPage
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+from tests.kept import rewriting_kept_records
 from workforce.models import Membership, Organisation, Role, User
 from workforce.permissions import CURRICULUM_REVIEWERS_GROUP, TRAINERS_GROUP
 
@@ -194,9 +195,10 @@ def build() -> World:
     countersign = assess(people["assessor"])
     # Asked of the moved assessor while they were still in A: their list must drop it now.
     asked_of_moved = assess(people["assessor"])
-    Assessment.objects.filter(pk=asked_of_moved.pk).update(
-        countersign_requested_from=people["assessor_moved"]
-    )
+    with rewriting_kept_records():
+        Assessment.objects.filter(pk=asked_of_moved.pk).update(
+            countersign_requested_from=people["assessor_moved"]
+        )
     evidence = services.evidence_submit(
         worker=target,
         kind=EvidenceKind.DOCUMENT,
