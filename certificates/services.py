@@ -446,3 +446,17 @@ def _issue_each(bulk_issue: BulkIssue) -> None:
             bulk_issue.problems.append({"holder": holder, "reason": reason})
             BulkIssue.objects.filter(pk=bulk_issue.pk).update(problems=bulk_issue.problems)
         BulkIssue.objects.filter(pk=bulk_issue.pk).update(done=F("done") + 1)
+
+
+def certificate_download_record(*, certificate: Certificate, actor: User) -> None:
+    """Record that `actor` downloaded `certificate`'s stored PDF: its holder, or a manager.
+
+    The view has already found the certificate among those `actor` may open; this only writes
+    the audit entry. One INSERT, so it needs no transaction of its own.
+    """
+    log(
+        certificate,
+        "certificates.certificate.download",
+        user=actor,
+        data={"number": certificate.number, "by_holder": actor.pk == certificate.holder_id},
+    )

@@ -21,6 +21,7 @@ from workforce.models import Role, User
 from workforce.permissions import Action, denial_reason, role_required
 from workforce.ratelimit import Rate, rate_limited
 from workforce.refusals import refusal_text
+from workforce.services import export_record
 from workforce.spreadsheets import attachment, download, export_bytes
 
 from . import selectors, services
@@ -99,7 +100,9 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 @login_required
 def my_certificate_pdf(request: HttpRequest, number: str) -> FileResponse:
     certificate = get_object_or_404(Certificate, number=number, holder=request.user)
-    return _pdf_response(certificate)
+    response = _pdf_response(certificate)
+    services.certificate_download_record(certificate=certificate, actor=request.user)
+    return response
 
 
 # Managers
@@ -208,7 +211,10 @@ def manage(request: HttpRequest, number: str) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 def manage_pdf(request: HttpRequest, number: str) -> FileResponse:
-    return _pdf_response(_certificate_for_manager(request.user, number))
+    certificate = _certificate_for_manager(request.user, number)
+    response = _pdf_response(certificate)
+    services.certificate_download_record(certificate=certificate, actor=request.user)
+    return response
 
 
 @role_required(Role.MANAGER)
@@ -336,11 +342,13 @@ def bulk_status(request: HttpRequest, pk: int) -> JsonResponse:
 def bulk_zip(request: HttpRequest, pk: int) -> HttpResponse:
     bulk = _bulk_for(request, pk)
     buffer = io.BytesIO()
+    rows = 0
     # PDFs are compressed already: stored, not deflated, so the zip is quick to make.
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
         for certificate in selectors.bulk_issue_certificates(request.user, bulk).order_by(
             "holder_name"
         ):
+            rows += 1
             try:
                 with certificate.pdf.open("rb") as handle:
                     archive.writestr(f"{certificate.number}.pdf", handle.read())
@@ -348,6 +356,13 @@ def bulk_zip(request: HttpRequest, pk: int) -> HttpResponse:
                 raise Http404(f"The file of {certificate.number} is missing from storage.") from (
                     missing
                 )
+    export_record(
+        actor=request.user,
+        report="certificate-pdfs",
+        file_format="zip",
+        rows=rows,
+        scope={"bulk_issue": bulk.pk, "qualification": bulk.qualification.code},
+    )
     return attachment(
         HttpResponse(buffer.getvalue(), content_type="application/zip"),
         f"certificates-{bulk.qualification.code}-{bulk.pk}.zip",
@@ -519,5 +534,12 @@ def verify_start(request: HttpRequest) -> HttpResponse:
 @role_required(Role.MANAGER)
 def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
     certificates = selectors.certificates_visible_to(request.user)
-    data = export_bytes(CertificateRegisterResource(), certificates, file_format)
+    resource = CertificateRegisterResource()
+    data = export_bytes(resource, certificates, file_format)
+    export_record(
+        actor=request.user,
+        report="certificate-register",
+        file_format=file_format,
+        rows=resource.exported_rows,
+    )
     return download(data, file_format, "certificate-register")

@@ -96,6 +96,7 @@ def register_certificates_log_actions(actions):
         ("certificates.certificate.renew", "Renew certificate", "Certificate renewed"),
         ("certificates.certificate.remind", "Send reminder", "Certificate reminder sent"),
         ("certificates.bulk_issue.request", "Request bulk issue", "Bulk issue requested"),
+        ("certificates.certificate.download", "Download certificate", "Certificate downloaded"),
     ):
         actions.register_action(action, label, message)
 

@@ -548,3 +548,17 @@ def assessment_import_queue(
     record.processed_rows = record.total_rows
     record.save(update_fields=["status", "processed_rows"])
     return record
+
+
+def evidence_download_record(*, evidence: Evidence, actor: User) -> None:
+    """Record that `actor` opened `evidence`'s file: the link worker or one of their assessors.
+
+    The view has already checked that `actor` may open it; this only writes the audit entry.
+    One INSERT, so it needs no transaction of its own.
+    """
+    log(
+        evidence,
+        "competencies.evidence.download",
+        user=actor,
+        data={"kind": evidence.kind, "by_worker": actor.pk == evidence.worker_id},
+    )

@@ -224,6 +224,7 @@ def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
     response["Content-Disposition"] = content_disposition(name, as_attachment=as_attachment)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
+    services.evidence_download_record(evidence=evidence, actor=request.user)
     return response
 
 

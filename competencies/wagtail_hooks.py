@@ -9,6 +9,7 @@ LOG_ACTIONS = {
     "competencies.evidence.submit": ("Submit evidence", "Evidence submitted"),
     "competencies.evidence.accept": ("Accept evidence", "Evidence accepted"),
     "competencies.evidence.return": ("Return evidence", "Evidence returned"),
+    "competencies.evidence.download": ("Download evidence", "Evidence file downloaded"),
     "competencies.supervision.log": ("Log supervision", "Supervision logged"),
     "competencies.supervision.confirm": ("Confirm supervision", "Supervision confirmed"),
     "competencies.cpd.log": ("Log CPD", "CPD logged"),

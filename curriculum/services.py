@@ -46,11 +46,18 @@ def framework_version_record(
 
 
 @transaction.atomic
-def assessment_method_ensure(*, code: str, name: str, description: str = "") -> AssessmentMethod:
-    """Create the method with this code, or update its name and description."""
-    method, _ = AssessmentMethod.objects.update_or_create(
+def assessment_method_ensure(
+    *, code: str, name: str, description: str = "", actor: User | None = None
+) -> AssessmentMethod:
+    """Create the method with this code, or update its name and description; audited when
+    anything changed (the demo loader calls this on every run and must leave no trace then)."""
+    existing = AssessmentMethod.objects.filter(code=code).first()
+    if existing is not None and (existing.name, existing.description) == (name, description):
+        return existing
+    method, created = AssessmentMethod.objects.update_or_create(
         code=code, defaults={"name": name, "description": description}
     )
+    log(method, "curriculum.method.ensure", user=actor, data={"created": created})
     return method
 
 

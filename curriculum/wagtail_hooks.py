@@ -87,6 +87,9 @@ def register_curriculum_log_actions(actions):
     actions.register_action(
         "curriculum.version.record", "Record version", "Curriculum version recorded"
     )
+    actions.register_action(
+        "curriculum.method.ensure", "Save assessment method", "Assessment method saved"
+    )
 
 
 @hooks.register("register_admin_urls")

@@ -205,9 +205,17 @@ def import_problems(request: HttpRequest, pk) -> HttpResponse:
     record = _own_import_or_404(request, pk)
     if not record.report:
         raise Http404("This file has not been checked yet.")
+    report = ImportReport.from_json(record.report)
     response = HttpResponse(
-        ("\ufeff" + ImportReport.from_json(record.report).problems_csv()).encode("utf-8"),
+        ("\ufeff" + report.problems_csv()).encode("utf-8"),
         content_type="text/csv; charset=utf-8",
+    )
+    workforce_services.export_record(
+        actor=request.user,
+        report="import-problems",
+        file_format="csv",
+        rows=len(report.problems()),
+        scope={"assessment_import": str(record.pk)},
     )
     stem = record.filename.rsplit(".", 1)[0][:60]
     return attachment(response, f"{_safe(stem) or 'import'}-problems.csv")
@@ -272,7 +280,14 @@ def _report_organisations(user):
 @importer_required
 def history_export(request: HttpRequest, file_format: str) -> HttpResponse:
     rows = selectors.assessment_history_rows(selectors.visible_workers(request.user))
-    data = export_bytes(resources.AssessmentHistoryResource(), rows, file_format)
+    resource = resources.AssessmentHistoryResource()
+    data = export_bytes(resource, rows, file_format)
+    workforce_services.export_record(
+        actor=request.user,
+        report="assessment-history",
+        file_format=file_format,
+        rows=resource.exported_rows,
+    )
     return download(data, file_format, "assessment-history")
 
 
@@ -300,6 +315,13 @@ def progress_matrix_export(
 ) -> HttpResponse:
     organisation, matrix = _matrix_or_404(request, organisation_id)
     data = export_bytes(resources.ProgressMatrixResource(matrix), matrix.rows, file_format)
+    workforce_services.export_record(
+        actor=request.user,
+        report="progress-matrix",
+        file_format=file_format,
+        rows=len(matrix.rows),
+        organisation=organisation,
+    )
     return download(data, file_format, f"progress-{_safe(organisation.name.lower())}")
 
 

@@ -13,6 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
+from django.utils.functional import LazyObject
 from django.utils.http import urlsafe_base64_encode
 from wagtail.log_actions import log
 
@@ -221,3 +222,30 @@ def _invite(people: list[User], plan) -> None:
         except Exception:
             logger.exception("Could not email %s a link to set a password", user.email)
             plan.not_emailed.append(user.email)
+
+
+def export_record(
+    *,
+    actor: User,
+    report: str,
+    file_format: str,
+    rows: int,
+    organisation: Organisation | None = None,
+    scope: dict | None = None,
+) -> None:
+    """Record that `actor` exported `rows` rows of `report` as `file_format`.
+
+    Logged against the organisation when the export is of one organisation (its managers then
+    see it in their audit log), otherwise against the actor's own account. The view has already
+    limited the rows to what `actor` may see; `scope` says how (filters, counts: no names).
+    One INSERT, so it needs no transaction of its own.
+    """
+    data = {"report": report, "file_format": file_format, "rows": rows, **(scope or {})}
+    if organisation is not None:
+        data["organisation"] = organisation.pk
+    # request.user arrives wrapped (lazily, maybe twice); Wagtail's log finds no log model for
+    # the wrapper and would skip the entry without a word.
+    while isinstance(actor, LazyObject):
+        actor.pk  # noqa: B018 - evaluates the lazy object
+        actor = actor._wrapped
+    log(organisation or actor, "workforce.export", user=actor, data=data)

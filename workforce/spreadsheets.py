@@ -88,8 +88,16 @@ def neutralise(value: object) -> object:
 class SafeResource(resources.Resource):
     """A resource whose text cells cannot run as spreadsheet formulas."""
 
+    # How many rows the last export wrote, for its audit entry: counted as they stream out
+    # rather than by a second query.
+    exported_rows: int | None = None
+
     def export_field(self, field, instance, **kwargs):
         return neutralise(super().export_field(field, instance, **kwargs))
+
+    def after_export(self, queryset, dataset, **kwargs):
+        super().after_export(queryset, dataset, **kwargs)
+        self.exported_rows = len(dataset)
 
 
 def column(name: str, dehydrate) -> fields.Field:
