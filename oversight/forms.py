@@ -3,9 +3,9 @@
 from django import forms
 from django.utils.functional import cached_property
 
-from workforce.models import Organisation
+from workforce.models import Organisation, User
 
-from .selectors import Flag, TeamSort
+from .selectors import Flag, TeamSort, audit_action_choices
 
 
 class TeamFilterForm(forms.Form):
@@ -42,4 +42,37 @@ class TeamFilterForm(forms.Form):
             "organisation": cleaned.get("organisation"),
             "flag": cleaned.get("flag") or "",
             "sort": cleaned.get("sort") or TeamSort.NAME,
+        }
+
+
+class AuditFilterForm(forms.Form):
+    """Action, person and dates for the manager's audit log."""
+
+    action = forms.ChoiceField(label="Action", required=False)
+    person = forms.ModelChoiceField(
+        label="Person", queryset=User.objects.none(), required=False, empty_label="Anyone"
+    )
+    since = forms.DateField(
+        label="From", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label="To", required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, data, *, people):
+        super().__init__(data)
+        self.fields["action"].choices = [("", "Any action"), *audit_action_choices()]
+        # Only the manager's own people: anyone else's id in the URL is simply not valid.
+        self.fields["person"].queryset = people
+        self.fields["person"].label_from_instance = lambda user: user.full_name or user.email
+
+    def filters(self) -> dict:
+        """The valid filters; an invalid value is ignored rather than refused."""
+        self.is_valid()
+        cleaned = getattr(self, "cleaned_data", {})
+        return {
+            "action": cleaned.get("action") or "",
+            "person": cleaned.get("person"),
+            "since": cleaned.get("since"),
+            "until": cleaned.get("until"),
         }

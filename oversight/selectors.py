@@ -10,9 +10,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
+from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Cast
 from django.utils import timezone
+from wagtail.log_actions import registry as log_action_registry
+from wagtail.models import ModelLogEntry
 
 from certificates.models import (
     Certificate,
@@ -26,7 +30,7 @@ from certificates.selectors import (
     register_counts,
     with_status,
 )
-from competencies.models import Assessment
+from competencies.models import Assessment, CPDEntry, Evidence, SupervisionSession
 from competencies.selectors import Upkeep, current_levels, level_names, upkeep
 from curriculum.models import (
     Competency,
@@ -532,3 +536,142 @@ def assessment_log(worker: User) -> models.QuerySet[Assessment]:
         .select_related("competency", "method", "assessor", "superseded_by", "framework_version")
         .latest_first()
     )
+
+
+# --- The audit log ----------------------------------------------------------------------------
+# What a manager may read of Wagtail's audit log (ModelLogEntry), the whole rule:
+#   1. entries about a link worker they manage today (`people_in_scope(manager, MANAGE)`): on
+#      the person's account (sign-ins, renames), or on one of their records: certificates,
+#      assessments, evidence, supervision sessions, CPD entries, and their memberships of the
+#      manager's own organisations;
+#   2. entries about one of the organisations they manage (roster imports, exports of it);
+#   3. what they did themselves (their own exports and sign-ins).
+# An entry whose actor is one of those people but whose object is not is left out: a link
+# worker who also assesses elsewhere acts on people the manager does not manage.
+
+AUDIT_ACTION_PREFIXES = ("workforce.", "competencies.", "certificates.")
+# Wagtail's own entries, written when an administrator edits a membership or an account.
+AUDIT_WAGTAIL_ACTIONS = ("wagtail.create", "wagtail.edit")
+
+# The `data` keys a manager is shown, with their labels; anything else an entry holds (network
+# addresses, file names, a revocation's private account, ids) stays in the log.
+AUDIT_DATA_LABELS = {
+    "report": "Report",
+    "file_format": "Format",
+    "rows": "Rows",
+    "kind": "Kind",
+    "level": "Level",
+    "competency": "Competency",
+    "method": "Method",
+    "number": "Certificate",
+    "reason": "Reason",
+    "role": "Role",
+    "starts_on": "From",
+    "ends_on": "Until",
+    "how": "How",
+}
+
+
+def audit_action_choices() -> list[tuple[str, str]]:
+    """The registered actions a manager's audit log can show, by label. No queries."""
+    return sorted(
+        (
+            (action, str(label))
+            for action, label in log_action_registry.get_choices()
+            if action.startswith(AUDIT_ACTION_PREFIXES) or action in AUDIT_WAGTAIL_ACTIONS
+        ),
+        key=lambda choice: choice[1].lower(),
+    )
+
+
+def _as_object_ids(queryset: models.QuerySet) -> models.QuerySet:
+    # ModelLogEntry.object_id is text: compare it with each primary key written as text.
+    return queryset.annotate(log_object_id=Cast("pk", models.CharField())).values("log_object_id")
+
+
+def _about(people: models.QuerySet, organisations: models.QuerySet) -> Q:
+    """Entries about `people`'s accounts and records (memberships: of `organisations` only)."""
+    records = {
+        User: User.objects.filter(pk__in=people.values("pk")),
+        Certificate: Certificate.objects.filter(holder__in=people.values("pk")),
+        Assessment: Assessment.objects.filter(worker__in=people.values("pk")),
+        Evidence: Evidence.objects.filter(worker__in=people.values("pk")),
+        SupervisionSession: SupervisionSession.objects.filter(worker__in=people.values("pk")),
+        CPDEntry: CPDEntry.objects.filter(worker__in=people.values("pk")),
+        Membership: Membership.objects.filter(
+            user__in=people.values("pk"), organisation__in=organisations.values("pk")
+        ),
+    }
+    content_types = ContentType.objects.get_for_models(*records)
+    about = Q()
+    for model, rows in records.items():
+        about |= Q(content_type=content_types[model], object_id__in=_as_object_ids(rows))
+    return about
+
+
+def audit_log(
+    manager: User,
+    *,
+    action: str = "",
+    person: User | None = None,
+    since: datetime.date | None = None,
+    until: datetime.date | None = None,
+) -> models.QuerySet[ModelLogEntry]:
+    """The audit entries `manager` may read (the rule above), newest first, filtered by action,
+    by one of their people (what was done to them or by them), and by day. One query (two once
+    paginated), whatever the size of the log."""
+    people = people_in_scope(manager, Action.MANAGE)
+    organisations = organisations_for(manager, Action.MANAGE)
+    organisation_type = ContentType.objects.get_for_model(Organisation)
+    visible = (
+        _about(people, organisations)
+        | Q(content_type=organisation_type, object_id__in=_as_object_ids(organisations))
+        | Q(user=manager)
+    )
+    entries = ModelLogEntry.objects.filter(visible)
+    if person is not None:
+        one = User.objects.filter(pk=person.pk)
+        entries = entries.filter(_about(one, organisations) | Q(user=person))
+    if action:
+        entries = entries.filter(action=action)
+    if since is not None:
+        entries = entries.filter(timestamp__date__gte=since)
+    if until is not None:
+        entries = entries.filter(timestamp__date__lte=until)
+    return entries.select_related("user").order_by("-timestamp", "-pk")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit entry as a manager reads it: no data beyond `AUDIT_DATA_LABELS`."""
+
+    timestamp: datetime.datetime
+    action: str
+    who: str
+    about: str
+    details: list[tuple[str, str]]
+
+
+def audit_rows(entries) -> list[AuditRow]:
+    """Entries (with their users) as rows for the audit page. No queries."""
+    rows = []
+    for entry in entries:
+        try:
+            action = str(log_action_registry.get_action_label(entry.action))
+        except KeyError:
+            action = entry.action  # an action no longer registered still shows its name
+        data = entry.data if isinstance(entry.data, dict) else {}
+        rows.append(
+            AuditRow(
+                timestamp=entry.timestamp,
+                action=action,
+                who=(entry.user.full_name or entry.user.email) if entry.user else "",
+                about=entry.label,
+                details=[
+                    (label, str(data[key]))
+                    for key, label in AUDIT_DATA_LABELS.items()
+                    if data.get(key) not in (None, "")
+                ],
+            )
+        )
+    return rows

@@ -8,4 +8,5 @@ urlpatterns = [
     path("team/matrix/", views.matrix, name="matrix"),
     path("team/gaps/", views.gaps, name="gaps"),
     path("team/workers/<int:worker_id>/", views.worker, name="worker"),
+    path("team/audit/", views.audit, name="audit"),
 ]

@@ -1,4 +1,4 @@
-"""Managers' pages: the team, its competency matrix and gaps, and one worker's record.
+"""Managers' pages: the team, its competency matrix and gaps, one worker's record, the audit log.
 
 Thin views over the oversight selectors. A worker outside the manager's team is a 404, the same
 as a worker who does not exist, so guessing numbers in a URL reveals nothing.
@@ -12,12 +12,14 @@ from certificates.selectors import certificates_of, qualification_checklist
 from competencies.selectors import default_curriculum, progress_overview
 from workforce.models import Role
 from workforce.permissions import Action, organisations_for, role_required
+from workforce.selectors import people_in_scope
 
 from . import charts, selectors
-from .forms import TeamFilterForm
+from .forms import AuditFilterForm, TeamFilterForm
 
 TEAM_PAGE_SIZE = 25
 HISTORY_PAGE_SIZE = 50
+AUDIT_PAGE_SIZE = 25
 
 
 def _filters(request: HttpRequest) -> tuple[TeamFilterForm, dict]:
@@ -121,3 +123,22 @@ def worker(request: HttpRequest, worker_id: int) -> HttpResponse:
         request.GET.get("page")
     )
     return render(request, "oversight/worker.html", context)
+
+
+@role_required(Role.MANAGER)
+def audit(request: HttpRequest) -> HttpResponse:
+    form = AuditFilterForm(request.GET, people=people_in_scope(request.user, Action.MANAGE))
+    filters = form.filters()
+    page_obj = Paginator(selectors.audit_log(request.user, **filters), AUDIT_PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "oversight/audit.html",
+        {
+            "form": form,
+            "filters": filters,
+            "page_obj": page_obj,
+            "rows": selectors.audit_rows(page_obj.object_list),
+        },
+    )
