@@ -6,6 +6,7 @@ from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from workforce.permissions import is_curriculum_author
+from workforce.viewsets import InUseSnippetDeleteView
 
 from .dashboard import (
     CompetenciesSummaryItem,
@@ -18,6 +19,7 @@ from .models import Qualification
 
 class QualificationViewSet(SnippetViewSet):
     model = Qualification
+    delete_view_class = InUseSnippetDeleteView
     icon = "success"
     menu_label = "Qualifications"
     menu_order = 220

@@ -7,6 +7,8 @@ from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from workforce.viewsets import InUseSnippetDeleteView
+
 from .admin_views import admin_urls, menu_item
 from .forms import CompetencyFrameworkForm
 from .models import AssessmentMethod, CompetencyFramework
@@ -14,6 +16,7 @@ from .models import AssessmentMethod, CompetencyFramework
 
 class CompetencyFrameworkViewSet(SnippetViewSet):
     model = CompetencyFramework
+    delete_view_class = InUseSnippetDeleteView
     icon = "list-ul"
     menu_label = "Competency frameworks"
     menu_order = 200
@@ -66,6 +69,7 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
 
 class AssessmentMethodViewSet(SnippetViewSet):
     model = AssessmentMethod
+    delete_view_class = InUseSnippetDeleteView
     icon = "tick"
     menu_label = "Assessment methods"
     menu_order = 210

@@ -1,12 +1,17 @@
 """Wagtail admin for people, organisations and memberships; every write goes through services."""
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import ProtectedError, RestrictedError
 from django.forms import modelform_factory
+from django.http import HttpResponseRedirect
 from wagtail.admin.forms.models import WagtailAdminModelForm
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.snippets.views.snippets import DeleteView as SnippetDeleteView
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
 from . import services
@@ -19,6 +24,32 @@ class UserViewSet(WagtailUserViewSet):
 
     def get_form_class(self, for_update: bool = False):
         return AccountEditForm if for_update else AccountCreationForm
+
+
+class InUseSnippetDeleteView(SnippetDeleteView):
+    """A snippet's delete that, while other records still use it (a framework with assessments,
+    a qualification with certificates), says so and deletes nothing instead of failing.
+
+    Wagtail's own check reads its reference index, which does not see every model here.
+    """
+
+    def form_valid(self, form):
+        try:
+            with transaction.atomic():
+                return super().form_valid(form)
+        except (ProtectedError, RestrictedError) as in_use:
+            kept = (
+                in_use.protected_objects
+                if isinstance(in_use, ProtectedError)
+                else (in_use.restricted_objects)
+            )
+            kinds = sorted({str(item._meta.verbose_name_plural) for item in kept})
+            messages.error(
+                self.request,
+                f"“{self.object}” is still used by {', '.join(kinds)}, so it was not deleted. "
+                "Records that use it are kept for good.",
+            )
+            return HttpResponseRedirect(self.get_success_url())
 
 
 class _ServiceWriteMixin:

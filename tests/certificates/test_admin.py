@@ -5,6 +5,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 
 from certificates import demo as certificates_demo
+from certificates import services
 from certificates.models import Qualification, RenewalRequirement
 from curriculum.models import AssessmentMethod
 from tests.factories import UserFactory
@@ -54,3 +55,31 @@ def test_renewal_codes_are_checked_against_the_framework_before_the_qualificatio
         wrong.clean()
     right.clean()
     assert right.codes == ["SPLW-PCP-01"]
+
+
+def test_a_qualification_with_certificates_is_not_deleted_and_the_admin_says_why(
+    client, manager, eligible_worker, qualification
+):
+    services.certificate_issue(actor=manager, worker=eligible_worker, qualification=qualification)
+    superuser = UserFactory(is_superuser=True, is_staff=True)
+    client.force_login(superuser)
+    url = f"/admin/snippets/certificates/qualification/delete/{qualification.pk}/"
+
+    response = client.post(url, follow=True)
+
+    assert response.status_code == 200
+    assert Qualification.objects.filter(pk=qualification.pk).exists()
+    assert (
+        f"“{qualification}” is still used by certificates, so it was not deleted."
+        in response.content.decode()
+    )
+
+
+def test_an_unused_assessment_method_can_still_be_deleted(client):
+    method = AssessmentMethod.objects.create(code="ZZ", name="Not used anywhere")
+    client.force_login(UserFactory(is_superuser=True, is_staff=True))
+
+    response = client.post(f"/admin/snippets/curriculum/assessmentmethod/delete/{method.pk}/")
+
+    assert response.status_code == 302
+    assert not AssessmentMethod.objects.filter(pk=method.pk).exists()
