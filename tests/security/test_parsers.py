@@ -9,6 +9,7 @@ verification codes, look-up and PDF check. The property: a result or a clear val
 
 import datetime
 import io
+import os
 import zipfile
 from urllib.parse import quote
 
@@ -32,6 +33,10 @@ EXAMPLES = hypothesis_settings(
     max_examples=60,
     deadline=None,
     database=None,
+    # The same examples on every run, so a run of the suite (CI's included) passes or fails
+    # for what changed in the code, never by the draw. To explore with fresh draws, set it to
+    # False for a few local runs (how the "/" file name below was found).
+    derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 # Examples that go through the whole importer or a whole page: about 0.1 to 0.4 s each.
@@ -283,9 +288,13 @@ def archives(draw) -> bytes:
 # Found by this test: two members named mimetype, the one read with a broken deflate stream,
 # raised zlib.error.
 @example(data=BROKEN_DEFLATE, name="", images_only=False)
+@example(data=b"", name="/", images_only=False)
 def test_any_upload_is_judged_by_content_or_refused(data, name, images_only, settings):
     settings.EVIDENCE_MAX_BYTES = 4096
-    upload = SimpleUploadedFile(name or "file", data)
+    # Named as Django's multipart parser hands a view an upload: the base name, never empty or
+    # a dot (it drops such a file before any view sees it).
+    base = os.path.basename(name.replace("\\", "/"))
+    upload = SimpleUploadedFile(base if base not in {"", ".", ".."} else "file", data)
 
     outcome = refusal_or_result(
         ValidationError, lambda: check_upload(upload, images_only=images_only)
