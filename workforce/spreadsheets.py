@@ -267,12 +267,19 @@ def _trimmed(headings: list) -> list:
 
 
 def _decode(data: bytes) -> tuple[list[str], str]:
+    # No spreadsheet's text holds a NUL: it marks another kind of file (or UTF-16, which Excel
+    # calls "Unicode Text"), and PostgreSQL refuses it in any text it is asked to look up.
+    if b"\x00" in data:
+        raise SpreadsheetError(
+            [
+                "The file is not a CSV or XLSX spreadsheet (it holds NUL characters). Save it "
+                "as “CSV UTF-8 (Comma delimited)” or as an Excel workbook, then upload it again."
+            ]
+        )
     try:
         return [], data.decode("utf-8-sig")
     except UnicodeDecodeError:
         pass
-    if b"\x00" in data:
-        raise SpreadsheetError(["The file is not a CSV or XLSX spreadsheet."])
     match = from_bytes(data).best()
     if match is None:
         raise SpreadsheetError(

@@ -305,6 +305,8 @@ def test_a_legacy_xls_file_is_refused_with_how_to_save_it_as_xlsx(manager, small
         (as_xlsx([], headers=None), "empty.xlsx", "The file is empty."),
         (b"PK\x03\x04 not really a zip", "broken.xlsx", "The XLSX file is damaged or not"),
         (b"\x00\x01\x02\xff\xfe binary", "data.csv", "not a CSV or XLSX spreadsheet"),
+        # Valid UTF-8 with a NUL: PostgreSQL refuses NUL in any text, lookups included.
+        (as_csv([]) + b"\x00\r\n", "nul.csv", "it holds NUL characters"),
     ],
 )
 def test_empty_and_unreadable_files_are_refused(data, name, message, manager, small_framework):
