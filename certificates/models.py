@@ -10,17 +10,29 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from modelcluster.fields import ParentalKey
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
-from wagtail.models import Orderable
+from wagtail.models import (
+    DraftStateMixin,
+    LockableMixin,
+    Orderable,
+    RevisionMixin,
+    WorkflowMixin,
+)
+from wagtail.search import index
 
 from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, CurriculumVersion
 from workforce.append_only import AppendOnlyModel
 from workforce.models import Organisation
 
 
-class Qualification(ClusterableModel):
-    """A qualification and its award rules, e.g. the Link Worker Practice Certificate (Core)."""
+class Qualification(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, ClusterableModel
+):
+    """A qualification and its award rules, e.g. the Link Worker Practice Certificate (Core).
+
+    Rules change through drafts and the review workflow; eligibility reads the published row.
+    """
 
     title = models.CharField(max_length=255)
     code = models.CharField(
@@ -58,6 +70,13 @@ class Qualification(ClusterableModel):
         related_name="+",
         help_text="The method that counts as a direct observation, e.g. DOP.",
     )
+    observation_competencies = ParentalManyToManyField(
+        Competency,
+        blank=True,
+        related_name="+",
+        verbose_name="competencies observed",
+        help_text="The direct observations must be of these competencies, e.g. SPLW-PCP-01.",
+    )
     required_method = models.ForeignKey(
         AssessmentMethod,
         on_delete=models.PROTECT,
@@ -86,6 +105,8 @@ class Qualification(ClusterableModel):
         default=2,
         help_text="Accepted reflective accounts submitted since the certificate was issued.",
     )
+
+    search_fields = [index.SearchField("title"), index.SearchField("code")]
 
     class Meta:
         ordering = ["title"]
@@ -191,6 +212,51 @@ class RenewalRequirement(Orderable):
 
     def __str__(self) -> str:
         return f"{self.method.code} of {' or '.join(self.codes)}"
+
+
+class AwardSignOff(AppendOnlyModel):
+    """An assessor signing off a worker's award, then the worker's named supervisor
+    countersigning it: both before a manager may issue the certificate, which records it."""
+
+    changeable_fields = frozenset({"countersigned_by", "countersigned_at"})
+
+    holder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="award_sign_offs"
+    )
+    qualification = models.ForeignKey(
+        Qualification, on_delete=models.PROTECT, related_name="sign_offs"
+    )
+    assessor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="award_sign_offs_made"
+    )
+    signed_at = models.DateTimeField(default=timezone.now)
+    countersigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="award_countersignatures",
+    )
+    countersigned_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(holder=models.F("assessor"))
+                & ~Q(holder=models.F("countersigned_by"))
+                & ~Q(assessor=models.F("countersigned_by")),
+                name="award_sign_off_three_people",
+            ),
+            models.CheckConstraint(
+                condition=Q(countersigned_by__isnull=True, countersigned_at__isnull=True)
+                | Q(countersigned_by__isnull=False, countersigned_at__isnull=False),
+                name="award_sign_off_countersignature_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Sign-off of {self.qualification.code} for {self.holder}"
 
 
 class CertificateStatus(models.TextChoices):
@@ -302,6 +368,22 @@ class Certificate(AppendOnlyModel):
     expires_on = models.DateField(help_text="The first day it is no longer valid.")
     renewal_due_on = models.DateField()
     snapshot = models.JSONField(help_text="Competencies, sign-offs and renewal conditions.")
+    qualification_revision = models.ForeignKey(
+        "wagtailcore.Revision",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The published qualification rules it was judged against.",
+    )
+    award_sign_off = models.OneToOneField(
+        AwardSignOff,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="certificate",
+        help_text="The assessor's sign-off and supervisor's countersignature it rests on.",
+    )
     pdf = models.FileField(storage=certificate_storage, upload_to="certificates/", max_length=255)
     pdf_sha256 = models.CharField(max_length=64, unique=True)
     issued_by = models.ForeignKey(

@@ -68,7 +68,7 @@ class _Story:
                 worker=worker,
                 supervisor=supervisor,
                 held_on=_day(as_of_days_ago + 15 + 30 * month),
-                kind=SupervisionKind.ONE_TO_ONE if month % 3 else SupervisionKind.GROUP,
+                kind=SupervisionKind.PROFESSIONAL if month % 3 else SupervisionKind.GROUP,
                 reflections=(
                     "Talked through two open-ended episodes and how to plan a step-down "
                     "with each person, with a route back if things change."
@@ -229,7 +229,7 @@ def _lucja(story: _Story, worker: User) -> None:
         worker=worker,
         supervisor=story.amara,
         held_on=_day(3),
-        kind=SupervisionKind.ONE_TO_ONE,
+        kind=SupervisionKind.PROFESSIONAL,
         reflections="First supervision: agreed my induction plan and my named first contact.",
     )
 

@@ -33,11 +33,23 @@ class EvidenceOutcome(models.TextChoices):
 
 
 class SupervisionKind(models.TextChoices):
-    """How a supervision session was held."""
+    """What kind of supervision a session was; peer sessions do not count towards the minimum."""
 
-    ONE_TO_ONE = "one_to_one", "One-to-one"
-    GROUP = "group", "Group"
+    PROFESSIONAL = "professional", "Professional or clinical supervision"
+    DAY_TO_DAY = "day_to_day", "Day-to-day supervision"
+    GROUP = "group", "Group supervision"
     PEER = "peer", "Peer supervision"
+
+    @property
+    def counts_towards_minimum(self) -> bool:
+        return self != SupervisionKind.PEER
+
+
+class IqaDecision(models.TextChoices):
+    """An internal quality assurer's view of a sampled assessment."""
+
+    AGREED = "agreed", "Agreed"
+    NOT_AGREED = "not_agreed", "Not agreed: on hold until re-assessed"
 
 
 def evidence_storage():
@@ -108,6 +120,31 @@ class AssessmentQuerySet(AppendOnlyQuerySet):
         standing = self.filter(superseded_by__isnull=True)
         return standing if as_of is None else standing.filter(assessed_on__lte=as_of)
 
+    def counting(self, as_of: datetime.date | None = None) -> "AssessmentQuerySet":
+        """Standing assessments that count: confirmed by their assessor when someone else
+        imported them, and not put on hold by internal quality assurance."""
+        return (
+            self.standing(as_of)
+            .exclude(needs_confirmation=True, confirmation__isnull=True)
+            .exclude(iqa_sample__decision=IqaDecision.NOT_AGREED)
+        )
+
+    def latest_by_method(self, as_of: datetime.date | None = None) -> "AssessmentQuerySet":
+        """Each worker's latest counting assessment of each competency by each method: what the
+        competencies' evidence rules are judged on (`competencies.evidence_rules`)."""
+        latest = (
+            self.counting(as_of)
+            .annotate(
+                recency=Window(
+                    RowNumber(),
+                    partition_by=[F("worker_id"), F("competency_id"), F("method_id")],
+                    order_by=[F(name[1:]).desc() for name in LATEST_FIRST],
+                )
+            )
+            .filter(recency=1)
+        )
+        return self.model.objects.filter(pk__in=latest.values("pk"))
+
     def latest_first(self) -> "AssessmentQuerySet":
         return self.order_by(*LATEST_FIRST)
 
@@ -166,6 +203,27 @@ class Assessment(AppendOnlyModel):
         related_name="countersign_requests",
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments_recorded",
+        help_text="Who entered it (the assessor, or whoever imported it); empty on records made "
+        "before this was kept.",
+    )
+    source_import = models.ForeignKey(
+        "AssessmentImport",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assessments",
+        help_text="The spreadsheet import it came from, if any.",
+    )
+    needs_confirmation = models.BooleanField(
+        default=False,
+        help_text="Entered in the assessor's name by someone else: it counts once they confirm it.",
+    )
 
     objects = AssessmentQuerySet.as_manager()
 
@@ -200,6 +258,47 @@ class Countersignature(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"Countersigned by {self.supervisor}"
+
+
+class AssessmentConfirmation(AppendOnlyModel):
+    """The assessor named on an assessment someone else entered confirming it is theirs."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, related_name="confirmation"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Confirmed by {self.confirmed_by}"
+
+
+class IqaSample(AppendOnlyModel):
+    """An internal quality assurer's check of one sampled assessment; kept."""
+
+    assessment = models.OneToOneField(
+        Assessment, on_delete=models.PROTECT, related_name="iqa_sample"
+    )
+    quality_assurer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="iqa_samples"
+    )
+    decision = models.CharField(max_length=16, choices=IqaDecision.choices)
+    reason = models.TextField(blank=True)
+    sampled_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-sampled_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(decision=IqaDecision.AGREED) | ~Q(reason=""),
+                name="iqa_sample_not_agreed_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} by {self.quality_assurer}"
 
 
 class SupervisionSession(models.Model):

@@ -41,12 +41,16 @@ class HomePage(Page):
         return {**super().get_context(request, *args, **kwargs), "curricula": curricula}
 
 
-class AssessmentMethod(models.Model):
+class AssessmentMethod(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model
+):
     """A way of assessing a competency, e.g. DOP: direct observation of practice."""
 
     code = models.CharField(max_length=10, unique=True)
     name = models.CharField(max_length=100)
     description = models.TextField(blank=True)
+
+    search_fields = [index.SearchField("code"), index.SearchField("name")]
 
     class Meta:
         ordering = ["code"]
@@ -133,6 +137,30 @@ class ScaleLevel(Orderable):
         return f"{self.value} {self.name}"
 
 
+class MethodCap(Orderable):
+    """The highest level one assessment method can show on its own in a framework.
+
+    E-learning shows awareness at most, a knowledge test that the person is developing: level 3
+    and above need evidence from practice, so only methods from practice go uncapped.
+    """
+
+    framework = ParentalKey(
+        CompetencyFramework, on_delete=models.CASCADE, related_name="method_caps"
+    )
+    method = models.ForeignKey(AssessmentMethod, on_delete=models.PROTECT, related_name="+")
+    max_level = models.PositiveSmallIntegerField(
+        "highest level on its own", help_text="The highest scale level this method can show alone."
+    )
+
+    class Meta(Orderable.Meta):
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "method"], name="method_cap_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method.code} up to level {self.max_level}"
+
+
 class CompetencyQuerySet(models.QuerySet):
     def assessable(self) -> "CompetencyQuerySet":
         """What is assessed: competencies in use, not the domains at the top that group them."""
@@ -161,8 +189,21 @@ class Competency(Orderable, ClusterableModel):
     assessment_criteria = models.TextField(
         blank=True, help_text="What an assessor looks for, one criterion per line."
     )
+    # The evidence rule: every "all of" method, and one of the "any of" methods when there are
+    # any, must be met by standing assessments before the competency counts at a level.
+    required_methods = ParentalManyToManyField(
+        AssessmentMethod,
+        blank=True,
+        related_name="competencies_requiring",
+        verbose_name="all of these methods",
+        help_text="Each of these is needed, e.g. a simulation and a knowledge test.",
+    )
     accepted_methods = ParentalManyToManyField(
-        AssessmentMethod, blank=True, related_name="competencies"
+        AssessmentMethod,
+        blank=True,
+        related_name="competencies",
+        verbose_name="any of these methods",
+        help_text="One of these is needed (besides any 'all of' methods), e.g. DOP or SIM.",
     )
     is_core = models.BooleanField("core", default=False)
     needed_before_unsupervised_work = models.BooleanField(
@@ -173,6 +214,20 @@ class Competency(Orderable, ClusterableModel):
         "retired",
         default=False,
         help_text="Retired competencies are no longer assessed; their history is kept.",
+    )
+    refresh_months = models.PositiveSmallIntegerField(
+        "refresh every (months)",
+        null=True,
+        blank=True,
+        help_text="Leave empty if it never needs refreshing; e.g. 12 for information governance.",
+    )
+    refresh_method = models.ForeignKey(
+        AssessmentMethod,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="The method that refreshes it, e.g. ELC; empty for any method of its rule.",
     )
     cross_references = models.CharField(
         max_length=1000, blank=True, help_text="Codes of related competencies, comma-separated."

@@ -3,6 +3,7 @@
 import datetime
 
 from django.contrib.auth.models import AbstractUser, BaseUserManager
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -14,6 +15,7 @@ class Role(models.TextChoices):
     LINK_WORKER = "link_worker", "Link worker"
     ASSESSOR = "assessor", "Assessor"
     MANAGER = "manager", "Manager"
+    IQA = "iqa", "Internal quality assurer"
 
 
 class OrganisationKind(models.TextChoices):
@@ -64,6 +66,15 @@ class User(AbstractUser):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
+    created_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Who created the account (empty for administrators' and older accounts).",
+    )
+
     REQUIRED_FIELDS = ["full_name"]
 
     objects = UserManager()
@@ -94,6 +105,17 @@ class Organisation(models.Model):
         max_length=10,
         blank=True,
         help_text="The NHS Organisation Data Service code, if it has one (e.g. U12345 for a PCN).",
+    )
+    iqa_sample_percent = models.PositiveSmallIntegerField(
+        "IQA sample (%)",
+        default=10,
+        validators=[MaxValueValidator(100)],
+        help_text="The share of each assessor's assessments internal quality assurance checks.",
+    )
+    iqa_first_assessments = models.PositiveSmallIntegerField(
+        "IQA: each assessor's first",
+        default=5,
+        help_text="How many of each new assessor's first assessments are all checked.",
     )
 
     class Meta:
@@ -128,6 +150,14 @@ class Membership(models.Model):
     role = models.CharField(max_length=32, choices=Role.choices)
     starts_on = models.DateField(default=timezone.localdate)
     ends_on = models.DateField(null=True, blank=True)
+    supervisor = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="supervisees",
+        help_text="A link worker's named supervisor here, who countersigns their awards.",
+    )
 
     objects = MembershipQuerySet.as_manager()
 
@@ -142,6 +172,11 @@ class Membership(models.Model):
                 condition=models.Q(ends_on__isnull=True)
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="membership_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(supervisor__isnull=True)
+                | (models.Q(role=Role.LINK_WORKER) & ~models.Q(supervisor=models.F("user"))),
+                name="membership_supervisor_of_link_worker_only",
             ),
         ]
         indexes = [models.Index(fields=["organisation", "role"])]

@@ -19,7 +19,7 @@ def supervision(worker, supervisor, count, *, confirmed=True):
             worker=worker,
             supervisor=supervisor,
             held_on=day(10 + 30 * number),
-            kind=SupervisionKind.ONE_TO_ONE,
+            kind=SupervisionKind.PROFESSIONAL,
             reflections="Talked through a case.",
         )
         if confirmed:

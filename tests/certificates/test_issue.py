@@ -295,7 +295,7 @@ def due_certificate(
             worker=link_worker,
             supervisor=assessor,
             held_on=day(issued_days_ago + 10 + 30 * number),
-            kind=SupervisionKind.ONE_TO_ONE,
+            kind=SupervisionKind.PROFESSIONAL,
             reflections="Talked through a case.",
         )
         competency_services.supervision_confirm(session=session, supervisor=assessor)

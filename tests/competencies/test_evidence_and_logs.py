@@ -199,14 +199,14 @@ def test_supervision_counts_once_the_supervisor_confirms_it(assessor, link_worke
             worker=link_worker,
             supervisor=manager,
             held_on=TODAY,
-            kind=SupervisionKind.ONE_TO_ONE,
+            kind=SupervisionKind.PROFESSIONAL,
             reflections="Talked about boundaries.",
         )
     session = services.supervision_log(
         worker=link_worker,
         supervisor=assessor,
         held_on=TODAY,
-        kind=SupervisionKind.ONE_TO_ONE,
+        kind=SupervisionKind.PROFESSIONAL,
         reflections="Talked about boundaries.",
     )
     with pytest.raises(PermissionDenied, match="Only the supervisor named"):
@@ -225,7 +225,7 @@ def test_a_supervisor_who_has_left_cannot_confirm_a_session(assessor, link_worke
         worker=link_worker,
         supervisor=assessor,
         held_on=TODAY - datetime.timedelta(days=7),
-        kind=SupervisionKind.ONE_TO_ONE,
+        kind=SupervisionKind.PROFESSIONAL,
         reflections="Talked about boundaries.",
     )
     assessor.memberships.update(ends_on=TODAY - datetime.timedelta(days=1))

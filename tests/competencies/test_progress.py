@@ -95,7 +95,7 @@ def test_supervision_counts_confirmed_sessions_in_the_last_12_months(assessor, l
             worker=link_worker,
             supervisor=assessor,
             held_on=_day(days_ago),
-            kind=SupervisionKind.ONE_TO_ONE,
+            kind=SupervisionKind.PROFESSIONAL,
             reflections="Reflections",
         )
         if confirm:

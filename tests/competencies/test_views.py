@@ -202,7 +202,7 @@ def test_progress_shows_modules_milestone_core_figures_and_next_steps(
         worker=link_worker,
         supervisor=assessor,
         held_on=YESTERDAY,
-        kind="one_to_one",
+        kind="professional",
         reflections="Talked through a hard referral.",
     )
     services.supervision_confirm(session=session, supervisor=assessor)
@@ -933,7 +933,7 @@ def test_the_supervisor_confirms_a_session(client, link_worker, assessor, second
         worker=link_worker,
         supervisor=assessor,
         held_on=YESTERDAY,
-        kind="one_to_one",
+        kind="professional",
         reflections="Reflections.",
     )
     client.force_login(second_assessor)

@@ -57,7 +57,7 @@ def supervise(assessor):
             worker=worker,
             supervisor=assessor,
             held_on=day(days_ago),
-            kind=SupervisionKind.ONE_TO_ONE,
+            kind=SupervisionKind.PROFESSIONAL,
             reflections="Talked through a step-down plan.",
         )
         if confirmed:

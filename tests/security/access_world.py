@@ -212,7 +212,7 @@ def build() -> World:
             worker=target,
             supervisor=supervisor,
             held_on=YESTERDAY - datetime.timedelta(days=3),
-            kind=SupervisionKind.ONE_TO_ONE,
+            kind=SupervisionKind.PROFESSIONAL,
             reflections="Talked through a case.",
         )
 

@@ -153,7 +153,7 @@ def _session(get):
         worker=get("link_worker"),
         supervisor=get("assessor"),
         held_on=_yesterday(),
-        kind=SupervisionKind.ONE_TO_ONE,
+        kind=SupervisionKind.PROFESSIONAL,
         reflections="Talked through a case.",
     )
 

@@ -77,7 +77,7 @@ def test_a_session_to_confirm_lapses_when_the_supervisor_leaves(
         worker=link_worker,
         supervisor=assessor,
         held_on=TODAY - datetime.timedelta(days=7),
-        kind=SupervisionKind.ONE_TO_ONE,
+        kind=SupervisionKind.PROFESSIONAL,
         reflections="Talked about boundaries.",
     )
     assert list(selectors.sessions_to_confirm(assessor)) == [session]
