@@ -36,6 +36,7 @@ class Action(StrEnum):
     COUNTERSIGN = "countersign for"
     ISSUE_CERTIFICATE = "issue a certificate to"
     REVOKE_CERTIFICATE = "revoke a certificate of"
+    QUALITY_ASSURE = "quality-assure the assessments of"
 
 
 # The role the actor must hold in an organisation where the subject is a link worker.
@@ -48,6 +49,7 @@ _ROLE_FOR_ACTION: dict[Action, frozenset[str]] = {
     Action.COUNTERSIGN: frozenset({Role.ASSESSOR}),
     Action.ISSUE_CERTIFICATE: frozenset({Role.MANAGER}),
     Action.REVOKE_CERTIFICATE: frozenset({Role.MANAGER}),
+    Action.QUALITY_ASSURE: frozenset({Role.IQA}),
 }
 _SELF_ALLOWED = frozenset({Action.VIEW_RECORDS})
 
