@@ -46,6 +46,11 @@ class Refusal(models.TextChoices):
     ACTIVITY = "activity", "No activity"
     HOURS = "hours", "Hours out of range"
     POINTS = "points", "Negative points"
+    # Internal quality assurance
+    IQA_OWN_ASSESSMENT = "iqa_own_assessment", "Quality assurer's own assessment"
+    IQA_REASON = "iqa_reason", "No reason for not agreeing"
+    IQA_ALREADY_SAMPLED = "iqa_already_sampled", "Assessment already sampled"
+    IQA_SUPERSEDED = "iqa_superseded", "Assessment already superseded"
     # Imports
     IMPORT_STATUS = "status", "Import not in a state to confirm"
     # Certificates
