@@ -66,6 +66,12 @@ class Refusal(models.TextChoices):
     TOO_EARLY = "too_early", "Renewal not open yet"
     NO_WORKERS = "no_workers", "Nobody chosen"
     UNKNOWN_WORKER = "unknown_worker", "Account no longer exists"
+    # Award sign-offs
+    SIGN_OFF_BY_SUPERVISOR = "sign_off_by_supervisor", "Named supervisor cannot sign off"
+    ALREADY_SIGNED_OFF = "already_signed_off", "Award already signed off"
+    NOT_NAMED_SUPERVISOR = "not_named_supervisor", "Not the worker's named supervisor"
+    NO_SIGN_OFF = "no_sign_off", "Award not signed off and countersigned"
+    ISSUER_TOOK_PART = "issuer_took_part", "Issuer took part in the award"
     # People
     FULL_NAME = "full_name", "No full name"
     EMAIL_TAKEN = "email_taken", "Email address already in use"
