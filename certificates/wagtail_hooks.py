@@ -99,6 +99,8 @@ def register_certificates_log_actions(actions):
         ("certificates.certificate.remind", "Send reminder", "Certificate reminder sent"),
         ("certificates.bulk_issue.request", "Request bulk issue", "Bulk issue requested"),
         ("certificates.certificate.download", "Download certificate", "Certificate downloaded"),
+        ("certificates.award.sign_off", "Sign off award", "Award signed off"),
+        ("certificates.award.countersign", "Countersign award", "Award countersigned"),
     ):
         actions.register_action(action, label, message)
 
