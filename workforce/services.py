@@ -5,7 +5,7 @@ import logging
 
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models.functions import Lower
@@ -249,3 +249,44 @@ def export_record(
         actor.pk  # noqa: B018 - evaluates the lazy object
         actor = actor._wrapped
     log(organisation or actor, "workforce.export", user=actor, data=data)
+
+
+@transaction.atomic
+def membership_supervisor_set(
+    *, actor: User, membership: Membership, supervisor: User | None
+) -> Membership:
+    """A manager names a link worker's supervisor at one of the manager's organisations, or
+    clears the name: the assessor there who countersigns the worker's awards."""
+    from .permissions import Action, holds_role, may, require  # permissions reads models only
+
+    organisation = membership.organisation
+    worker = membership.user
+    today = timezone.localdate()
+    require(actor, Action.MANAGE, worker)
+    active = Membership.objects.active_on(today).filter(pk=membership.pk).exists()
+    if not holds_role(actor, Role.MANAGER, organisation=organisation) or not active:
+        raise PermissionDenied(
+            f"Only a manager at {organisation} names supervisors of its current link workers."
+        )
+    if membership.role != Role.LINK_WORKER:
+        raise refuse(Refusal.SUPERVISOR, "Only a link worker has a named supervisor.")
+    if supervisor is not None and not (
+        supervisor.is_active
+        and holds_role(supervisor, Role.ASSESSOR, organisation=organisation)
+        and may(supervisor, Action.COUNTERSIGN, worker)
+    ):
+        raise refuse(
+            Refusal.SUPERVISOR,
+            f"{supervisor} cannot be {worker}'s named supervisor: choose an assessor at "
+            f"{organisation} who may countersign for them.",
+        )
+    previous = membership.supervisor_id
+    membership.supervisor = supervisor
+    membership.save(update_fields=["supervisor"])
+    log(
+        membership,
+        "workforce.membership.supervisor",
+        user=actor,
+        data={"from": previous, "to": supervisor.pk if supervisor else None},
+    )
+    return membership

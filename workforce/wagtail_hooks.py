@@ -26,6 +26,9 @@ def register_workforce_log_actions(actions):
     )
     actions.register_action("workforce.membership.start", "Start role", "Role started")
     actions.register_action("workforce.membership.end", "End role", "Role ended")
+    actions.register_action(
+        "workforce.membership.supervisor", "Name supervisor", "Named supervisor changed"
+    )
     actions.register_action("workforce.roster.import", "Import roster", "Roster imported")
     actions.register_action("workforce.user.rename", "Rename person", "Person renamed")
     actions.register_action("workforce.export", "Export report", "Report exported")
