@@ -73,6 +73,7 @@ urlpatterns = [
     path("", include("certificates.urls")),
     path("", include("competencies.urls")),
     path("", include("imports.urls")),
+    path("", include("quality.urls")),
 ]
 
 if settings.DEBUG:

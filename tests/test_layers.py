@@ -7,16 +7,19 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 # Data flows one way (DESIGN.md, "Architecture"): each app may import only its own layer and
-# those below. oversight and imports share the top; neither may import the other. config is
-# the composition root (settings, the URL map), so it may import every app and none imports it.
+# those below. oversight and imports share the top; neither may import the other. quality
+# (internal quality assurance) judges assessments and sits on competencies, below certificates
+# (whose demo loader builds its demo). config is the composition root (settings, the URL map),
+# so it may import every app and none imports it.
 LAYERS = {
     "workforce": 0,
     "curriculum": 1,
     "competencies": 2,
-    "certificates": 3,
-    "oversight": 4,
-    "imports": 4,
-    "config": 5,
+    "quality": 3,
+    "certificates": 4,
+    "oversight": 5,
+    "imports": 5,
+    "config": 6,
 }
 
 
@@ -242,8 +245,8 @@ def test_a_lower_layer_importing_a_higher_one_is_reported_by_file_and_line(tmp_p
     )
 
     assert violations == [
-        "workforce/views.py:4: workforce (layer 0) imports oversight.views (layer 4), "
+        "workforce/views.py:4: workforce (layer 0) imports oversight.views (layer 5), "
         "inside a function",
-        "oversight/views.py:2: oversight (layer 4) imports imports.views (layer 4), module level",
-        "imports/views.py:1: imports (layer 4) imports oversight.views (layer 4), module level",
+        "oversight/views.py:2: oversight (layer 5) imports imports.views (layer 5), module level",
+        "imports/views.py:1: imports (layer 5) imports oversight.views (layer 5), module level",
     ]

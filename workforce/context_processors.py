@@ -20,6 +20,7 @@ _LINKS_BY_ROLE = (
     (Role.MANAGER, "My team", "oversight:team"),
     (Role.MANAGER, "Qualification register", "certificates:register"),
     (Role.MANAGER, "Imports and reports", "imports:reports"),
+    (Role.IQA, "Quality assurance", "quality:sampling"),
 )
 
 

@@ -12,6 +12,7 @@ from .selectors import roles_of
 # When someone holds several roles, the page for the widest responsibility comes first.
 _HOME_BY_ROLE = (
     (Role.MANAGER, "oversight:team"),
+    (Role.IQA, "quality:sampling"),
     (Role.ASSESSOR, "competencies:caseload"),
     (Role.LINK_WORKER, "competencies:my_progress"),
 )

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "certificates",
     "oversight",
     "imports",
+    "quality",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -1,0 +1,1 @@
+"""Internal quality assurance: sampling assessors' decisions, holds and coverage."""
