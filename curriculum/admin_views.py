@@ -17,7 +17,7 @@ from wagtail.permissions import policy_registry
 
 from . import selectors, services
 from .models import CompetencyFramework
-from .moodle import MoodleImportError, ParsedFramework, parse_framework_csv
+from .moodle import MoodleImportError, ParsedFramework, parse_framework_files
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PREVIEW_MAX_AGE = 60 * 60  # seconds; an older preview must be uploaded again
@@ -36,10 +36,24 @@ class FrameworkUploadForm(forms.Form):
         validators=[FileExtensionValidator(["csv"], message="Choose a .csv file.")],
     )
 
+    rules_file = forms.FileField(
+        label="Rules file (optional)",
+        required=False,
+        help_text="The .rules.json file exported beside the CSV: evidence rules, method caps, "
+        "refreshers and scale level descriptors, which Moodle's CSV has no place for.",
+        validators=[FileExtensionValidator(["json"], message="Choose a .json rules file.")],
+    )
+
     def clean_file(self):
         upload = self.cleaned_data["file"]
         if upload.size > MAX_UPLOAD_BYTES:
             raise ValidationError("The file is larger than 5 MB.")
+        return upload
+
+    def clean_rules_file(self):
+        upload = self.cleaned_data.get("rules_file")
+        if upload and upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError("The rules file is larger than 5 MB.")
         return upload
 
 
@@ -52,7 +66,7 @@ class FrameworkConfirmForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.user = user
 
-    def clean_payload(self) -> str:
+    def clean_payload(self) -> dict:
         try:
             return signing.loads(
                 self.cleaned_data["payload"], salt=_salt(self.user), max_age=PREVIEW_MAX_AGE
@@ -104,14 +118,22 @@ class FrameworkImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
 
     def form_valid(self, form):
         data = form.cleaned_data["file"].read()
+        rules_upload = form.cleaned_data.get("rules_file")
+        rules_data = rules_upload.read() if rules_upload else None
         try:
-            parsed = parse_framework_csv(data)
+            parsed = parse_framework_files(data, rules_data)
         except MoodleImportError as error:
             return self.refuse(error.errors)
         if taken := selectors.framework_id_number_taken(id_number=parsed.id_number):
             return self.refuse([taken])
+        # Both files were read as UTF-8 by the parser above.
         payload = signing.dumps(
-            data.decode("utf-8-sig"), salt=_salt(self.request.user), compress=True
+            {
+                "csv": data.decode("utf-8-sig"),
+                "rules": None if rules_data is None else rules_data.decode("utf-8-sig"),
+            },
+            salt=_salt(self.request.user),
+            compress=True,
         )
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
         if limit is not None and len(payload) > limit - 10_000:
@@ -140,14 +162,20 @@ class FrameworkImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
         if not form.is_valid():
             return self.refuse(form.errors["payload"])
         try:
+            payload = form.cleaned_data["payload"]
             framework = services.framework_import(
-                data=form.cleaned_data["payload"], actor=self.request.user
+                data=payload["csv"], rules_data=payload["rules"], actor=self.request.user
             )
         except MoodleImportError as error:
             return self.refuse(error.errors)
         count = framework.competencies.count()
         if framework.live:
             outcome = "published as version 1"
+        elif payload["rules"] is None:
+            outcome = (
+                "saved as a draft: Moodle's CSV holds no descriptors of the scale levels, so "
+                "write one for each level, then submit it for review to publish it"
+            )
         else:
             outcome = "saved as a draft: submit it for review to publish it"
         messages.success(

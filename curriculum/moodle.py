@@ -2,8 +2,9 @@
 
 Descriptions are HTML both ways: imported ones are cleaned into Wagtail's rich-text format (so
 the admin editor can open them), exported ones are front-end HTML. What Moodle's format cannot
-hold is not exported: assessment criteria, accepted assessment methods, the core and retired flags
-of a competency (retired ones are exported like any other), and scale level descriptions.
+hold (evidence rules, method caps, refreshers, assessment criteria, the core, milestone and retired
+flags, scale level descriptors) travels beside it in a rules file (JSON), so Moodle's own file
+stays exactly what Moodle reads and writes; an export gives both in one zip.
 """
 
 import csv
@@ -11,6 +12,7 @@ import heapq
 import io
 import json
 import re
+import zipfile
 from collections import Counter
 from dataclasses import dataclass
 
@@ -85,6 +87,8 @@ class ParsedFramework:
     moodle_scale_id: int | None
     scale: list[ScaleLevelData]
     competencies: list[dict]
+    # From a rules file beside the CSV; None when there was none.
+    method_caps: dict[str, int] | None = None
 
     def create_kwargs(self) -> dict:
         return {
@@ -95,6 +99,7 @@ class ParsedFramework:
             "moodle_scale_id": self.moodle_scale_id,
             "scale": self.scale,
             "competencies": self.competencies,
+            "method_caps": self.method_caps,
         }
 
     def depths(self) -> dict[str, int]:
@@ -482,3 +487,182 @@ def _scale_configuration(framework: CompetencyFramework, levels: list[ScaleLevel
         if level.value in default or level.is_proficient
     ]
     return json.dumps(items, separators=(",", ":"))
+
+
+# The rules file: what Moodle's CSV has no column for, beside it.
+RULES_FORMAT = "link-worker-academy/framework-rules"
+RULES_VERSION = 1
+_RULE_FIELDS = {
+    # key in the file: (Competency field, kind)
+    "all_of": ("required_methods", "codes"),
+    "any_of": ("accepted_methods", "codes"),
+    "refresh_months": ("refresh_months", "months"),
+    "refresh_method": ("refresh_method", "code"),
+    "assessment_criteria": ("assessment_criteria", "text"),
+    "core": ("is_core", "flag"),
+    "needed_before_unsupervised_work": ("needed_before_unsupervised_work", "flag"),
+    "retired": ("is_retired", "flag"),
+}
+
+
+def rules_file_name(framework: CompetencyFramework) -> str:
+    return f"{framework.id_number}.rules.json"
+
+
+def csv_file_name(framework: CompetencyFramework) -> str:
+    return f"{framework.id_number}.csv"
+
+
+def write_framework_rules(framework: CompetencyFramework) -> str:
+    """The rules file of a framework: evidence rules, method caps, refreshers and what else
+    Moodle's CSV cannot hold, as JSON keyed by the codes the CSV uses."""
+    levels = sorted(framework.scale_levels.all(), key=lambda level: level.value)
+    caps = sorted(framework.method_caps.all(), key=lambda cap: (cap.sort_order or 0, cap.pk))
+    competencies = []
+    for competency in tree_order(framework.competencies.all()):
+        competencies.append(
+            {
+                "id_number": competency.id_number,
+                "all_of": sorted(method.code for method in competency.required_methods.all()),
+                "any_of": sorted(method.code for method in competency.accepted_methods.all()),
+                "refresh_months": competency.refresh_months,
+                "refresh_method": competency.refresh_method.code
+                if competency.refresh_method
+                else "",
+                "assessment_criteria": competency.assessment_criteria,
+                "core": competency.is_core,
+                "needed_before_unsupervised_work": competency.needed_before_unsupervised_work,
+                "retired": competency.is_retired,
+            }
+        )
+    document = {
+        "format": RULES_FORMAT,
+        "version": RULES_VERSION,
+        "framework": framework.id_number,
+        "scale": [
+            {"value": level.value, "name": level.name, "description": level.description}
+            for level in levels
+        ],
+        "method_caps": {cap.method.code: cap.max_level for cap in caps},
+        "competencies": competencies,
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+
+
+def write_framework_zip(framework: CompetencyFramework) -> bytes:
+    """Moodle's CSV and the rules file beside it, in one zip."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(csv_file_name(framework), write_framework_csv(framework))
+        archive.writestr(rules_file_name(framework), write_framework_rules(framework))
+    return out.getvalue()
+
+
+def parse_framework_files(data: bytes | str, rules_data: bytes | str | None) -> ParsedFramework:
+    """A Moodle CSV and, when given, its rules file: both read, and every problem in either
+    listed, before anything is saved."""
+    parsed = parse_framework_csv(data)
+    if rules_data is None:
+        return parsed
+    return apply_framework_rules(parsed, rules_data)
+
+
+def apply_framework_rules(parsed: ParsedFramework, rules_data: bytes | str) -> ParsedFramework:
+    """The framework read from the CSV, with what its rules file adds; or MoodleImportError."""
+    try:
+        document = json.loads(_decode(rules_data) if isinstance(rules_data, bytes) else rules_data)
+    except MoodleImportError as error:
+        raise MoodleImportError([f"Rules file: {message}" for message in error.errors]) from error
+    except json.JSONDecodeError as error:
+        raise MoodleImportError([f"Rules file: this is not valid JSON ({error.msg})."]) from error
+    if not isinstance(document, dict) or document.get("format") != RULES_FORMAT:
+        raise MoodleImportError(
+            ["Rules file: this is not a framework rules file (as exported beside the CSV)."]
+        )
+    errors = []
+    if document.get("version") != RULES_VERSION:
+        errors.append(f"Rules file: version {document.get('version')!r} is not known here.")
+    if document.get("framework") != parsed.id_number:
+        errors.append(
+            f"Rules file: it is for the framework {document.get('framework')!r}, but the CSV is "
+            f"{parsed.id_number!r}."
+        )
+    scale = _rules_scale(parsed.scale, document.get("scale", []), errors)
+    caps = document.get("method_caps", {})
+    if not isinstance(caps, dict) or not all(
+        isinstance(code, str) and _whole_number(level) is not None for code, level in caps.items()
+    ):
+        errors.append('Rules file: method_caps must map method codes to levels, e.g. {"KT": 2}.')
+        caps = {}
+    items = document.get("competencies", [])
+    competencies = _rules_competencies(parsed.competencies, items, errors)
+    if errors:
+        raise MoodleImportError(errors)
+    return ParsedFramework(
+        id_number=parsed.id_number,
+        short_name=parsed.short_name,
+        description=parsed.description,
+        taxonomies=parsed.taxonomies,
+        moodle_scale_id=parsed.moodle_scale_id,
+        scale=scale,
+        competencies=competencies,
+        method_caps={code: int(level) for code, level in caps.items()},
+    )
+
+
+def _rules_scale(levels: list[ScaleLevelData], items, errors: list[str]) -> list[ScaleLevelData]:
+    by_value = {level.value: level for level in levels}
+    described = {}
+    for item in items if isinstance(items, list) else [None]:
+        if not isinstance(item, dict) or item.get("value") not in by_value:
+            errors.append(f"Rules file: scale level {json.dumps(item)} is not on the CSV's scale.")
+            continue
+        level = by_value[item["value"]]
+        if item.get("name") != level.name:
+            errors.append(
+                f"Rules file: scale level {level.value} is called {item.get('name')!r}, but "
+                f"{level.name!r} in the CSV."
+            )
+        if not isinstance(item.get("description", ""), str):
+            errors.append(f"Rules file: the descriptor of scale level {level.value} is not text.")
+            continue
+        described[level.value] = item.get("description", "")
+    return [
+        ScaleLevelData(
+            value=level.value,
+            name=level.name,
+            is_proficient=level.is_proficient,
+            is_default=level.is_default,
+            description=described.get(level.value, level.description),
+        )
+        for level in levels
+    ]
+
+
+def _rules_competencies(competencies: list[dict], items, errors: list[str]) -> list[dict]:
+    by_code = {item["id_number"]: dict(item) for item in competencies}
+    for item in items if isinstance(items, list) else [None]:
+        code = item.get("id_number") if isinstance(item, dict) else None
+        if code not in by_code:
+            errors.append(f"Rules file: competency {json.dumps(code)} is not in the CSV.")
+            continue
+        target = by_code[code]
+        for key, (field_name, kind) in _RULE_FIELDS.items():
+            if key not in item:
+                continue
+            value = item[key]
+            if (
+                kind == "codes"
+                and isinstance(value, list)
+                and all(isinstance(v, str) for v in value)
+            ):
+                target[field_name] = list(value)
+            elif kind == "months" and (value is None or _whole_number(value) is not None):
+                target[field_name] = None if value is None else int(value)
+            elif (kind in {"code", "text"} and isinstance(value, str)) or (
+                kind == "flag" and isinstance(value, bool)
+            ):
+                target[field_name] = value
+            else:
+                errors.append(f"Rules file: {code}: {key} {json.dumps(value)} is not valid.")
+    return [by_code[item["id_number"]] for item in competencies]

@@ -25,6 +25,31 @@ class CompetencyData:
         return f"Row {self.row}: " if self.row else ""
 
 
+@dataclass(frozen=True)
+class EvidenceRuleData:
+    """A competency's evidence rule by method code: "all of", "any of" and its refresher."""
+
+    id_number: str
+    required: tuple[str, ...] = ()
+    accepted: tuple[str, ...] = ()
+    refresh_months: int | None = None
+    refresh_method: str = ""
+    row: int | None = None
+
+    def where(self) -> str:
+        return f"Row {self.row}: " if self.row else ""
+
+
+@dataclass(frozen=True)
+class MethodCapData:
+    method: str
+    max_level: int | None
+
+
+# What e-learning and a knowledge test show on their own; level 3 and above need practice.
+DEFAULT_METHOD_CAPS = {"ELC": 1, "KT": 2}
+
+
 def scale_errors(levels: Sequence[ScaleLevelData]) -> list[str]:
     """Levels 1..n with unique names; at least one proficient, and all above it proficient."""
     if not levels:
@@ -49,6 +74,53 @@ def scale_errors(levels: Sequence[ScaleLevelData]) -> list[str]:
         errors.append("Every level above the proficiency threshold must also count as proficient.")
     if sum(level.is_default for level in levels) > 1:
         errors.append("Only one scale level can be the default.")
+    return errors
+
+
+def scale_description_errors(levels: Sequence[ScaleLevelData]) -> list[str]:
+    """Every level says what a person at that level can do: assessors judge against it."""
+    return [
+        f"Scale level {level.value} ({level.name}) needs a descriptor: what a person at this "
+        "level can do."
+        for level in sorted(levels, key=lambda level: level.value)
+        if not level.description.strip()
+    ]
+
+
+def evidence_rule_errors(rule: EvidenceRuleData) -> list[str]:
+    """A method is either needed ("all of") or an alternative ("any of"), never both; a refresher
+    needs a period of at least a month."""
+    errors = []
+    both = sorted(set(rule.required) & set(rule.accepted))
+    if both:
+        errors.append(
+            f"{rule.where()}{rule.id_number}: {', '.join(both)} cannot be both in 'all of these "
+            "methods' and in 'any of these methods': choose one."
+        )
+    if rule.refresh_months is not None and rule.refresh_months < 1:
+        errors.append(f"{rule.where()}{rule.id_number}: refresh every at least 1 month, or never.")
+    if rule.refresh_method and rule.refresh_months is None:
+        errors.append(
+            f"{rule.where()}{rule.id_number}: a refresh method needs a refresh period in months."
+        )
+    return errors
+
+
+def method_cap_errors(caps: Sequence[MethodCapData], scale_values: Iterable[int]) -> list[str]:
+    """Each method capped once, at a level of the framework's scale."""
+    values = sorted(scale_values)
+    errors = []
+    seen: set[str] = set()
+    for cap in caps:
+        if cap.method in seen:
+            errors.append(f"Method caps: {cap.method} is capped twice; keep one.")
+        seen.add(cap.method)
+        if cap.max_level is None or cap.max_level not in values:
+            on_scale = f"{values[0]} to {values[-1]}" if values else "none yet"
+            errors.append(
+                f"Method caps: {cap.method} is capped at level {cap.max_level}, which is not on "
+                f"the scale (levels {on_scale})."
+            )
     return errors
 
 

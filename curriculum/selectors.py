@@ -13,6 +13,7 @@ from .models import (
     Competency,
     CompetencyFramework,
     CurriculumVersion,
+    MethodCap,
     ModuleCompetency,
     ModulePage,
 )
@@ -232,12 +233,23 @@ def framework_id_number_taken(*, id_number: str) -> str | None:
     return None
 
 
-def framework_for_export(*, id_number: str) -> CompetencyFramework | None:
-    """The framework with its scale and competencies in three queries, whatever its size."""
+def framework_for_export(*, id_number: str, with_rules: bool = False) -> CompetencyFramework | None:
+    """The framework with its scale and competencies in three queries, whatever its size; with
+    its rules (methods of each competency, method caps) in four more."""
+    lookups = ["scale_levels", "competencies"]
+    if with_rules:
+        lookups += [
+            models.Prefetch(
+                "competencies",
+                queryset=Competency.objects.select_related("refresh_method").prefetch_related(
+                    "required_methods", "accepted_methods"
+                ),
+            ),
+            models.Prefetch("method_caps", queryset=MethodCap.objects.select_related("method")),
+        ]
+        lookups.remove("competencies")
     return (
-        CompetencyFramework.objects.prefetch_related("scale_levels", "competencies")
-        .filter(id_number=id_number)
-        .first()
+        CompetencyFramework.objects.prefetch_related(*lookups).filter(id_number=id_number).first()
     )
 
 

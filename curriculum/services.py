@@ -1,6 +1,6 @@
 """Writes about the curriculum: frameworks built in code or imported, and version records."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -12,8 +12,15 @@ from wagtail.models import Revision
 from workforce.models import User
 
 from . import rules
-from .models import AssessmentMethod, Competency, CompetencyFramework, CurriculumVersion, ScaleLevel
-from .moodle import MoodleImportError, parse_framework_csv
+from .models import (
+    AssessmentMethod,
+    Competency,
+    CompetencyFramework,
+    CurriculumVersion,
+    MethodCap,
+    ScaleLevel,
+)
+from .moodle import MoodleImportError, parse_framework_files
 from .selectors import framework_id_number_taken
 
 
@@ -74,6 +81,57 @@ def _field_errors(instance, label: str, *, exclude: list[str]) -> list[str]:
     return []
 
 
+# Keys of a competency dict that name assessment methods by code rather than hold field values.
+_METHOD_KEYS = ("required_methods", "accepted_methods", "refresh_method")
+
+
+def _method_rule_errors(
+    competencies: Sequence[dict], method_caps: Mapping[str, int], scale_values: set[int]
+) -> list[str]:
+    """The evidence rules and caps, checked with the shared rules before any method is looked up."""
+    errors = []
+    for item in competencies:
+        errors += rules.evidence_rule_errors(
+            rules.EvidenceRuleData(
+                id_number=item["id_number"],
+                required=tuple(item.get("required_methods", ())),
+                accepted=tuple(item.get("accepted_methods", ())),
+                refresh_months=item.get("refresh_months"),
+                refresh_method=item.get("refresh_method") or "",
+                row=item.get("row"),
+            )
+        )
+    errors += rules.method_cap_errors(
+        [rules.MethodCapData(method=code, max_level=level) for code, level in method_caps.items()],
+        scale_values,
+    )
+    return errors
+
+
+def _methods_by_code(
+    competencies: Sequence[dict], method_caps: Mapping[str, int]
+) -> dict[str, AssessmentMethod]:
+    """Every method named, by code; unknown codes are refused, naming where they were used."""
+    methods = {method.code: method for method in AssessmentMethod.objects.all()}
+    errors = []
+    for item in competencies:
+        where = f"Row {item['row']}: " if item.get("row") else ""
+        named = [*item.get("required_methods", ()), *item.get("accepted_methods", ())]
+        if item.get("refresh_method"):
+            named.append(item["refresh_method"])
+        unknown = sorted({code for code in named if code not in methods})
+        if unknown:
+            errors.append(
+                f"{where}{item['id_number']}: unknown assessment method {', '.join(unknown)}."
+            )
+    unknown_caps = sorted(code for code in method_caps if code not in methods)
+    if unknown_caps:
+        errors.append(f"Method caps: unknown assessment method {', '.join(unknown_caps)}.")
+    if errors:
+        raise ValidationError(errors)
+    return methods
+
+
 @transaction.atomic
 def framework_create(
     *,
@@ -83,15 +141,20 @@ def framework_create(
     taxonomies: str = "",
     scale: Sequence[rules.ScaleLevelData],
     competencies: Sequence[dict],
+    method_caps: Mapping[str, int] | None = None,
     moodle_scale_id: int | None = None,
     actor: User | None = None,
     publish: bool = True,
 ) -> CompetencyFramework:
-    """Create a framework with its scale and competency tree, checked against the rules.
+    """Create a framework with its scale, competency tree and evidence rules, checked first.
 
-    Each competency is a dict of Competency fields; `accepted_methods` (if present) is a list of
-    method codes. With `publish`, the first revision goes live and becomes version 1.
+    Each competency is a dict of Competency fields, where `required_methods` ("all of") and
+    `accepted_methods` ("any of") are lists of method codes and `refresh_method` a method code.
+    `method_caps` maps a method code to the highest level it shows on its own, e.g. {"KT": 2}.
+    With `publish`, the first revision goes live and becomes version 1; a published framework
+    needs a descriptor for every scale level.
     """
+    method_caps = dict(method_caps or {})
     if taken := framework_id_number_taken(id_number=id_number):
         raise ValidationError(taken)
     errors = rules.scale_errors(scale) + rules.tree_errors(
@@ -104,9 +167,12 @@ def framework_create(
         )
         for item in competencies
     )
+    if publish:
+        errors += rules.scale_description_errors(scale)
+    errors += _method_rule_errors(competencies, method_caps, {level.value for level in scale})
     if errors:
         raise ValidationError(errors)
-    methods = {method.code: method for method in AssessmentMethod.objects.all()}
+    methods = _methods_by_code(competencies, method_caps)
     framework = CompetencyFramework(
         id_number=id_number,
         short_name=short_name,
@@ -126,16 +192,17 @@ def framework_create(
         )
         for index, level in enumerate(scale)
     ]
+    framework.method_caps = [
+        MethodCap(method=methods[code], max_level=level, sort_order=index)
+        for index, (code, level) in enumerate(method_caps.items())
+    ]
     children = []
     for index, item in enumerate(competencies):
-        fields = {k: v for k, v in item.items() if k not in {"accepted_methods", "row"}}
+        fields = {k: v for k, v in item.items() if k not in {*_METHOD_KEYS, "row"}}
         child = Competency(sort_order=index, **fields)
-        unknown = [code for code in item.get("accepted_methods", []) if code not in methods]
-        if unknown:
-            raise ValidationError(
-                f"{item['id_number']}: unknown assessment method {', '.join(unknown)}."
-            )
+        child.required_methods = [methods[code] for code in item.get("required_methods", [])]
         child.accepted_methods = [methods[code] for code in item.get("accepted_methods", [])]
+        child.refresh_method = methods.get(item.get("refresh_method") or "")
         children.append(child)
     framework.competencies = children
     field_errors = _field_errors(framework, "Framework", exclude=[])
@@ -153,16 +220,36 @@ def framework_create(
 
 
 @transaction.atomic
-def framework_import(*, data: bytes | str, actor: User | None = None) -> CompetencyFramework:
-    """Create a framework from a Moodle competency framework CSV: all of it, or nothing.
+def framework_import(
+    *, data: bytes | str, rules_data: bytes | str | None = None, actor: User | None = None
+) -> CompetencyFramework:
+    """Create a framework from a Moodle competency framework CSV, and the rules file exported
+    beside it when given: all of it, or nothing.
 
     Raises MoodleImportError listing every problem. Imported by the system or by someone who may
-    publish frameworks, it goes live as version 1; a trainer's import stays a draft for review.
+    publish frameworks, it goes live as version 1; a trainer's import stays a draft for review,
+    and so does any import whose scale levels have no descriptors (Moodle's CSV holds none: they
+    come from the rules file, or are written in the editor before publishing). Without a rules
+    file, the default method caps apply (e-learning 1, knowledge test 2).
     """
     if actor is not None and not actor.has_perm("curriculum.add_competencyframework"):
         raise PermissionDenied("You may not add competency frameworks.")
-    parsed = parse_framework_csv(data)
-    publish = actor is None or actor.has_perm("curriculum.publish_competencyframework")
+    parsed = parse_framework_files(data, rules_data)
+    if parsed.method_caps is None:
+        known = set(
+            AssessmentMethod.objects.filter(code__in=rules.DEFAULT_METHOD_CAPS).values_list(
+                "code", flat=True
+            )
+        )
+        on_scale = {level.value for level in parsed.scale}
+        parsed.method_caps = {
+            code: level
+            for code, level in rules.DEFAULT_METHOD_CAPS.items()
+            if code in known and level in on_scale
+        }
+    may_publish = actor is None or actor.has_perm("curriculum.publish_competencyframework")
+    described = not rules.scale_description_errors(parsed.scale)
+    publish = may_publish and described
     try:
         framework = framework_create(**parsed.create_kwargs(), actor=actor, publish=publish)
     except ValidationError as error:
@@ -175,6 +262,7 @@ def framework_import(*, data: bytes | str, actor: User | None = None) -> Compete
             "competencies": len(parsed.competencies),
             "scale_levels": len(parsed.scale),
             "published": publish,
+            "rules_file": rules_data is not None,
         },
     )
     return framework

@@ -32,7 +32,10 @@ def framework():
     return curriculum_services.framework_create(
         id_number="DASH",
         short_name="Dashboard framework",
-        scale=[ScaleLevelData(1, "Aware"), ScaleLevelData(2, "Proficient", is_proficient=True)],
+        scale=[
+            ScaleLevelData(1, "Aware", description="Knows of it."),
+            ScaleLevelData(2, "Proficient", is_proficient=True, description="Does it."),
+        ],
         competencies=[
             {"id_number": "D", "short_name": "Domain"},
             {"id_number": "D-1", "short_name": "First", "parent_id_number": "D"},

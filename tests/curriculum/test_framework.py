@@ -11,9 +11,9 @@ from curriculum.rules import CompetencyData, ScaleLevelData
 pytestmark = pytest.mark.django_db
 
 SCALE = [
-    ScaleLevelData(1, "Aware"),
-    ScaleLevelData(2, "Developing"),
-    ScaleLevelData(3, "Proficient", is_proficient=True),
+    ScaleLevelData(1, "Aware", description="Knows about it."),
+    ScaleLevelData(2, "Developing", description="Does it with supervision."),
+    ScaleLevelData(3, "Proficient", is_proficient=True, description="Does it independently."),
 ]
 
 
@@ -226,3 +226,99 @@ def test_the_framework_preview_shows_its_rich_text_description(framework):
     assert "<p>Standards for <b>link workers</b> &amp; their assessors.</p>" in (
         response.content.decode()
     )
+
+
+# Evidence rules, method caps and refreshers through the builder
+
+
+@pytest.fixture
+def methods():
+    for code, name in (("KT", "Knowledge test"), ("SIM", "Simulation"), ("DOP", "Observation")):
+        services.assessment_method_ensure(code=code, name=name)
+    services.assessment_method_ensure(code="ELC", name="E-learning")
+
+
+def _one_competency(**rule) -> list[dict]:
+    return [
+        {"id_number": "D", "short_name": "Domain"},
+        {"id_number": "D-1", "short_name": "First", "parent_id_number": "D", **rule},
+    ]
+
+
+def test_framework_create_keeps_all_of_any_of_refreshers_and_method_caps(methods):
+    framework = services.framework_create(
+        id_number="RULES",
+        short_name="Rules",
+        scale=SCALE,
+        competencies=_one_competency(
+            required_methods=["SIM", "KT"],
+            accepted_methods=["DOP"],
+            refresh_months=12,
+            refresh_method="ELC",
+        ),
+        method_caps={"ELC": 1, "KT": 2},
+    )
+
+    competency = framework.competencies.get(id_number="D-1")
+    assert sorted(m.code for m in competency.required_methods.all()) == ["KT", "SIM"]
+    assert [m.code for m in competency.accepted_methods.all()] == ["DOP"]
+    assert (competency.refresh_months, competency.refresh_method.code) == (12, "ELC")
+    caps = {cap.method.code: cap.max_level for cap in framework.method_caps.all()}
+    assert caps == {"ELC": 1, "KT": 2}
+    # The published revision carries the rules too: they change only through review.
+    live = framework.live_revision.as_object()
+    assert {cap.max_level for cap in live.method_caps.all()} == {1, 2}
+
+
+@pytest.mark.parametrize(
+    ("rule", "caps", "message"),
+    [
+        (
+            {"required_methods": ["KT"], "accepted_methods": ["KT", "DOP"]},
+            {},
+            "D-1: KT cannot be both in 'all of these methods' and in 'any of these methods': "
+            "choose one.",
+        ),
+        (
+            {},
+            {"KT": 4},
+            "Method caps: KT is capped at level 4, which is not on the scale (levels 1 to 3).",
+        ),
+        ({"refresh_method": "ELC"}, {}, "D-1: a refresh method needs a refresh period in months."),
+        ({"required_methods": ["PD"]}, {}, "D-1: unknown assessment method PD."),
+        ({}, {"XYZ": 1}, "Method caps: unknown assessment method XYZ."),
+    ],
+)
+def test_framework_create_refuses_a_broken_evidence_rule(methods, rule, caps, message):
+    with pytest.raises(ValidationError) as refused:
+        services.framework_create(
+            id_number="BAD",
+            short_name="Bad",
+            scale=SCALE,
+            competencies=_one_competency(**rule),
+            method_caps=caps,
+        )
+
+    assert message in refused.value.messages
+    assert not CompetencyFramework.objects.exists()
+
+
+def test_a_published_framework_needs_a_descriptor_for_every_level():
+    scale = [*SCALE, ScaleLevelData(4, "Advanced", is_proficient=True)]
+
+    with pytest.raises(ValidationError) as refused:
+        services.framework_create(
+            id_number="NO-4", short_name="No 4", scale=scale, competencies=_one_competency()
+        )
+
+    assert refused.value.messages == [
+        "Scale level 4 (Advanced) needs a descriptor: what a person at this level can do."
+    ]
+    assert not CompetencyFramework.objects.exists()
+
+
+def test_the_demo_framework_describes_every_level_and_keeps_the_default_caps(framework):
+    levels = framework.scale_levels.order_by("value")
+
+    assert all(level.description for level in levels)
+    assert levels.last().name == "Advanced"

@@ -5,7 +5,9 @@ import dataclasses
 import hashlib
 import html
 import io
+import json
 import re
+import zipfile
 from collections import Counter
 from functools import cache
 from pathlib import Path
@@ -27,6 +29,7 @@ from curriculum.moodle import (
     ParsedFramework,
     parse_framework_csv,
     write_framework_csv,
+    write_framework_zip,
 )
 from curriculum.rules import ScaleLevelData
 from tests.factories import UserFactory
@@ -158,21 +161,57 @@ def test_the_real_moodle_file_imports_completely():
     assert sum(len(item.cross_references.split(",")) for item in saved if item.cross_references)
 
 
+def example_rules(id_number: str = "OECD-CORE") -> str:
+    """A rules file for the example: Moodle's CSV holds no descriptors of its scale levels."""
+    return json.dumps(
+        {
+            "format": "link-worker-academy/framework-rules",
+            "version": 1,
+            "framework": id_number,
+            "scale": [
+                {"value": 1, "name": "Not yet competent", "description": "Not yet shown."},
+                {"value": 2, "name": "Competent", "description": "Shown in practice."},
+            ],
+            "method_caps": {},
+            "competencies": [],
+        }
+    )
+
+
 def test_an_import_is_published_and_logged_with_its_counts():
-    framework = services.framework_import(data=example_bytes())
+    framework = services.framework_import(data=example_bytes(), rules_data=example_rules())
 
     assert framework.live
     assert framework.versions.get().number == 1
     entry = ModelLogEntry.objects.get(action="curriculum.framework.import")
     assert entry.object_id == str(framework.pk)
-    assert entry.data == {"competencies": 64, "scale_levels": 2, "published": True}
+    assert entry.data == {
+        "competencies": 64,
+        "scale_levels": 2,
+        "published": True,
+        "rules_file": True,
+    }
+
+
+def test_an_import_without_level_descriptors_stays_a_draft():
+    """Moodle's CSV cannot hold what each level means; without the rules file beside it the
+    framework waits, as a draft, for the descriptors to be written in the editor."""
+    framework = services.framework_import(data=example_bytes())
+
+    assert (framework.live, framework.versions.count()) == (False, 0)
+    entry = ModelLogEntry.objects.get(action="curriculum.framework.import")
+    assert entry.data["published"] is False
 
 
 def test_a_trainer_import_waits_for_review_and_a_reviewer_import_goes_live(trainer, reviewer):
-    drafted = services.framework_import(data=example_bytes(), actor=trainer)
+    drafted = services.framework_import(
+        data=example_bytes(), rules_data=example_rules(), actor=trainer
+    )
     rows = example_rows()
     rows[1][1] = "OECD-CORE-2"
-    published = services.framework_import(data=to_csv(rows), actor=reviewer)
+    published = services.framework_import(
+        data=to_csv(rows), rules_data=example_rules("OECD-CORE-2"), actor=reviewer
+    )
 
     assert (drafted.live, drafted.versions.count()) == (False, 0)
     assert (published.live, published.versions.count()) == (True, 1)
@@ -231,9 +270,9 @@ def test_export_puts_parents_first_and_keeps_what_moodle_can_hold():
         id_number="SPLW-TEST",
         short_name="Test framework",
         scale=[
-            ScaleLevelData(1, "Aware"),
-            ScaleLevelData(2, "Proficient", is_proficient=True),
-            ScaleLevelData(3, "Expert", is_proficient=True),
+            ScaleLevelData(1, "Aware", description="Knows of it."),
+            ScaleLevelData(2, "Proficient", is_proficient=True, description="Does it."),
+            ScaleLevelData(3, "Expert", is_proficient=True, description="Teaches it."),
         ],
         competencies=[
             {"id_number": "B-2", "parent_id_number": "B", "short_name": "Second child"},
@@ -439,10 +478,12 @@ def test_an_existing_id_number_is_refused_and_the_first_import_kept():
 # Management commands
 
 
-def test_import_framework_command_imports_and_summarises():
+def test_import_framework_command_imports_and_summarises(tmp_path):
     out = io.StringIO()
+    rules_path = tmp_path / "OECD-CORE.rules.json"
+    rules_path.write_text(example_rules())
 
-    call_command("import_framework", str(EXAMPLE), stdout=out)
+    call_command("import_framework", str(EXAMPLE), "--rules", str(rules_path), stdout=out)
 
     output = out.getvalue()
     assert "Framework: OECD-CORE – OECD" in output
@@ -523,8 +564,13 @@ def test_export_framework_command_names_an_unknown_id_number():
 # Admin import with preview
 
 
-def _upload(client, data: bytes, name: str = "framework.csv"):
-    return client.post(IMPORT_URL, {"file": SimpleUploadedFile(name, data, "text/csv")})
+def _upload(client, data: bytes, name: str = "framework.csv", rules: str | None = None):
+    files = {"file": SimpleUploadedFile(name, data, "text/csv")}
+    if rules is not None:
+        files["rules_file"] = SimpleUploadedFile(
+            "framework.rules.json", rules.encode(), "application/json"
+        )
+    return client.post(IMPORT_URL, files)
 
 
 def _payload(response) -> str:
@@ -566,7 +612,10 @@ def test_a_superuser_import_is_published(client):
         User.objects.create_superuser(email="admin@example.org", full_name="Admin", password="x")
     )
 
-    preview = _upload(client, example_bytes())
+    preview = _upload(client, example_bytes(), rules=example_rules())
+    assert "Competent <strong>(proficient)</strong> (default): Shown in practice." in (
+        preview.content.decode()
+    )
     client.post(IMPORT_URL, {"payload": _payload(preview)})
 
     assert CompetencyFramework.objects.get().live
@@ -660,4 +709,152 @@ def test_admin_users_who_may_not_add_frameworks_are_refused(client, admin_only_u
     # Wagtail answers a forbidden admin page by sending the user back to the dashboard.
     assert (get.status_code, get.url) == (302, reverse("wagtailadmin_home"))
     assert (post.status_code, post.url) == (302, reverse("wagtailadmin_home"))
+    assert_nothing_saved()
+
+
+# The rules file beside Moodle's CSV
+
+
+def _rules_of(framework: CompetencyFramework) -> dict:
+    return {
+        "caps": {cap.method.code: cap.max_level for cap in framework.method_caps.all()},
+        "levels": [level.description for level in framework.scale_levels.order_by("value")],
+        "competencies": {
+            c.id_number: (
+                sorted(m.code for m in c.required_methods.all()),
+                sorted(m.code for m in c.accepted_methods.all()),
+                c.refresh_months,
+                c.refresh_method.code if c.refresh_method else "",
+                c.assessment_criteria,
+                (c.is_core, c.needed_before_unsupervised_work, c.is_retired),
+            )
+            for c in framework.competencies.all()
+        },
+    }
+
+
+def test_evidence_rules_caps_and_refreshers_survive_an_export_and_import(tmp_path):
+    for code in ("KT", "SIM", "DOP", "ELC"):
+        services.assessment_method_ensure(code=code, name=f"Method {code}")
+    original = services.framework_create(
+        id_number="RT-1",
+        short_name="Round trip",
+        scale=[
+            ScaleLevelData(1, "Aware", description="Knows of it."),
+            ScaleLevelData(2, "Developing", description="Does it with help."),
+            ScaleLevelData(3, "Proficient", is_proficient=True, description="Does it alone."),
+        ],
+        competencies=[
+            {"id_number": "SAF", "short_name": "Safety"},
+            {
+                "id_number": "SAF-02",
+                "parent_id_number": "SAF",
+                "short_name": "Suicidal thoughts",
+                "required_methods": ["SIM", "KT"],
+                "assessment_criteria": "Asks directly.\nKnows the crisis line.",
+                "is_core": True,
+                "needed_before_unsupervised_work": True,
+            },
+            {
+                "id_number": "SAF-03",
+                "parent_id_number": "SAF",
+                "short_name": "Information governance",
+                "accepted_methods": ["DOP", "SIM"],
+                "refresh_months": 12,
+                "refresh_method": "ELC",
+                "is_retired": True,
+            },
+        ],
+        method_caps={"ELC": 1, "KT": 2},
+    )
+    exported = selectors.framework_for_export(id_number="RT-1", with_rules=True)
+    with zipfile.ZipFile(io.BytesIO(write_framework_zip(exported))) as archive:
+        assert archive.namelist() == ["RT-1.csv", "RT-1.rules.json"]
+        csv_text = archive.read("RT-1.csv").decode()
+        rules_text = archive.read("RT-1.rules.json").decode()
+    # Moodle's own file is exactly what the CSV export writes: nothing of ours in its columns.
+    assert csv_text == write_framework_csv(exported)
+    assert "SIM" not in csv_text
+    csv_path, rules_path = tmp_path / "rt.csv", tmp_path / "rt.rules.json"
+    csv_path.write_text(csv_text.replace("RT-1", "RT-2"))
+    rules_path.write_text(rules_text.replace("RT-1", "RT-2"))
+
+    call_command(
+        "import_framework", str(csv_path), "--rules", str(rules_path), stdout=io.StringIO()
+    )
+
+    imported = CompetencyFramework.objects.get(id_number="RT-2")
+    assert imported.live
+    assert _rules_of(imported) == _rules_of(original)
+    assert _rules_of(imported)["competencies"]["SAF-02"][0] == ["KT", "SIM"]
+
+
+def test_the_export_command_writes_the_rules_file_beside_the_csv(tmp_path):
+    services.framework_import(data=example_bytes(), rules_data=example_rules())
+    csv_path, rules_path = tmp_path / "oecd.csv", tmp_path / "oecd.rules.json"
+
+    call_command(
+        "export_framework",
+        "OECD-CORE",
+        "--output",
+        str(csv_path),
+        "--rules",
+        str(rules_path),
+        stdout=io.StringIO(),
+    )
+
+    assert parse_framework_csv(csv_path.read_bytes()) == parse_framework_csv(
+        write_framework_csv(selectors.framework_for_export(id_number="OECD-CORE"))
+    )
+    document = json.loads(rules_path.read_text())
+    assert document["scale"][1] == {
+        "value": 2,
+        "name": "Competent",
+        "description": "Shown in practice.",
+    }
+    assert len(document["competencies"]) == 64
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda doc: doc.update(framework="OTHER"),
+            "Rules file: it is for the framework 'OTHER', but the CSV is 'OECD-CORE'.",
+        ),
+        (
+            lambda doc: doc["competencies"].append({"id_number": "NOPE", "all_of": ["KT"]}),
+            'Rules file: competency "NOPE" is not in the CSV.',
+        ),
+        (
+            lambda doc: doc["scale"][0].update(name="Beginner"),
+            "Rules file: scale level 1 is called 'Beginner', but 'Not yet competent' in the CSV.",
+        ),
+        (
+            lambda doc: doc.update(method_caps={"KT": "two"}),
+            'Rules file: method_caps must map method codes to levels, e.g. {"KT": 2}.',
+        ),
+    ],
+)
+def test_a_rules_file_that_does_not_fit_the_csv_is_refused(change, message):
+    document = json.loads(example_rules())
+    change(document)
+
+    with pytest.raises(MoodleImportError) as refused:
+        services.framework_import(data=example_bytes(), rules_data=json.dumps(document))
+
+    assert message in refused.value.errors
+    assert_nothing_saved()
+
+
+def test_a_method_in_both_lists_of_the_rules_file_is_refused():
+    services.assessment_method_ensure(code="KT", name="Knowledge test")
+    document = json.loads(example_rules())
+    code = competency_rows(example_rows())[0][1]
+    document["competencies"] = [{"id_number": code, "all_of": ["KT"], "any_of": ["KT"]}]
+
+    with pytest.raises(MoodleImportError) as refused:
+        services.framework_import(data=example_bytes(), rules_data=json.dumps(document))
+
+    assert any("KT cannot be both" in error for error in refused.value.errors)
     assert_nothing_saved()

@@ -394,7 +394,7 @@ def _framework_create(get):
     framework = curriculum.services.framework_create(
         id_number="AUDIT-FW",
         short_name="Audited framework",
-        scale=[ScaleLevelData(value=1, name="Met", description="", is_proficient=True)],
+        scale=[ScaleLevelData(value=1, name="Met", description="Does it.", is_proficient=True)],
         competencies=[{"id_number": "AUD-01", "short_name": "Keep records"}],
         actor=trainer,
         publish=False,
