@@ -1,11 +1,15 @@
 """Demo records that tell a believable story for link workers at different stages.
 
-- Siân (linkworker@): seven months in, about half way, with evidence waiting for review;
-  no supervision confirmed for two months.
+- Siân (linkworker@): seven months in, about half way, with evidence waiting for review; no
+  supervision confirmed for two months; held back from the safe-to-practise milestone by
+  SAF-02, where she has the knowledge test but still needs a simulation.
 - Łucja: a new starter, three weeks in.
-- Kwame: everything the Core certificate asks for, ready to be certified.
-- Aisha: qualified almost three years ago, so her certificate is close to renewal.
-Dates are relative to today, so the story stays true whenever the demo is loaded.
+- Kwame: everything the Core certificate asks for under each competency's evidence rule, ready
+  to be signed off, countersigned and certified.
+- Aisha: qualified almost three years ago, so her certificate is close to renewal, and her
+  information governance e-learning refresher is overdue.
+Each works with Owen Price as named supervisor; Amara Okafor assesses. Dates are relative to
+today, so the story stays true whenever the demo is loaded.
 """
 
 import datetime
@@ -14,8 +18,9 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from curriculum.models import AssessmentMethod, CompetencyFramework
-from workforce.models import User
+from curriculum.models import AssessmentMethod, CompetencyFramework, MethodCap
+from workforce.models import Membership, Role, User
+from workforce.services import membership_supervisor_set
 
 from . import services
 from .models import Assessment, EvidenceKind, SupervisionKind
@@ -27,25 +32,46 @@ def _day(days_ago: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days_ago)
 
 
-def _same_year(days_ago: int, *, as_of_days_ago: int = 0) -> datetime.date:
-    """A date `days_ago` before the day `as_of_days_ago` back, but not before 1 January of that
-    day's year, so it counts as that year's CPD."""
-    as_of = _day(as_of_days_ago)
-    return max(as_of - datetime.timedelta(days=days_ago), as_of.replace(month=1, day=1))
-
-
 class _Story:
     def __init__(self, framework: CompetencyFramework):
         self.competencies = {
-            c.id_number: c for c in framework.competencies.prefetch_related("accepted_methods")
+            c.id_number: c
+            for c in framework.competencies.prefetch_related("accepted_methods", "required_methods")
         }
         self.methods = {m.code: m for m in AssessmentMethod.objects.all()}
+        self.caps = {
+            cap.method.code: cap.max_level
+            for cap in MethodCap.objects.filter(framework=framework).select_related("method")
+        }
         self.amara = User.objects.get(email="assessor@example.org")
         self.owen = User.objects.get(email="owen.price@example.org")
+        self.meera = User.objects.get(email="manager@example.org")
+
+    def name_supervisor(self, worker: User, supervisor: User) -> None:
+        membership = Membership.objects.active_on().get(user=worker, role=Role.LINK_WORKER)
+        membership_supervisor_set(actor=self.meera, membership=membership, supervisor=supervisor)
+
+    def meet(self, worker, code, level, days_ago, *, assessor=None) -> None:
+        """Record what the competency's evidence rule asks for at `level`: each "all of"
+        method, and the first "any of" one, each within its cap."""
+        competency = self.competencies[code]
+        methods = sorted(m.code for m in competency.required_methods.all())
+        methods += sorted(m.code for m in competency.accepted_methods.all())[:1]
+        for offset, method in enumerate(methods):
+            cap = self.caps.get(method)
+            self.assess(
+                worker,
+                code,
+                level if cap is None else min(level, cap),
+                days_ago + offset,
+                method=method,
+                assessor=assessor,
+            )
 
     def assess(self, worker, code, level, days_ago, *, method=None, assessor=None, **extra):
         competency = self.competencies[code]
-        method_code = method or sorted(m.code for m in competency.accepted_methods.all())[0]
+        named = competency.accepted_methods.all() or competency.required_methods.all()
+        method_code = method or sorted(m.code for m in named)[0]
         return services.assessment_record(
             worker=worker,
             competency=competency,
@@ -82,7 +108,7 @@ class _Story:
         for days_ago, activity, hours, formal, points in entries:
             services.cpd_log(
                 worker=worker,
-                done_on=_same_year(days_ago, as_of_days_ago=as_of_days_ago),
+                done_on=_day(as_of_days_ago + days_ago),
                 activity=activity,
                 hours=Decimal(hours),
                 is_formal=formal,
@@ -109,9 +135,12 @@ FULL_CPD = [
 
 
 def _kwame(story: _Story, worker: User) -> None:
-    """Eligible: every core competency at proficiency, two DOPs by two assessors, a PD."""
+    """Eligible: every core competency's evidence rule met at proficiency, two observations of
+    PCP-01 by two assessors, a professional discussion by an assessor who is not his named
+    supervisor."""
+    story.name_supervisor(worker, story.owen)
     for index, code in enumerate(story.core_codes()):
-        story.assess(worker, code, 3 if index % 3 else 4, 300 - index * 10)
+        story.meet(worker, code, 3 if index % 3 else 4, 300 - index * 10)
     story.assess(worker, "SPLW-PCP-01", 3, 40, method="DOP", assessor=story.owen)
     story.assess(worker, "SPLW-COM-02", 3, 30, method="PD")
     reflection = services.evidence_submit(
@@ -134,7 +163,7 @@ def _kwame(story: _Story, worker: User) -> None:
         assessed_on=_day(10),
         notes="A thoughtful account of stepping back; shared with the team as an example.",
     )
-    story.supervision(worker, 11)
+    story.supervision(worker, 11, supervisor=story.owen)
     story.cpd(worker, FULL_CPD)
 
 
@@ -144,25 +173,29 @@ AISHA_CERTIFIED_DAYS_AGO = 1058
 
 def _aisha(story: _Story, worker: User) -> None:
     """Qualified almost three years ago: her records, supervision and CPD of that year date from
-    then; since then she keeps up supervision and CPD."""
+    then; since then she keeps up supervision and CPD. Her information governance e-learning
+    dates from then too, so its 12-month refresher is long overdue."""
+    story.name_supervisor(worker, story.owen)
     for index, code in enumerate(story.core_codes()):
-        story.assess(worker, code, 3, 1100 - index * 2)
+        story.meet(worker, code, 3, 1100 - index * 2)
     story.assess(worker, "SPLW-PCP-01", 3, 1080, method="DOP", assessor=story.owen)
     story.assess(worker, "SPLW-COM-02", 3, 1075, method="PD")
-    story.supervision(worker, 10, as_of_days_ago=AISHA_CERTIFIED_DAYS_AGO)
+    story.supervision(worker, 10, as_of_days_ago=AISHA_CERTIFIED_DAYS_AGO, supervisor=story.owen)
     story.cpd(worker, FULL_CPD, as_of_days_ago=AISHA_CERTIFIED_DAYS_AGO)
-    story.supervision(worker, 10)
-    story.cpd(worker, FULL_CPD[:5])
+    story.supervision(worker, 10, supervisor=story.owen)
+    story.cpd(worker, FULL_CPD[:6])
 
 
 def _sian(story: _Story, worker: User) -> None:
-    """Half way: the safe-to-practise milestone met, other modules under way."""
+    """Half way, other modules under way; the safe-to-practise milestone waits on SAF-02, where
+    the knowledge test alone cannot show she responds safely to a disclosure of suicidal
+    thoughts: she needs a simulation as well."""
+    story.name_supervisor(worker, story.owen)
     for days_ago, code, level in [
         (180, "SPLW-ROL-01", 3),
         (175, "SPLW-ROL-02", 3),
         (170, "SPLW-ROL-03", 3),
         (160, "SPLW-SAF-01", 3),
-        (155, "SPLW-SAF-02", 3),
         (150, "SPLW-SAF-03", 3),
         (140, "SPLW-OUT-04", 3),
         (120, "SPLW-REF-01", 3),
@@ -171,7 +204,8 @@ def _sian(story: _Story, worker: User) -> None:
         (45, "SPLW-EMP-02", 2),
         (30, "SPLW-COM-01", 3),
     ]:
-        story.assess(worker, code, level, days_ago)
+        story.meet(worker, code, level, days_ago)
+    story.assess(worker, "SPLW-SAF-02", 2, 155, method="KT")
     first = story.assess(worker, "SPLW-OUT-01", 2, 25)
     services.assessment_correct(
         original=first,
@@ -216,18 +250,19 @@ def _sian(story: _Story, worker: User) -> None:
     )
     # Her supervision has lapsed: none confirmed in the last two months (her manager's team page
     # flags it), and the session she logged since still waits for her supervisor.
-    story.supervision(worker, 5, as_of_days_ago=60)
-    story.supervision(worker, 1, confirmed=False)
+    story.supervision(worker, 5, as_of_days_ago=60, supervisor=story.owen)
+    story.supervision(worker, 1, confirmed=False, supervisor=story.owen)
     story.cpd(worker, FULL_CPD[1:4])
 
 
 def _lucja(story: _Story, worker: User) -> None:
     """A new starter: first steps in the role and safeguarding."""
+    story.name_supervisor(worker, story.owen)
     story.assess(worker, "SPLW-ROL-01", 2, 7, method="SIM")
     story.assess(worker, "SPLW-SAF-01", 1, 5, method="ELC")
     services.supervision_log(
         worker=worker,
-        supervisor=story.amara,
+        supervisor=story.owen,
         held_on=_day(3),
         kind=SupervisionKind.PROFESSIONAL,
         reflections="First supervision: agreed my induction plan and my named first contact.",

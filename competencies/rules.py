@@ -27,8 +27,9 @@ class RuleLookups:
         return denial_reason(assessor, Action.ASSESS, worker, on=on)
 
     def accepted_methods(self, competency: Competency) -> set[str]:
-        """The codes of the methods the competency may be assessed by."""
-        return {method.code for method in competency.accepted_methods.all()}
+        """The codes of the methods the competency may be assessed by: those its evidence rule
+        names, "all of" and "any of" alike."""
+        return rule_method_codes(competency)
 
     def scale(self, competency: Competency) -> dict[int, str]:
         """The competency's framework's levels: value to name."""
@@ -49,8 +50,7 @@ class PreloadedLookups(RuleLookups):
     def __init__(self, *, workers: Iterable[User], assessors: Iterable[User], competencies):
         self._assess_scope = ScopeSnapshot(Action.ASSESS, actors=assessors, subjects=workers)
         self._methods = {
-            competency.pk: {method.code for method in competency.accepted_methods.all()}
-            for competency in competencies
+            competency.pk: rule_method_codes(competency) for competency in competencies
         }
         framework_ids = {competency.framework_id for competency in competencies}
         self._scales: dict[int, dict[int, str]] = defaultdict(dict)
@@ -75,6 +75,13 @@ class PreloadedLookups(RuleLookups):
 
     def today(self) -> datetime.date:
         return self._today
+
+
+def rule_method_codes(competency: Competency) -> set[str]:
+    """The codes of every method a competency's evidence rule names."""
+    return {method.code for method in competency.required_methods.all()} | {
+        method.code for method in competency.accepted_methods.all()
+    }
 
 
 def assessment_rule_errors(

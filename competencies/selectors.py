@@ -1,6 +1,7 @@
 """Reads about a link worker's progress: a fixed number of queries whatever the data size."""
 
 import datetime
+from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -32,27 +33,51 @@ from workforce.models import Membership, Role, User
 from workforce.permissions import Action, actors_for, organisations_for, subjects_of
 from workforce.selectors import people_in_scope
 
+from .evidence_rules import Achievement, EvidenceRule, achievements, rules_for
 from .models import (
     Assessment,
     CPDEntry,
     Evidence,
     EvidenceOutcome,
     EvidenceReview,
+    IqaDecision,
+    SupervisionKind,
     SupervisionSession,
 )
 
 
 @dataclass(frozen=True)
 class CompetencyStanding:
-    """Where a worker stands on one competency."""
+    """Where a worker stands on one competency, under its evidence rule."""
 
     competency: Competency
-    assessment: Assessment | None
+    achievement: Achievement | None
     threshold: int | None
+    rule: EvidenceRule | None = None
 
     @property
     def level(self) -> int:
-        return self.assessment.level if self.assessment else 0
+        """The level that counts: met by the evidence rule, and refreshed when it must be."""
+        return self.achievement.level if self.achievement else 0
+
+    @property
+    def assessment(self) -> Assessment | None:
+        """The latest of the assessments that make the level, for its date and assessor."""
+        used = self.achievement.assessments if self.achievement else []
+        return max(used, key=lambda a: (a.assessed_on, a.recorded_at), default=None)
+
+    @property
+    def lapsed(self) -> bool:
+        return bool(self.achievement and self.achievement.lapsed)
+
+    @property
+    def missing(self) -> str:
+        """What is still needed, in words ("needs a simulation as well as the knowledge test")."""
+        if self.achievement is not None:
+            return self.achievement.missing
+        if self.rule is None or self.threshold is None:
+            return ""
+        return self.rule.missing_for({}, self.threshold)
 
     @property
     def proficient(self) -> bool:
@@ -90,8 +115,8 @@ class WorkerProgress:
     modules: list[ModuleProgress]
     standings: dict[int, CompetencyStanding]
     supervision_sessions_last_12_months: int
-    cpd_points_this_year: Decimal
-    cpd_formal_hours_this_year: Decimal
+    cpd_points_last_12_months: Decimal
+    cpd_formal_hours_last_12_months: Decimal
     next_steps: list[CompetencyStanding] = field(default_factory=list)
 
     def _of(self, *, core: bool = False, milestone: bool = False) -> list[CompetencyStanding]:
@@ -123,59 +148,53 @@ class WorkerProgress:
 
 def current_assessments(
     worker: User, framework: CompetencyFramework, *, as_of: datetime.date | None = None
-) -> dict[int, Assessment]:
-    """Each competency's current assessment (`AssessmentQuerySet.current`) for one worker, with
-    its method and assessor. One query."""
-    assessments = (
-        Assessment.objects.filter(worker=worker, competency__framework=framework)
-        .current(as_of)
-        .select_related("method", "assessor")
-    )
-    return {assessment.competency_id: assessment for assessment in assessments}
+) -> dict[int, Achievement]:
+    """Each competency's achievement under its evidence rule for one worker, with the
+    assessments that make it (their method and assessor loaded). See `evidence_rules`."""
+    found = achievements([worker.pk], framework, as_of=as_of, with_assessments=True)
+    return {competency_id: achievement for (_, competency_id), achievement in found.items()}
 
 
 def current_levels(
     worker_ids: list[int], framework: CompetencyFramework, *, as_of: datetime.date | None = None
 ) -> dict[tuple[int, int], tuple[int, datetime.date]]:
-    """Each (worker, competency)'s current level and its date (`AssessmentQuerySet.current`).
-    One query, returning one row per pair however long the history."""
-    latest = (
-        Assessment.objects.filter(worker_id__in=worker_ids, competency__framework=framework)
-        .current(as_of)
-        .values_list("worker_id", "competency_id", "level", "assessed_on")
-        .order_by()
-    )
-    return {(worker, competency): (level, on) for worker, competency, level, on in latest}
+    """Each (worker, competency)'s level that counts and the date it was met, for every pair
+    with one (`evidence_rules.achievements`): a fixed number of queries whatever the history."""
+    return {
+        pair: (achievement.level, achievement.on)
+        for pair, achievement in achievements(worker_ids, framework, as_of=as_of).items()
+        if achievement.level
+    }
 
 
 @dataclass(frozen=True)
 class Upkeep:
-    """A worker's confirmed supervision and this calendar year's CPD."""
+    """A worker's confirmed supervision and CPD over the 12 months before the day judged."""
 
     supervision_sessions_last_12_months: int = 0
     last_supervision_on: datetime.date | None = None
-    cpd_points_this_year: Decimal = Decimal("0")
-    cpd_formal_hours_this_year: Decimal = Decimal("0")
+    cpd_points_last_12_months: Decimal = Decimal("0")
+    cpd_formal_hours_last_12_months: Decimal = Decimal("0")
 
 
 def upkeep(worker_ids: list[int], *, today: datetime.date | None = None) -> dict[int, Upkeep]:
-    """For each worker: confirmed supervision sessions in the 12 months to `today` and the latest
-    one; CPD points and formal hours in `today`'s calendar year. Two queries."""
+    """For each worker: confirmed supervision sessions that count (not peer sessions) in the 12
+    months to `today` and the latest one; CPD points and formal hours in the same 12 months, so
+    that a renewal early in a year can be met. Two queries."""
     today = today or timezone.localdate()
     year_ago = today - relativedelta(years=1)
     sessions = (
         SupervisionSession.objects.filter(
             worker_id__in=worker_ids, confirmed_at__isnull=False, held_on__lte=today
         )
+        .exclude(kind=SupervisionKind.PEER)
         .values("worker_id")
         .annotate(recent=Count("pk", filter=Q(held_on__gt=year_ago)), last=Max("held_on"))
         .order_by()
     )
     supervision = {row["worker_id"]: (row["recent"], row["last"]) for row in sessions}
     cpd_rows = (
-        CPDEntry.objects.filter(
-            worker_id__in=worker_ids, done_on__year=today.year, done_on__lte=today
-        )
+        CPDEntry.objects.filter(worker_id__in=worker_ids, done_on__gt=year_ago, done_on__lte=today)
         .values("worker_id")
         .annotate(points=Sum("points"), formal=Sum("hours", filter=Q(is_formal=True)))
         .order_by()
@@ -188,20 +207,20 @@ def upkeep(worker_ids: list[int], *, today: datetime.date | None = None) -> dict
         result[worker_id] = Upkeep(
             supervision_sessions_last_12_months=recent,
             last_supervision_on=last,
-            cpd_points_this_year=points or Decimal("0"),
-            cpd_formal_hours_this_year=formal or Decimal("0"),
+            cpd_points_last_12_months=points or Decimal("0"),
+            cpd_formal_hours_last_12_months=formal or Decimal("0"),
         )
     return result
 
 
 def supervision_and_cpd(worker: User, *, today: datetime.date | None = None) -> dict:
-    """Confirmed supervision sessions in the last 12 months; CPD points and formal hours this
-    calendar year. Two queries."""
+    """Confirmed supervision sessions that count, and CPD points and formal hours, in the last
+    12 months. Two queries."""
     figures = upkeep([worker.pk], today=today)[worker.pk]
     return {
         "supervision_sessions_last_12_months": figures.supervision_sessions_last_12_months,
-        "cpd_points_this_year": figures.cpd_points_this_year,
-        "cpd_formal_hours_this_year": figures.cpd_formal_hours_this_year,
+        "cpd_points_last_12_months": figures.cpd_points_last_12_months,
+        "cpd_formal_hours_last_12_months": figures.cpd_formal_hours_last_12_months,
     }
 
 
@@ -218,8 +237,11 @@ def worker_progress(worker: User, curriculum: CurriculumPage) -> WorkerProgress:
         .order_by("sort_order")
     )
     latest = current_assessments(worker, framework)
+    rules = rules_for(framework)
     standings = {
-        competency.pk: CompetencyStanding(competency, latest.get(competency.pk), threshold)
+        competency.pk: CompetencyStanding(
+            competency, latest.get(competency.pk), threshold, rules.get(competency.pk)
+        )
         for competency in competencies
     }
     modules = list(
@@ -271,6 +293,8 @@ def assessment_history(worker: User, competency: Competency) -> QuerySet[Assessm
             "superseded_by",
             "supersedes",
             "countersignature__supervisor",
+            "confirmation",
+            "iqa_sample",
         )
         .prefetch_related("evidence")
         .latest_first()
@@ -313,27 +337,28 @@ def countersign_requests(supervisor: User) -> QuerySet[Assessment]:
 
 
 def proficient_counts(workers: QuerySet[User], framework: CompetencyFramework) -> dict[int, int]:
-    """How many core competencies each worker holds at proficiency now (current levels).
-
-    One query; retired competencies do not count, and without a threshold nothing does.
-    """
+    """How many core competencies each worker holds at proficiency now, under the evidence
+    rules. A fixed number of queries; retired competencies do not count, and without a
+    threshold nothing does."""
     threshold = framework.proficiency_threshold
     if threshold is None:
         return {}
-    rows = (
-        Assessment.objects.filter(
-            worker__in=workers,
-            competency__framework=framework,
-            competency__is_core=True,
-            competency__is_retired=False,
-        )
-        .current()
-        .filter(level__gte=threshold)
-        .values("worker_id")
-        .annotate(proficient=Count("pk"))
-        .order_by()
+    core = set(core_competency_ids(framework))
+    counts: dict[int, int] = defaultdict(int)
+    worker_ids = list(workers.values_list("pk", flat=True))
+    for (worker_id, competency_id), (level, _) in current_levels(worker_ids, framework).items():
+        if competency_id in core and level >= threshold:
+            counts[worker_id] += 1
+    return dict(counts)
+
+
+def core_competency_ids(framework: CompetencyFramework) -> list[int]:
+    """The framework's core competencies that are still assessed (not domains, not retired)."""
+    return list(
+        Competency.objects.filter(framework=framework, is_core=True)
+        .assessable()
+        .values_list("pk", flat=True)
     )
-    return {row["worker_id"]: row["proficient"] for row in rows}
 
 
 # --- Page reads for the learner and assessor pages -----------------------------------------
@@ -375,6 +400,7 @@ class ProgressOverview:
     progress: WorkerProgress
     modules: list[tuple[ModuleProgress, list[LabelledStanding]]]
     next_steps: list[LabelledStanding]
+    milestone_open: list[LabelledStanding]
     milestone_total: int
     milestone_proficient: int
     core_total: int
@@ -387,6 +413,11 @@ def progress_overview(worker: User, curriculum: CurriculumPage) -> ProgressOverv
     names = level_names(curriculum.framework)
 
     def label(standing: CompetencyStanding) -> LabelledStanding:
+        if standing.lapsed:
+            return LabelledStanding(standing, "Refresher overdue")
+        if not standing.level and standing.achievement is not None:
+            # Assessed, but the evidence rule is not met at any level yet.
+            return LabelledStanding(standing, "Not met yet")
         return LabelledStanding(standing, names.get(standing.level, f"Level {standing.level}"))
 
     threshold = curriculum.framework.proficiency_threshold
@@ -394,6 +425,7 @@ def progress_overview(worker: User, curriculum: CurriculumPage) -> ProgressOverv
         progress=progress,
         modules=[(module, [label(s) for s in module.standings]) for module in progress.modules],
         next_steps=[label(s) for s in progress.next_steps],
+        milestone_open=[label(s) for s in progress.milestone if not s.proficient],
         milestone_total=len(progress.milestone),
         milestone_proficient=sum(s.proficient for s in progress.milestone),
         core_total=len(progress.core),
@@ -408,24 +440,46 @@ class HistoryEntry:
     assessment: Assessment
     level_name: str
     superseded_by: Assessment | None
+    counts: bool = False  # one of the assessments meeting the evidence rule now
+
+    @property
+    def pending(self) -> bool:
+        """Entered by someone else in the assessor's name and not yet confirmed by them."""
+        return self.assessment.needs_confirmation and not hasattr(self.assessment, "confirmation")
+
+    @property
+    def on_hold(self) -> bool:
+        """Not agreed by internal quality assurance: it counts again only once re-assessed."""
+        sample = getattr(self.assessment, "iqa_sample", None)
+        return sample is not None and sample.decision == IqaDecision.NOT_AGREED
 
 
 def competency_record(worker: User, competency: Competency) -> dict:
-    """A worker's history on one competency (corrections included) and the evidence claiming it."""
-    names = level_names(competency.framework)
+    """A worker's history on one competency (corrections included), where they stand under its
+    evidence rule, and the evidence claiming it."""
+    framework = competency.framework
+    names = level_names(framework)
+    achievement = achievements(
+        [worker.pk], framework, with_assessments=True, competency_ids=[competency.pk]
+    ).get((worker.pk, competency.pk))
+    rule = rules_for(framework).get(competency.pk)
+    threshold = framework.proficiency_threshold
+    used = {assessment.pk for assessment in achievement.assessments} if achievement else set()
     history = [
         HistoryEntry(
             assessment,
             names.get(assessment.level, f"Level {assessment.level}"),
             _superseded_by(assessment),
+            counts=assessment.pk in used,
         )
         for assessment in assessment_history(worker, competency)
     ]
-    current = next((entry for entry in history if entry.superseded_by is None), None)
     return {
         "history": history,
-        "current": current,
-        "threshold": competency.framework.proficiency_threshold,
+        "standing": CompetencyStanding(competency, achievement, threshold, rule),
+        "level_name": names.get(achievement.level, "") if achievement else "",
+        "rule": rule,
+        "threshold": threshold,
         "evidence": list(
             evidence_with_outcome(
                 Evidence.objects.filter(worker=worker, competencies=competency)
@@ -502,9 +556,9 @@ def evidence_item(pk: int) -> Evidence | None:
         .prefetch_related(
             Prefetch(
                 "competencies",
-                queryset=Competency.objects.prefetch_related("accepted_methods").order_by(
-                    "sort_order"
-                ),
+                queryset=Competency.objects.prefetch_related(
+                    "accepted_methods", "required_methods"
+                ).order_by("sort_order"),
             ),
             Prefetch(
                 "reviews",
@@ -569,8 +623,10 @@ def scale_of(framework_id: int) -> list[ScaleLevel]:
 
 
 def methods_accepted_by(competencies: QuerySet[Competency]) -> QuerySet[AssessmentMethod]:
-    """The assessment methods that any of these competencies accepts."""
-    return AssessmentMethod.objects.filter(competencies__in=competencies).distinct()
+    """The assessment methods that any of these competencies' evidence rules names."""
+    return AssessmentMethod.objects.filter(
+        Q(competencies__in=competencies) | Q(competencies_requiring__in=competencies)
+    ).distinct()
 
 
 def open_counts(assessor: User) -> dict[str, int]:
@@ -588,27 +644,52 @@ def assessors_by_method(
     method_ids: set[int],
     *,
     as_of: datetime.date | None = None,
+    of_competencies: dict[int, set[int]] | None = None,
 ) -> dict[tuple[int, int], set[int]]:
-    """For each (worker, method), who assessed the worker by it (assessments not superseded,
-    made on or before `as_of`). One query; none when there is no method to look for.
+    """For each (worker, method), who assessed the worker by it (assessments that count, made on
+    or before `as_of`), for a method named in `of_competencies` only assessments of those
+    competencies. One query; none when there is no method to look for.
 
-    Every observation that still stands counts, even where a later assessment by another method
-    is now the competency's current level: the observation itself happened.
+    Every observation that still counts is included, even where a later assessment by another
+    method is now the competency's current level: the observation itself happened.
     """
     found: dict[tuple[int, int], set[int]] = {}
     if not method_ids or not worker_ids:
         return found
-    rows = (
-        Assessment.objects.filter(
-            worker_id__in=worker_ids, competency__framework=framework, method_id__in=method_ids
+    of_competencies = of_competencies or {}
+    which = Q()
+    for method_id in method_ids:
+        competency_ids = of_competencies.get(method_id)
+        which |= (
+            Q(method_id=method_id, competency_id__in=competency_ids)
+            if competency_ids
+            else Q(method_id=method_id)
         )
-        .standing(as_of)
+    rows = (
+        Assessment.objects.filter(worker_id__in=worker_ids, competency__framework=framework)
+        .filter(which)
+        .counting(as_of)
         .values_list("worker_id", "method_id", "assessor_id")
         .distinct()
     )
     for worker_id, method_id, assessor_id in rows:
         found.setdefault((worker_id, method_id), set()).add(assessor_id)
     return found
+
+
+def named_supervisors(
+    worker_ids: list[int], *, on: datetime.date | None = None
+) -> dict[int, set[int]]:
+    """Each worker's named supervisors on that day (one per link-worker membership). One query."""
+    rows = (
+        Membership.objects.active_on(on)
+        .filter(user_id__in=worker_ids, role=Role.LINK_WORKER, supervisor__isnull=False)
+        .values_list("user_id", "supervisor_id")
+    )
+    found: dict[int, set[int]] = defaultdict(set)
+    for worker_id, supervisor_id in rows:
+        found[worker_id].add(supervisor_id)
+    return dict(found)
 
 
 # --- Imports and exports --------------------------------------------------------------------

@@ -323,7 +323,7 @@ def worker_detail(request: HttpRequest, worker_id: int) -> HttpResponse:
 def assessment_record(request: HttpRequest, worker_id: int, competency_id: int) -> HttpResponse:
     worker = _person_or_404(request.user, Action.ASSESS, worker_id)
     competency = _competency_or_404(competency_id)
-    methods = competency.accepted_methods.all()
+    methods = selectors.methods_accepted_by(Competency.objects.filter(pk=competency.pk))
     form = AssessmentForm(
         *_posted(request),
         scale=selectors.scale_of(competency.framework_id),
@@ -354,7 +354,7 @@ def assessment_correct(request: HttpRequest, pk: int) -> HttpResponse:
     if not may(request.user, Action.ASSESS, original.worker):
         raise Http404("No such assessment among the records you may see.")
     competency = original.competency
-    methods = competency.accepted_methods.all()
+    methods = selectors.methods_accepted_by(Competency.objects.filter(pk=competency.pk))
     form = CorrectionForm(
         *_posted(request),
         scale=selectors.scale_of(competency.framework_id),

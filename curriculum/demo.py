@@ -38,7 +38,10 @@ def _framework() -> CompetencyFramework:
                 "short_name": item["title"],
                 "description": f"<p>{item['description']}</p>",
                 "assessment_criteria": "\n".join(item["assessment_criteria"]),
-                "accepted_methods": item["methods"],
+                "required_methods": item["all_of"],
+                "accepted_methods": item["any_of"],
+                "refresh_months": item["refresh"][0] if "refresh" in item else None,
+                "refresh_method": item["refresh"][1] if "refresh" in item else "",
                 "is_core": item["core"],
                 "needed_before_unsupervised_work": item["code"] in content.MILESTONE_CODES,
             }
@@ -53,6 +56,7 @@ def _framework() -> CompetencyFramework:
             for value, name, description, proficient in content.SCALE
         ],
         competencies=competencies,
+        method_caps=content.METHOD_CAPS,
     )
 
 

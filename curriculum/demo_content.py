@@ -17,6 +17,8 @@ SCALE = [  # (value, name, description, is_proficient)
     (3, "Proficient", "Does it independently, evidenced.", True),
     (4, "Advanced", "Can teach, lead or quality-assure it.", True),
 ]
+# What a method shows on its own at most: level 3 and above need evidence from practice.
+METHOD_CAPS = {"ELC": 1, "KT": 2}
 METHODS = [  # (code, name, description)
     (
         "KT",
@@ -329,7 +331,8 @@ MODULES = [
                         "future."
                     ),
                 ],
-                "methods": ["DOP", "SIM"],
+                "all_of": [],
+                "any_of": ["DOP", "SIM"],
                 "core": True,
             },
             {
@@ -357,7 +360,8 @@ MODULES = [
                         "was received."
                     ),
                 ],
-                "methods": ["KT", "CBD"],
+                "all_of": ["KT", "CBD"],
+                "any_of": [],
                 "core": True,
             },
             {
@@ -386,7 +390,8 @@ MODULES = [
                         "was acted on."
                     ),
                 ],
-                "methods": ["CBD", "SUP"],
+                "all_of": ["CBD", "SUP"],
+                "any_of": [],
                 "core": True,
             },
         ],
@@ -571,7 +576,8 @@ MODULES = [
                     ),
                     "Tells the referrer when a person declines or cannot be contacted.",
                 ],
-                "methods": ["RA", "DOP"],
+                "all_of": ["RA", "DOP"],
+                "any_of": [],
                 "core": True,
             },
             {
@@ -596,7 +602,8 @@ MODULES = [
                     ),
                     "A practice colleague confirms that the briefing was clear and useful.",
                 ],
-                "methods": ["DOP", "WT"],
+                "all_of": ["DOP", "WT"],
+                "any_of": [],
                 "core": False,
             },
             {
@@ -621,7 +628,8 @@ MODULES = [
                         "reach."
                     ),
                 ],
-                "methods": ["WPR"],
+                "all_of": [],
+                "any_of": ["WPR"],
                 "core": False,
             },
         ],
@@ -798,7 +806,8 @@ MODULES = [
                     ),
                     "Is observed on at least two occasions, by two different assessors.",
                 ],
-                "methods": ["DOP"],
+                "all_of": [],
+                "any_of": ["DOP"],
                 "core": True,
             },
             {
@@ -823,7 +832,8 @@ MODULES = [
                         "was reviewed."
                     ),
                 ],
-                "methods": ["WPR", "CBD"],
+                "all_of": ["WPR", "CBD"],
+                "any_of": [],
                 "core": True,
             },
             {
@@ -848,7 +858,8 @@ MODULES = [
                         "or a translation."
                     ),
                 ],
-                "methods": ["DOP"],
+                "all_of": [],
+                "any_of": ["DOP"],
                 "core": False,
             },
         ],
@@ -1031,7 +1042,8 @@ MODULES = [
                         "confidence and what the worker learned."
                     ),
                 ],
-                "methods": ["DOP", "RFA"],
+                "all_of": ["DOP", "RFA"],
+                "any_of": [],
                 "core": True,
             },
             {
@@ -1061,7 +1073,8 @@ MODULES = [
                         "was avoided."
                     ),
                 ],
-                "methods": ["CBD", "RA"],
+                "all_of": ["CBD", "RA"],
+                "any_of": [],
                 "core": True,
             },
             {
@@ -1082,7 +1095,8 @@ MODULES = [
                         "dependency."
                     ),
                 ],
-                "methods": ["SUP", "RFA"],
+                "all_of": ["SUP", "RFA"],
+                "any_of": [],
                 "core": False,
             },
         ],
@@ -1269,7 +1283,8 @@ MODULES = [
                     ),
                     "Assets that have closed or are unsuitable are removed or clearly marked.",
                 ],
-                "methods": ["WPR"],
+                "all_of": [],
+                "any_of": ["WPR"],
                 "core": True,
             },
             {
@@ -1291,7 +1306,8 @@ MODULES = [
                         "support for people."
                     ),
                 ],
-                "methods": ["WT", "PD"],
+                "all_of": ["WT", "PD"],
+                "any_of": [],
                 "core": False,
             },
             {
@@ -1310,7 +1326,8 @@ MODULES = [
                         "the commissioner."
                     ),
                 ],
-                "methods": ["WPR"],
+                "all_of": [],
+                "any_of": ["WPR"],
                 "core": False,
             },
         ],
@@ -1507,7 +1524,8 @@ MODULES = [
                         "(80% pass mark)."
                     ),
                 ],
-                "methods": ["RA", "KT"],
+                "all_of": ["RA", "KT"],
+                "any_of": [],
                 "core": True,
             },
             {
@@ -1535,7 +1553,8 @@ MODULES = [
                         "what was recorded when no option existed."
                     ),
                 ],
-                "methods": ["CBD"],
+                "all_of": [],
+                "any_of": ["CBD"],
                 "core": True,
             },
             {
@@ -1557,7 +1576,8 @@ MODULES = [
                     ),
                     "Shows curiosity, and asks rather than assumes.",
                 ],
-                "methods": ["RFA", "SUP"],
+                "all_of": ["RFA", "SUP"],
+                "any_of": [],
                 "core": True,
             },
             {
@@ -1579,7 +1599,8 @@ MODULES = [
                         "a partner or colleague."
                     ),
                 ],
-                "methods": ["DOP", "WT"],
+                "all_of": [],
+                "any_of": ["DOP", "WT"],
                 "core": False,
             },
         ],
@@ -1763,7 +1784,8 @@ MODULES = [
                         "a score."
                     ),
                 ],
-                "methods": ["RA"],
+                "all_of": [],
+                "any_of": ["RA"],
                 "core": True,
             },
             {
@@ -1787,7 +1809,8 @@ MODULES = [
                     ),
                     "In a case discussion, explains the actions taken and the reasons for them.",
                 ],
-                "methods": ["RA", "CBD"],
+                "all_of": ["RA", "CBD"],
+                "any_of": [],
                 "core": True,
             },
             {
@@ -1806,7 +1829,8 @@ MODULES = [
                     "It is written in plain English, and is accurate and respectful.",
                     "It shares only the information each recipient needs.",
                 ],
-                "methods": ["WPR"],
+                "all_of": [],
+                "any_of": ["WPR"],
                 "core": True,
             },
             {
@@ -1828,7 +1852,9 @@ MODULES = [
                         "to protect someone from harm."
                     ),
                 ],
-                "methods": ["ELC", "KT"],
+                "all_of": ["ELC", "RA"],
+                "any_of": [],
+                "refresh": (12, "ELC"),
                 "core": True,
             },
         ],
@@ -2021,7 +2047,9 @@ MODULES = [
                     ),
                     "Explains why secrecy cannot be promised, and how to involve the person.",
                 ],
-                "methods": ["ELC", "CBD"],
+                "all_of": ["ELC", "CBD"],
+                "any_of": [],
+                "refresh": (36, "ELC"),
                 "core": True,
             },
             {
@@ -2043,7 +2071,8 @@ MODULES = [
                     ),
                     "Passes scenario questions on responding to a crisis (80% pass mark).",
                 ],
-                "methods": ["SIM", "KT"],
+                "all_of": ["SIM", "KT"],
+                "any_of": [],
                 "core": True,
             },
             {
@@ -2065,7 +2094,8 @@ MODULES = [
                     ),
                     "Can describe how to leave a situation that feels unsafe.",
                 ],
-                "methods": ["KT", "SUP"],
+                "all_of": ["KT", "SUP"],
+                "any_of": [],
                 "core": True,
             },
         ],
@@ -2241,7 +2271,8 @@ MODULES = [
                     "Actions from earlier sessions are reviewed and followed through.",
                     "Brings open-ended episodes, risk and their own wellbeing to supervision.",
                 ],
-                "methods": ["SUP"],
+                "all_of": [],
+                "any_of": ["SUP"],
                 "core": True,
             },
             {
@@ -2260,7 +2291,8 @@ MODULES = [
                     ),
                     "Learning is linked to practice, or to needs found in supervision.",
                 ],
-                "methods": ["WPR"],
+                "all_of": [],
+                "any_of": ["WPR"],
                 "core": True,
             },
             {
@@ -2280,7 +2312,8 @@ MODULES = [
                         "in practice."
                     ),
                 ],
-                "methods": ["WT"],
+                "all_of": [],
+                "any_of": ["WT"],
                 "core": False,
             },
         ],

@@ -4,7 +4,6 @@ Each read takes the whole team at once in a fixed number of queries, whatever it
 per-worker selectors of the apps below would cost several queries a person.
 """
 
-import calendar
 import datetime
 from dataclasses import dataclass
 from decimal import Decimal
@@ -30,8 +29,9 @@ from certificates.selectors import (
     register_counts,
     with_status,
 )
+from competencies.evidence_rules import achievements
 from competencies.models import Assessment, CPDEntry, Evidence, SupervisionSession
-from competencies.selectors import Upkeep, current_levels, level_names, upkeep
+from competencies.selectors import Upkeep, level_names, upkeep
 from curriculum.models import (
     Competency,
     CompetencyFramework,
@@ -54,6 +54,7 @@ class Flag(models.TextChoices):
     RENEWAL_DUE = "renewal_due", "Certificate renewal due"
     LAPSED = "lapsed", "Certificate lapsed"
     ELIGIBLE = "eligible", "Eligible to be certified"
+    REFRESHER_DUE = "refresher_due", "Refresher due soon or overdue"
 
 
 class Band(models.TextChoices):
@@ -215,18 +216,20 @@ def _latest_certificates(
     return latest
 
 
+# How far ahead the team page warns that a competency's refresher runs out.
+REFRESHER_NOTICE_DAYS = 60
+
+
 def _cpd_pace(
     qualification: Qualification | None, in_post_since: datetime.date, today: datetime.date
 ) -> Decimal:
-    """CPD points a worker should have by today to meet the yearly minimum, counting from
-    1 January or from when they came into post, whichever is later."""
+    """CPD points a worker should have over the last 12 months to meet the yearly minimum:
+    all of it after a year in post, a share of it for someone newer."""
     if qualification is None or not qualification.min_cpd_points_year:
         return Decimal("0")
-    year_start = today.replace(month=1, day=1)
-    days_in_year = 366 if calendar.isleap(today.year) else 365
-    counted_days = (today - max(year_start, in_post_since)).days
-    # Whole points only: nobody is behind by a fraction of a point in early January.
-    return Decimal(qualification.min_cpd_points_year * max(counted_days, 0) // days_in_year)
+    counted_days = min((today - in_post_since).days, 365)
+    # Whole points only: nobody is behind by a fraction of a point in their first days.
+    return Decimal(qualification.min_cpd_points_year * max(counted_days, 0) // 365)
 
 
 def team_overview(
@@ -247,15 +250,22 @@ def team_overview(
     competencies = list(Competency.objects.filter(framework=framework).assessable())
     core_ids = [c.pk for c in competencies if c.is_core]
     milestone_ids = [c.pk for c in competencies if c.needed_before_unsupervised_work]
-    levels = current_levels(ids, framework)
+    achieved = achievements(ids, framework, as_of=today)
+    levels = {pair: (a.level, a.on) for pair, a in achieved.items() if a.level}
     figures = upkeep(ids, today=today)
+    refresher_notice = today + datetime.timedelta(days=REFRESHER_NOTICE_DAYS)
+    refreshers_due = {
+        worker_id
+        for (worker_id, _), achievement in achieved.items()
+        if achievement.refresh_due_on is not None and achievement.refresh_due_on <= refresher_notice
+    }
     qualification = headline_qualification(framework)
     certificates: dict[int, Certificate] = {}
     checklists: dict[int, Checklist] = {}
     if qualification is not None:
         certificates = _latest_certificates(ids, qualification, today=today)
         # As the register's candidates are judged: assessments of any date, upkeep to today.
-        checklists = checklists_for(ids, qualification, levels=levels, figures=figures)
+        checklists = checklists_for(ids, qualification, achieved=achieved, figures=figures)
     supervision_due_before = today - relativedelta(months=SUPERVISION_GAP_MONTHS)
 
     rows = []
@@ -275,7 +285,7 @@ def team_overview(
         since = upkept.last_supervision_on or member.in_post_since
         if since <= supervision_due_before:
             flags.append(Flag.NO_RECENT_SUPERVISION)
-        if upkept.cpd_points_this_year < _cpd_pace(qualification, member.in_post_since, today):
+        if upkept.cpd_points_last_12_months < _cpd_pace(qualification, member.in_post_since, today):
             flags.append(Flag.CPD_BEHIND)
         status = certificate.status_today if certificate else None
         if status == CertificateStatus.RENEWAL_DUE:
@@ -285,6 +295,8 @@ def team_overview(
         holds_current = certificate is not None and certificate.is_current
         if checklist is not None and checklist.eligible and not holds_current:
             flags.append(Flag.ELIGIBLE)
+        if worker_id in refreshers_due:
+            flags.append(Flag.REFRESHER_DUE)
         rows.append(
             TeamRow(
                 member=member,
@@ -338,7 +350,7 @@ def sort_and_filter(rows: list[TeamRow], *, sort: str = "", flag: str = "") -> l
             row.upkeep.supervision_sessions_last_12_months,
             name(row),
         ),
-        TeamSort.CPD: lambda row: (row.upkeep.cpd_points_this_year, name(row)),
+        TeamSort.CPD: lambda row: (row.upkeep.cpd_points_last_12_months, name(row)),
     }
     return sorted(rows, key=keys.get(sort, name))
 
@@ -359,6 +371,7 @@ class ModuleGroup:
 class Cell:
     level: int
     band: str
+    missing: str = ""  # what is still needed, under the competency's evidence rule
 
 
 @dataclass(frozen=True)
@@ -453,13 +466,16 @@ def team_matrix(
     if unplaced:
         groups.append(ModuleGroup("Not taught in a module", "", unplaced))
     competencies = [c for group in groups for c in group.competencies]
-    levels = current_levels([m.worker.pk for m in members], framework)
+    achieved = achievements([m.worker.pk for m in members], framework)
     rows = []
     for member in members:
         cells = []
         for competency in competencies:
-            level = levels.get((member.worker.pk, competency.pk), (0, None))[0]
-            cells.append(Cell(level, band(level, threshold)))
+            achievement = achieved.get((member.worker.pk, competency.pk))
+            level = achievement.level if achievement else 0
+            # Where there is evidence but the rule is not met yet, the cell says what is missing.
+            missing = achievement.missing if achievement is not None else ""
+            cells.append(Cell(level, band(level, threshold), missing))
         rows.append(MatrixRow(member, cells))
     return TeamMatrix(
         groups=groups,

@@ -127,8 +127,8 @@ def test_cpd_counts_this_calendar_year(link_worker):
 
     figures = supervision_and_cpd(link_worker, today=today)
 
-    assert figures["cpd_points_this_year"] == Decimal("10")
-    assert figures["cpd_formal_hours_this_year"] == Decimal("6")
+    assert figures["cpd_points_last_12_months"] == Decimal("10")
+    assert figures["cpd_formal_hours_last_12_months"] == Decimal("6")
 
 
 def test_progress_queries_do_not_grow_with_the_number_of_assessments(

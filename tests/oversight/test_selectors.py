@@ -65,8 +65,8 @@ def test_upkeep_matches_supervision_and_cpd(link_worker, supervise, log_cpd, gro
             upkept.supervision_sessions_last_12_months
             == (expected["supervision_sessions_last_12_months"])
         )
-        assert upkept.cpd_points_this_year == expected["cpd_points_this_year"]
-        assert upkept.cpd_formal_hours_this_year == expected["cpd_formal_hours_this_year"]
+        assert upkept.cpd_points_last_12_months == expected["cpd_points_last_12_months"]
+        assert upkept.cpd_formal_hours_last_12_months == expected["cpd_formal_hours_last_12_months"]
     assert figures[link_worker.pk].last_supervision_on == day(400)
 
 
@@ -330,4 +330,4 @@ def test_team_checklists_take_six_queries_for_any_team(
         checklists = selectors.team_checklists(large, qualification)
     assert len(checklists) == 10
     assert all(isinstance(c.items[-1].detail, str) for c in checklists.values())
-    assert Decimal("0") <= upkeep(large)[large[0]].cpd_points_this_year
+    assert Decimal("0") <= upkeep(large)[large[0]].cpd_points_last_12_months

@@ -1,0 +1,305 @@
+"""Competency evidence rules: which assessments make a level, and what is still missing.
+
+A competency's rule names the methods that are all required ("all of") and the alternatives
+("any of"). Each method counts by the worker's latest counting assessment by it
+(`AssessmentQuerySet.latest_by_method`). The framework caps what some methods show on their own
+(e-learning level 1, a knowledge test level 2), so level 3 and above need evidence from practice.
+
+The rule is met at level L when
+- every "all of" method supports L: it was assessed at L or more, or up to its cap when capped
+  below L (a knowledge test at level 2 supports a level-3 simulation);
+- one "any of" method (when there are any) supports L; and
+- one of those methods shows L on its own: assessed at L or more and not capped below it.
+A competency with neither list accepts any method alone. A refresher (e.g. information
+governance e-learning every 12 months) runs from the latest assessment by its method; once it
+runs out the competency's level no longer counts, though the history shows what was achieved.
+"""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+from django.utils import timezone
+
+from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, MethodCap
+
+from .models import Assessment
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A worker's latest counting assessment of a competency by one method."""
+
+    method_id: int
+    level: int
+    assessed_on: datetime.date
+    assessment: Assessment | None = None  # loaded only when one worker's record is read
+
+
+@dataclass(frozen=True)
+class EvidenceRule:
+    """One competency's evidence rule, read once per framework."""
+
+    competency_id: int
+    code: str
+    all_of: tuple[AssessmentMethod, ...]
+    any_of: tuple[AssessmentMethod, ...]
+    caps: Mapping[int, int]
+    refresh_months: int | None = None
+    refresh_method: AssessmentMethod | None = None
+    milestone: bool = False  # needed before unsupervised work
+
+    @property
+    def methods(self) -> tuple[AssessmentMethod, ...]:
+        """Every method the rule names; an assessment by another one is refused."""
+        return self.all_of + tuple(m for m in self.any_of if m not in self.all_of)
+
+    def cap(self, method_id: int) -> int | None:
+        return self.caps.get(method_id)
+
+    def _supports(self, shown: Shown | None, level: int) -> bool:
+        if shown is None:
+            return False
+        cap = self.cap(shown.method_id)
+        return shown.level >= (level if cap is None else min(level, cap))
+
+    def _shows(self, shown: Shown | None, level: int) -> bool:
+        if shown is None:
+            return False
+        cap = self.cap(shown.method_id)
+        return min(shown.level, cap if cap is not None else shown.level) >= level
+
+    def used_at(self, by_method: Mapping[int, Shown], level: int) -> list[Shown] | None:
+        """The assessments meeting the rule at `level`, or None when it is not met there."""
+        if not self.all_of and not self.any_of:
+            # No rule authored yet: any one method alone, within its cap.
+            showing = [s for s in by_method.values() if self._shows(s, level)]
+            return showing[:1] or None
+        used = []
+        for method in self.all_of:
+            shown = by_method.get(method.pk)
+            if not self._supports(shown, level):
+                return None
+            used.append(shown)
+        if self.any_of:
+            alternatives = [
+                by_method[m.pk] for m in self.any_of if self._supports(by_method.get(m.pk), level)
+            ]
+            if not alternatives:
+                return None
+            # Prefer an alternative that shows the level itself.
+            alternatives.sort(key=lambda s: not self._shows(s, level))
+            used.append(alternatives[0])
+        if not any(self._shows(shown, level) for shown in used):
+            return None
+        return used
+
+    def describe(self) -> str:
+        """The rule in words, e.g. "Simulation or role-play and knowledge test"."""
+        parts = []
+        if self.all_of:
+            parts.append(" and ".join(m.name for m in self.all_of))
+        if self.any_of:
+            parts.append(" or ".join(m.name for m in self.any_of))
+        return "; plus ".join(parts) if parts else "Any method"
+
+    def missing_for(self, by_method: Mapping[int, Shown], level: int) -> str:
+        """What the worker still needs for `level`, in words ("" when the rule is met)."""
+        if self.used_at(by_method, level) is not None:
+            return ""
+        needed = []
+        for method in self.all_of:
+            shown = by_method.get(method.pk)
+            if shown is None:
+                needed.append(_a(method.name))
+            elif not self._supports(shown, level):
+                needed.append(f"{_a(method.name)} at level {_floor(self, method, level)}")
+        if self.any_of and not any(self._supports(by_method.get(m.pk), level) for m in self.any_of):
+            options = " or ".join(_a(m.name) for m in self.any_of)
+            tried = any(m.pk in by_method for m in self.any_of)
+            needed.append(f"{options} at level {level}" if tried else options)
+        had = [
+            m.name[:1].lower() + m.name[1:]
+            for m in self.methods
+            if self._supports(by_method.get(m.pk), level)
+        ]
+        if needed:
+            text = "needs " + _join(needed)
+            return f"{text} as well as the {_join(had)}" if had else text
+        # Every method is there but none shows the level alone: all are capped below it.
+        practice = [m for m in self.methods if self.cap(m.pk) is None or self.cap(m.pk) >= level]
+        if practice:
+            return f"needs {_join([_a(m.name) for m in practice], 'or')} at level {level}"
+        return f"needs evidence from practice at level {level}"
+
+
+def _a(name: str) -> str:
+    name = name[:1].lower() + name[1:]
+    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+
+
+def _join(items: list[str], word: str = "and") -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} {word} {items[-1]}"
+
+
+def _floor(rule: EvidenceRule, method: AssessmentMethod, level: int) -> int:
+    cap = rule.cap(method.pk)
+    return level if cap is None else min(level, cap)
+
+
+@dataclass(frozen=True)
+class Achievement:
+    """Where a worker stands on one competency under its evidence rule."""
+
+    achieved_level: int = 0  # the highest level the rule is met at
+    on: datetime.date | None = None  # when it was met: the latest of the assessments used
+    used: tuple[Shown, ...] = field(default_factory=tuple)
+    refresh_due_on: datetime.date | None = None
+    lapsed: bool = False  # the refresher has run out
+    missing: str = ""  # what is still needed for the level aimed at, in words
+
+    @property
+    def level(self) -> int:
+        """The level that counts today: none once a refresher has run out."""
+        return 0 if self.lapsed else self.achieved_level
+
+    @property
+    def assessments(self) -> list[Assessment]:
+        return [shown.assessment for shown in self.used if shown.assessment is not None]
+
+
+def judge(
+    rule: EvidenceRule,
+    by_method: Mapping[int, Shown],
+    *,
+    top: int,
+    threshold: int | None,
+    as_of: datetime.date,
+) -> Achievement:
+    """The worker's achievement on one competency from their latest assessment by each method.
+
+    `top` is the scale's highest level; below `threshold` (proficiency) the achievement says
+    what is still missing to reach it.
+    """
+    achieved, used = 0, ()
+    for level in range(top, 0, -1):
+        meeting = rule.used_at(by_method, level)
+        if meeting is not None:
+            achieved, used = level, tuple(meeting)
+            break
+    on = max((shown.assessed_on for shown in used), default=None)
+    due, lapsed = None, False
+    if rule.refresh_months and achieved:
+        refreshing = [
+            shown.assessed_on
+            for shown in by_method.values()
+            if rule.refresh_method is None or shown.method_id == rule.refresh_method.pk
+        ]
+        if refreshing:
+            due = max(refreshing) + relativedelta(months=rule.refresh_months)
+            lapsed = as_of >= due
+        else:
+            lapsed = True
+    missing = ""
+    if threshold is not None and achieved < threshold:
+        missing = rule.missing_for(by_method, threshold)
+    elif lapsed and rule.refresh_method is not None:
+        missing = f"needs a new {rule.refresh_method.name.lower()}: the refresher ran out"
+    elif lapsed:
+        missing = "needs re-assessing: the refresher ran out"
+    return Achievement(
+        achieved_level=achieved,
+        on=on,
+        used=used,
+        refresh_due_on=due,
+        lapsed=lapsed,
+        missing=missing,
+    )
+
+
+def rules_for(framework: CompetencyFramework) -> dict[int, EvidenceRule]:
+    """Every competency's evidence rule in `framework`. Four queries, kept on the framework
+    object, so the reads of one request load them once."""
+    cached = getattr(framework, "_evidence_rules", None)
+    if cached is not None:
+        return cached
+    caps = dict(MethodCap.objects.filter(framework=framework).values_list("method_id", "max_level"))
+    competencies = (
+        Competency.objects.filter(framework=framework)
+        .select_related("refresh_method")
+        .prefetch_related("required_methods", "accepted_methods")
+    )
+    rules = {
+        competency.pk: EvidenceRule(
+            competency_id=competency.pk,
+            code=competency.id_number,
+            all_of=tuple(sorted(competency.required_methods.all(), key=lambda m: m.code)),
+            any_of=tuple(sorted(competency.accepted_methods.all(), key=lambda m: m.code)),
+            caps=caps,
+            refresh_months=competency.refresh_months,
+            refresh_method=competency.refresh_method,
+            milestone=competency.needed_before_unsupervised_work,
+        )
+        for competency in competencies
+    }
+    framework._evidence_rules = rules
+    return rules
+
+
+def achievements(
+    worker_ids: Iterable[int],
+    framework: CompetencyFramework,
+    *,
+    as_of: datetime.date | None = None,
+    with_assessments: bool = False,
+    competency_ids: Iterable[int] | None = None,
+) -> dict[tuple[int, int], Achievement]:
+    """Each (worker, competency)'s achievement, for every pair with a counting assessment.
+
+    One query for the assessments plus `rules_for`'s four (none when already read), whatever
+    the number of workers or the length of their history. `with_assessments` loads the
+    assessments themselves with their method and assessor (for one worker's pages);
+    `competency_ids` narrows it to those competencies.
+    """
+    as_of = as_of or timezone.localdate()
+    worker_ids = list(worker_ids)
+    if not worker_ids:
+        return {}
+    rules = rules_for(framework)
+    scale = sorted(level.value for level in framework.scale_levels.all())
+    top = scale[-1] if scale else 0
+    threshold = framework.proficiency_threshold
+    latest = Assessment.objects.filter(worker_id__in=worker_ids, competency__framework=framework)
+    if competency_ids is not None:
+        latest = latest.filter(competency_id__in=list(competency_ids))
+    latest = latest.latest_by_method(as_of)
+    shown: dict[tuple[int, int], dict[int, Shown]] = defaultdict(dict)
+    if with_assessments:
+        for assessment in latest.select_related("method", "assessor"):
+            shown[(assessment.worker_id, assessment.competency_id)][assessment.method_id] = Shown(
+                assessment.method_id, assessment.level, assessment.assessed_on, assessment
+            )
+    else:
+        rows = latest.values_list(
+            "worker_id", "competency_id", "method_id", "level", "assessed_on"
+        ).order_by()
+        for worker_id, competency_id, method_id, level, on in rows:
+            shown[(worker_id, competency_id)][method_id] = Shown(method_id, level, on)
+    result = {}
+    for (worker_id, competency_id), by_method in shown.items():
+        rule = rules.get(competency_id)
+        if rule is None:
+            continue
+        result[(worker_id, competency_id)] = judge(
+            rule, by_method, top=top, threshold=threshold, as_of=as_of
+        )
+    return result
+
+
+def missing_without_evidence(rule: EvidenceRule, threshold: int | None) -> str:
+    """What a competency with no counting assessment needs, in words."""
+    if threshold is None:
+        return ""
+    return rule.missing_for({}, threshold)
