@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from wagtail.log_actions import log
 
+from curriculum.models import Competency
 from workforce.models import User
 from workforce.permissions import Action, require
 from workforce.refusals import Refusal, refusal_text, refuse
@@ -30,6 +31,7 @@ from .models import (
     CertificateReminder,
     CertificateStatus,
     Qualification,
+    QualificationRequirement,
     ReminderKind,
     RenewalRequirement,
     RevocationReason,
@@ -55,18 +57,35 @@ def qualification_create(
     *,
     actor: User | None = None,
     renewal_requirements: Sequence[RenewalRequirement] = (),
+    requirements: Sequence[QualificationRequirement] = (),
+    observation_competencies: Sequence[Competency] = (),
     **fields,
 ) -> Qualification:
-    """Create a qualification's rules, and its renewal requirements, after checking each."""
-    qualification = Qualification(**fields)
+    """Create a qualification's rules, its further and renewal requirements and the
+    competencies its observations cover, after checking each; then its first revision.
+
+    Made by the system or by someone who may publish qualifications, the revision is published
+    (eligibility reads the published rules); anyone else's stays a draft for review.
+    """
+    publish = actor is None or actor.has_perm("certificates.publish_qualification")
+    qualification = Qualification(**fields, live=publish)
     qualification.full_clean()
+    # Many-to-many rows of a cluster are written by its save().
+    qualification.observation_competencies = list(observation_competencies)
     qualification.save()
-    for order, requirement in enumerate(renewal_requirements):
-        requirement.qualification = qualification
-        requirement.sort_order = order
-        requirement.full_clean()
-        requirement.save()
+    for group in (requirements, renewal_requirements):
+        for order, requirement in enumerate(group):
+            requirement.qualification = qualification
+            requirement.sort_order = order
+            requirement.full_clean()
+            requirement.save()
     log(qualification, "certificates.qualification.create", user=actor)
+    # The revision is read back from the saved rows, child rows and competencies included.
+    qualification = Qualification.objects.get(pk=qualification.pk)
+    revision = qualification.save_revision(user=actor, log_action=False)
+    if publish:
+        revision.publish(user=actor)
+        qualification.refresh_from_db()
     return qualification
 
 

@@ -1,7 +1,9 @@
 """Admin for qualifications, and the dashboard that trainers and curriculum reviewers see."""
 
+from django import forms
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
@@ -18,6 +20,9 @@ from .models import Qualification
 
 
 class QualificationViewSet(SnippetViewSet):
+    """Rules change as drafts: a trainer's edit applies to nobody until a curriculum reviewer
+    approves it in the "Curriculum review" workflow and it is published."""
+
     model = Qualification
     delete_view_class = InUseSnippetDeleteView
     icon = "success"
@@ -35,6 +40,7 @@ class QualificationViewSet(SnippetViewSet):
                 FieldPanel("all_core_at_level"),
                 FieldPanel("min_direct_observations"),
                 FieldPanel("observation_method"),
+                FieldPanel("observation_competencies", widget=forms.CheckboxSelectMultiple),
                 FieldPanel("required_method"),
             ],
             heading="Competence",
@@ -81,7 +87,7 @@ class QualificationViewSet(SnippetViewSet):
             ],
         ),
     ]
-    list_display = ["title", "code", "framework"]
+    list_display = ["title", "code", "framework", LiveStatusTagColumn(), UpdatedAtColumn()]
     search_fields = ["title", "code"]
     copy_view_enabled = False
 

@@ -1,4 +1,5 @@
-"""The framework's admin form: checks the scale and the tree before anything is saved."""
+"""The framework's admin form: checks the scale, the tree and the evidence rules before anything
+is saved."""
 
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -17,6 +18,10 @@ def _kept_forms(formset) -> list:
     return kept
 
 
+def _code(method) -> str:
+    return method.code if method is not None else ""
+
+
 class CompetencyFrameworkForm(WagtailAdminModelForm):
     def is_valid(self) -> bool:
         # The inline formsets are cleaned after the form itself, so the framework-wide rules,
@@ -32,17 +37,38 @@ class CompetencyFrameworkForm(WagtailAdminModelForm):
     def framework_errors(self) -> list[str]:
         scale_forms = _kept_forms(self.formsets["scale_levels"])
         competency_formset = self.formsets["competencies"]
-        errors = rules.scale_errors(
+        scale = [
+            rules.ScaleLevelData(
+                value=form.cleaned_data.get("value") or 0,
+                name=form.cleaned_data.get("name", ""),
+                is_proficient=form.cleaned_data.get("is_proficient", False),
+                is_default=form.cleaned_data.get("is_default", False),
+                description=form.cleaned_data.get("description", ""),
+            )
+            for form in scale_forms
+        ]
+        errors = rules.scale_errors(scale) + rules.scale_description_errors(scale)
+        errors += rules.method_cap_errors(
             [
-                rules.ScaleLevelData(
-                    value=form.cleaned_data.get("value") or 0,
-                    name=form.cleaned_data.get("name", ""),
-                    is_proficient=form.cleaned_data.get("is_proficient", False),
-                    is_default=form.cleaned_data.get("is_default", False),
+                rules.MethodCapData(
+                    method=_code(form.cleaned_data.get("method")),
+                    max_level=form.cleaned_data.get("max_level"),
                 )
-                for form in scale_forms
-            ]
+                for form in _kept_forms(self.formsets["method_caps"])
+            ],
+            {level.value for level in scale},
         )
+        for form in _kept_forms(competency_formset):
+            data = form.cleaned_data
+            errors += rules.evidence_rule_errors(
+                rules.EvidenceRuleData(
+                    id_number=data.get("id_number", ""),
+                    required=tuple(_code(method) for method in data.get("required_methods", [])),
+                    accepted=tuple(_code(method) for method in data.get("accepted_methods", [])),
+                    refresh_months=data.get("refresh_months"),
+                    refresh_method=_code(data.get("refresh_method")),
+                )
+            )
         errors += rules.tree_errors(
             rules.CompetencyData(
                 id_number=form.cleaned_data.get("id_number", ""),

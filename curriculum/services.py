@@ -57,13 +57,24 @@ def assessment_method_ensure(
     *, code: str, name: str, description: str = "", actor: User | None = None
 ) -> AssessmentMethod:
     """Create the method with this code, or update its name and description; audited when
-    anything changed (the demo loader calls this on every run and must leave no trace then)."""
+    anything changed (the demo loader calls this on every run and must leave no trace then).
+
+    Methods change through review like the framework: the system's and a reviewer's changes
+    are published as a new revision; anyone else's are saved as a draft revision for review,
+    and a new method of theirs waits, not live, until a reviewer publishes it.
+    """
     existing = AssessmentMethod.objects.filter(code=code).first()
     if existing is not None and (existing.name, existing.description) == (name, description):
         return existing
-    method, created = AssessmentMethod.objects.update_or_create(
-        code=code, defaults={"name": name, "description": description}
-    )
+    publish = actor is None or actor.has_perm("curriculum.publish_assessmentmethod")
+    created = existing is None
+    method = existing or AssessmentMethod(code=code, live=publish)
+    method.name, method.description = name, description
+    if created or publish:
+        method.save()
+    revision = method.save_revision(user=actor, log_action=False)
+    if publish:
+        revision.publish(user=actor, log_action=False)
     log(method, "curriculum.method.ensure", user=actor, data={"created": created})
     return method
 

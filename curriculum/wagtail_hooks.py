@@ -43,6 +43,14 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
                 ],
             ),
             InlinePanel(
+                "method_caps",
+                heading="Method caps",
+                label="Method cap",
+                help_text="The highest level a method can show on its own, e.g. e-learning 1, "
+                "a knowledge test 2: level 3 and above need evidence from practice.",
+                panels=[FieldPanel("method"), FieldPanel("max_level")],
+            ),
+            InlinePanel(
                 "competencies",
                 heading="Domains and competencies",
                 label="Competency",
@@ -52,7 +60,10 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
                     FieldPanel("short_name"),
                     FieldPanel("description"),
                     FieldPanel("assessment_criteria"),
+                    FieldPanel("required_methods", widget=forms.CheckboxSelectMultiple),
                     FieldPanel("accepted_methods", widget=forms.CheckboxSelectMultiple),
+                    FieldPanel("refresh_months"),
+                    FieldPanel("refresh_method"),
                     FieldPanel("is_core"),
                     FieldPanel("needed_before_unsupervised_work"),
                     FieldPanel("is_retired"),
@@ -68,6 +79,8 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
 
 
 class AssessmentMethodViewSet(SnippetViewSet):
+    """Like the framework, a method changes through drafts and the "Curriculum review" workflow."""
+
     model = AssessmentMethod
     delete_view_class = InUseSnippetDeleteView
     icon = "tick"
@@ -75,7 +88,7 @@ class AssessmentMethodViewSet(SnippetViewSet):
     menu_order = 210
     add_to_admin_menu = True
     panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("description")]
-    list_display = ["code", "name"]
+    list_display = ["code", "name", LiveStatusTagColumn(), UpdatedAtColumn()]
     copy_view_enabled = False
 
 
