@@ -65,6 +65,14 @@ class ImportReport:
         return self.count(RowOutcome.REFUSED)
 
     @property
+    def pending(self) -> int:
+        """New rows in an assessor's name entered by someone else: they count for nothing
+        until that assessor confirms them."""
+        return sum(
+            row["outcome"] == RowOutcome.NEW and row.get("pending", False) for row in self.rows
+        )
+
+    @property
     def ok(self) -> bool:
         """Nothing refused: the file may be saved."""
         return not self.file_errors and not self.refused
@@ -96,10 +104,17 @@ class ImportReport:
         if self.file_errors:
             return "The file could not be read; nothing was imported."
         verb = "were imported" if self.saved else "would be imported"
-        return (
+        summary = (
             f"{len(self.rows)} rows: {self.new} new assessment{'s' if self.new != 1 else ''} "
             f"{verb}, {self.unchanged} already recorded (unchanged), {self.refused} refused."
         )
+        if self.pending:
+            wait = "wait" if self.saved else "will wait"
+            summary += (
+                f" {self.pending} of the new assessments {wait} for the assessor named on them "
+                "to confirm them, and count for nothing until they do."
+            )
+        return summary
 
     def lines(self) -> list[str]:
         """The report as text, as the command prints it."""
@@ -111,10 +126,11 @@ class ImportReport:
             lines.append(f"{where}: {problem['reason']}")
         for row in self.rows:
             if row["outcome"] != RowOutcome.REFUSED:
+                waits = " (waits for the assessor to confirm)" if row.get("pending") else ""
                 lines.append(
                     f"Row {row['row']}: {RowOutcome(row['outcome']).label} – "
                     f"{row['competency']} level {row['level']} for {row['worker']} "
-                    f"on {row['assessed_on']} by {row['assessor']}"
+                    f"on {row['assessed_on']} by {row['assessor']}{waits}"
                 )
         lines.append(self.summary())
         return lines
@@ -233,7 +249,7 @@ def competencies_by_code(codes: set[str]) -> dict[str, list[Competency]]:
         Competency.objects.annotate(code=Upper("id_number"))
         .filter(code__in=codes)
         .select_related("framework")
-        .prefetch_related("accepted_methods")
+        .prefetch_related("accepted_methods", "required_methods")
     )
     for competency in competencies:
         found[competency.code].append(competency)

@@ -68,13 +68,15 @@ def import_assessments(
     actor: User | None,
     on_progress: Callable[[int, int], None] | None = None,
     dry_run: bool = True,
+    source_import_id=None,
 ) -> CheckedImport:
     """Put a spreadsheet of assessments through `resources.AssessmentImportResource`.
 
     `actor` None is an administrator's command. A dry run (the preview) saves nothing and
     reads only: a fixed number of queries for the whole file, plus one for the wording of each
     distinct refusal of an assessor. Otherwise every new row is saved in bulk, or, if any row
-    is refused, none (the caller's transaction holds the whole import). A dry run reporting
+    is refused, none (the caller's transaction holds the whole import), each saved one naming
+    `actor` as who entered it and `source_import_id` as its file. A dry run reporting
     progress goes through the file in steps of PROGRESS_EVERY rows, each its own dry run, so
     that the progress written between them is not rolled back with them.
     """
@@ -99,7 +101,9 @@ def import_assessments(
     step = PROGRESS_EVERY if (on_progress and dry_run) else max(total, 1)
     if on_progress:
         on_progress(0, total)
-    resource = AssessmentImportResource(actor=actor, report=report)
+    resource = AssessmentImportResource(
+        actor=actor, report=report, source_import_id=source_import_id
+    )
     for start in range(0, total, step):
         part = (
             whole

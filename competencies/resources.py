@@ -57,9 +57,17 @@ class AssessmentImportResource(resources.ModelResource):
         skip_diff = True
         clean_model_instances = False  # `assessment_rule_errors` is the check
 
-    def __init__(self, *, actor: User | None, report: ImportReport, **kwargs):
+    def __init__(
+        self,
+        *,
+        actor: User | None,
+        report: ImportReport,
+        source_import_id=None,
+        **kwargs,
+    ):
         super().__init__(**kwargs)
         self.actor = actor
+        self.source_import_id = source_import_id
         self.report = report
         self.prepared: list[Assessment] = []
         self._loaded = False
@@ -162,6 +170,7 @@ class AssessmentImportResource(resources.ModelResource):
                 )
 
         self._outcome = RowOutcome.REFUSED
+        pending = False
         resolved = None not in (worker, competency, method, level, assessed_on, assessor)
         if resolved and not checked.errors:
             key = (worker.pk, competency.pk, level, method.pk, assessed_on, assessor.pk)
@@ -202,6 +211,13 @@ class AssessmentImportResource(resources.ModelResource):
                     instance.assessed_on = assessed_on
                     instance.assessor = assessor
                     instance.notes = restore(checked.text("notes"))
+                    # Who entered it, and from which file. A row in someone else's name (or
+                    # from the command line, where nobody is the assessor) counts for nothing
+                    # until that assessor confirms it: nobody vouches for a colleague.
+                    pending = self.actor is None or assessor.pk != self.actor.pk
+                    instance.recorded_by = self.actor
+                    instance.source_import_id = self.source_import_id
+                    instance.needs_confirmation = pending
         self.report.rows.append(
             {
                 "row": checked.number,
@@ -218,6 +234,7 @@ class AssessmentImportResource(resources.ModelResource):
                 if assessed_on
                 else checked.text("assessed_on"),
                 "assessor": str(assessor) if assessor else checked.text("assessor_email"),
+                "pending": pending,
                 "errors": checked.errors,
             }
         )

@@ -9,11 +9,13 @@ import hashlib
 from collections.abc import Iterable
 from decimal import Decimal
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
-from wagtail.log_actions import log
+from wagtail.log_actions import get_active_log_context, log
+from wagtail.models import ModelLogEntry
 
 from curriculum.models import AssessmentMethod, Competency
 from curriculum.selectors import current_version
@@ -25,6 +27,7 @@ from . import importing
 from .import_rows import ImportReport
 from .models import (
     Assessment,
+    AssessmentConfirmation,
     AssessmentImport,
     Countersignature,
     CPDEntry,
@@ -103,6 +106,7 @@ def assessment_record(
         supersedes=supersedes,
         correction_reason=correction_reason.strip(),
         countersign_requested_from=countersign_requested_from,
+        recorded_by=assessor,
     )
     assessment.evidence.set(evidence)
     log(
@@ -392,7 +396,52 @@ def _saved(
             "sha256": record.sha256,
             "created": report.new,
             "unchanged": report.unchanged,
+            "pending": report.pending,
         },
+    )
+    _log_each(
+        checked.prepared,
+        "competencies.assessment.import_row",
+        user=actor,
+        data=lambda assessment: {
+            "import": str(record.pk),
+            "worker": assessment.worker_id,
+            "competency": assessment.competency.id_number,
+            "level": assessment.level,
+            "method": assessment.method.code,
+            "assessor": assessment.assessor_id,
+            "pending": assessment.needs_confirmation,
+        },
+    )
+
+
+LOG_BATCH_SIZE = 1000
+
+
+def _log_each(assessments: list[Assessment], action: str, *, user: User | None, data) -> None:
+    """One audit entry per assessment, as `log()` writes it, inserted in batches: a 10,000-row
+    import is audited row by row without 10,000 queries."""
+    if not assessments:
+        return
+    content_type = ContentType.objects.get_for_model(Assessment, for_concrete_model=False)
+    context = get_active_log_context()
+    user = user or context.user
+    now = timezone.now()
+    ModelLogEntry.objects.bulk_create(
+        [
+            ModelLogEntry(
+                content_type=content_type,
+                label=str(assessment),
+                action=action,
+                timestamp=now,
+                data=data(assessment),
+                user=user,
+                uuid=context.uuid,
+                object_id=str(assessment.pk),
+            )
+            for assessment in assessments
+        ],
+        batch_size=LOG_BATCH_SIZE,
     )
 
 
@@ -426,13 +475,20 @@ def assessments_import(
     the `ImportReport`; `.saved` says whether anything was written.
     """
     _may_import(actor)
+    # The record's id exists before it is saved (a UUID), so the assessments can name their
+    # import as they are inserted; the record itself is saved only if the file is, in the same
+    # transaction (foreign keys are checked at commit), so a refused file leaves no record.
+    record = AssessmentImport(
+        created_by=actor, filename=filename[:255], data=data, sha256=_sha256(data)
+    )
     checked = importing.import_assessments(
-        data=data, filename=filename, actor=actor, dry_run=dry_run
+        data=data,
+        filename=filename,
+        actor=actor,
+        dry_run=dry_run,
+        source_import_id=None if dry_run else record.pk,
     )
     if checked.report.ok and not dry_run:
-        record = AssessmentImport(
-            created_by=actor, filename=filename[:255], data=data, sha256=_sha256(data)
-        )
         _saved(checked, actor=actor, record=record)
     return checked.report
 
@@ -507,7 +563,11 @@ def assessment_import_confirm(
         )
     _may_import(actor)
     checked = importing.import_assessments(
-        data=bytes(record.data), filename=record.filename, actor=actor, dry_run=False
+        data=bytes(record.data),
+        filename=record.filename,
+        actor=actor,
+        dry_run=False,
+        source_import_id=record.pk,
     )
     if checked.report.ok:
         _saved(checked, actor=actor, record=record)
@@ -548,6 +608,84 @@ def assessment_import_queue(
     record.processed_rows = record.total_rows
     record.save(update_fields=["status", "processed_rows"])
     return record
+
+
+# --- Confirming assessments entered in one's name ---------------------------------------------
+
+
+@transaction.atomic
+def assessment_confirm(*, assessment: Assessment, assessor: User) -> AssessmentConfirmation:
+    """The assessor named on an assessment someone else entered confirms it is theirs; from
+    then on it counts."""
+    return assessments_confirm(assessments=[assessment], assessor=assessor)[0]
+
+
+@transaction.atomic
+def assessments_confirm(
+    *, assessments: Iterable[Assessment], assessor: User
+) -> list[AssessmentConfirmation]:
+    """Confirm several assessments entered in `assessor`'s name at once: all of them or none.
+
+    Only the assessor named on each, only while they may still assess its link worker, and
+    only an assessment still waiting: entered by someone else, not confirmed, not corrected.
+    """
+    pks = sorted({assessment.pk for assessment in assessments})
+    if not pks:
+        raise refuse(Refusal.NOTHING_CHOSEN, "Choose at least one assessment to confirm.")
+    locked = list(
+        Assessment.objects.select_for_update(of=("self",))
+        .filter(pk__in=pks)
+        .select_related("worker", "competency", "method")
+        .order_by("pk")
+    )
+    if len(locked) != len(pks):
+        raise PermissionDenied("Only the assessor named on an assessment may confirm it.")
+    confirmed = set(
+        AssessmentConfirmation.objects.filter(assessment__in=pks).values_list(
+            "assessment_id", flat=True
+        )
+    )
+    corrected = set(
+        Assessment.objects.filter(supersedes__in=pks).values_list("supersedes_id", flat=True)
+    )
+    denials: dict[int, str | None] = {}
+    for assessment in locked:
+        if assessment.assessor_id != assessor.pk:
+            raise PermissionDenied("Only the assessor named on an assessment may confirm it.")
+        if assessment.worker_id not in denials:
+            denials[assessment.worker_id] = denial_reason(
+                assessor, Action.ASSESS, assessment.worker
+            )
+        if (reason := denials[assessment.worker_id]) is not None:
+            raise PermissionDenied(reason)
+        if not assessment.needs_confirmation:
+            raise refuse(
+                Refusal.NOT_PENDING,
+                f"{assessment} was recorded by its assessor: it needs no confirmation.",
+            )
+        if assessment.pk in confirmed:
+            raise refuse(Refusal.ALREADY_CONFIRMED, f"{assessment} is already confirmed.")
+        if assessment.pk in corrected:
+            raise refuse(
+                Refusal.NOT_PENDING,
+                f"{assessment} has been corrected since: the correction stands instead.",
+            )
+    made = AssessmentConfirmation.objects.bulk_create(
+        [
+            AssessmentConfirmation(assessment=assessment, confirmed_by=assessor)
+            for assessment in locked
+        ]
+    )
+    _log_each(
+        locked,
+        "competencies.assessment.confirm",
+        user=assessor,
+        data=lambda assessment: {
+            "import": str(assessment.source_import_id) if assessment.source_import_id else None,
+            "recorded_by": assessment.recorded_by_id,
+        },
+    )
+    return made
 
 
 def evidence_download_record(*, evidence: Evidence, actor: User) -> None:

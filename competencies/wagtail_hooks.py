@@ -16,6 +16,14 @@ LOG_ACTIONS = {
     "competencies.assessment.import_upload": ("Upload assessments", "Assessment file uploaded"),
     "competencies.assessment.import": ("Import assessments", "Assessments imported"),
     "competencies.assessment.import_fail": ("Import failed", "Assessment import failed"),
+    "competencies.assessment.import_row": (
+        "Import assessment",
+        "Assessment imported from a spreadsheet",
+    ),
+    "competencies.assessment.confirm": (
+        "Confirm assessment",
+        "Assessment entered by someone else confirmed by its assessor",
+    ),
 }
 
 

@@ -53,6 +53,7 @@ class RosterForm(SpreadsheetForm):
 def roster_form(data=()) -> SpreadsheetForm:
     return RosterForm(
         *data,
-        help_text="Columns: " + ", ".join(roster.COLUMNS) + ". Role is link worker, assessor or "
-        "manager; organisation is its name or ODS code. At most 1 MB (about 10,000 people).",
+        help_text="Columns: " + ", ".join(roster.COLUMNS) + ". Role is link worker (other "
+        "roles are asked for under Role requests); organisation is its name or ODS code. At "
+        "most 1 MB (about 10,000 people).",
     )

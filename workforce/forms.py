@@ -13,7 +13,7 @@ from django.contrib.auth.forms import (
 from django.core.exceptions import PermissionDenied, ValidationError
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
-from .models import User
+from .models import GRANTED_ROLES, User
 from .refusals import Refusal, refusal_text
 
 T = TypeVar("T")
@@ -148,3 +148,53 @@ class NewPasswordForm(NHSFormMixin, SetPasswordForm):
 
 class ChangePasswordForm(NHSFormMixin, PasswordChangeForm):
     pass
+
+
+class RoleRequestForm(ServiceForm):
+    """A manager asks for someone in post to be given a role a second manager must approve."""
+
+    user = forms.ModelChoiceField(
+        label="Person",
+        queryset=User.objects.none(),
+        help_text="Someone in post at the organisation.",
+    )
+    organisation = forms.ModelChoiceField(label="Organisation", queryset=None)
+    role = forms.ChoiceField(label="Role", widget=forms.RadioSelect)
+    reason = forms.CharField(
+        label="Why do they need this role?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The manager who approves it will read this.",
+    )
+
+    service_error_fields = {
+        Refusal.REASON: "reason",
+        Refusal.ROLE_NOT_GRANTABLE: "role",
+        Refusal.ALREADY_MEMBER: "user",
+        Refusal.GRANT_PERSON: "user",
+        Refusal.GRANT_WAITING: "user",
+    }
+
+    def __init__(self, *args, people, organisations, **kwargs):
+        self.people = people
+        self.organisations = organisations
+        super().__init__(*args, **kwargs)
+
+    def set_choices(self) -> None:
+        self.fields["user"].queryset = self.people
+        self.fields["user"].label_from_instance = lambda user: f"{user.full_name} ({user.email})"
+        self.fields["organisation"].queryset = self.organisations
+        self.fields["role"].choices = [(role.value, role.label) for role in GRANTED_ROLES]
+
+
+class RoleRefuseForm(ServiceForm):
+    """Refuse a role request, saying why."""
+
+    reason = forms.CharField(
+        label="Why are you refusing it?",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="The manager who asked will see this.",
+    )
+
+    service_error_fields = {Refusal.REASON: "reason"}

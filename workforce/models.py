@@ -8,6 +8,8 @@ from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from .append_only import AppendOnlyModel
+
 
 class Role(models.TextChoices):
     """What a person does in an organisation."""
@@ -183,3 +185,74 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} — {self.get_role_display()}, {self.organisation}"
+
+
+# Roles that let a person vouch for others: granted by an administrator, or requested by one
+# manager of the organisation and approved by another, never by a roster.
+GRANTED_ROLES = (Role.ASSESSOR, Role.IQA, Role.MANAGER)
+
+
+class GrantOutcome(models.TextChoices):
+    """What a second manager decided about a role grant request."""
+
+    APPROVED = "approved", "Approved"
+    REFUSED = "refused", "Refused"
+
+
+class RoleGrantRequest(AppendOnlyModel):
+    """A manager asking for someone in their organisation to be given an assessor, IQA or
+    manager role; kept, and decided by a different manager of the same organisation."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="role_requests")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="role_requests"
+    )
+    role = models.CharField(
+        max_length=32, choices=[(role.value, role.label) for role in GRANTED_ROLES]
+    )
+    reason = models.TextField()
+    requested_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(role__in=[role.value for role in GRANTED_ROLES]),
+                name="role_request_granted_roles_only",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} at {self.organisation} for {self.user}"
+
+
+class RoleGrantDecision(AppendOnlyModel):
+    """A second manager's approval or refusal of a role grant request; kept."""
+
+    request = models.OneToOneField(
+        RoleGrantRequest, on_delete=models.PROTECT, related_name="decision"
+    )
+    outcome = models.CharField(max_length=16, choices=GrantOutcome.choices)
+    decided_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    decided_at = models.DateTimeField(auto_now_add=True)
+    reason = models.TextField(blank=True)
+    membership = models.OneToOneField(
+        Membership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="grant_decision",
+        help_text="The role started by an approval.",
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(outcome=GrantOutcome.APPROVED) | ~models.Q(reason=""),
+                name="role_request_refusal_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} by {self.decided_by}"

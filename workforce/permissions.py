@@ -2,12 +2,16 @@
 
 Access is always scoped by memberships that are active on the day in question: an assessor or
 manager acts only for link workers of an organisation where they themselves hold that role, and
-nobody acts on their own record except to read it. The rule is written once, in
-`_ROLE_FOR_ACTION` and `subjects_of()`; the predicate (`may`, `denial_reason`, `require`) and the
-querysets (`subjects_of`, `actors_for`, `organisations_for`, `shared_organisations`) are all
-answers to it, so every scoped list agrees with every check.
+nobody acts on their own record except to read it. Nor does anyone assess, countersign or
+certify a person whose account they created in the 12 months before the day in question
+(`_CREATOR_BARRED`): whoever makes an account must not also be the one who vouches for it.
+The rule is written once, in `_ROLE_FOR_ACTION`, `_CREATOR_BARRED` and `subjects_of()`; the
+predicate (`may`, `denial_reason`, `require`) and the querysets (`subjects_of`, `actors_for`,
+`organisations_for`, `shared_organisations`) are all answers to it, so every scoped list agrees
+with every check.
 """
 
+import calendar
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
@@ -52,6 +56,33 @@ _ROLE_FOR_ACTION: dict[Action, frozenset[str]] = {
     Action.QUALITY_ASSURE: frozenset({Role.IQA}),
 }
 _SELF_ALLOWED = frozenset({Action.VIEW_RECORDS})
+# Actions nobody may take for a person whose account they created in the last CREATOR_MONTHS.
+_CREATOR_BARRED = frozenset({Action.ASSESS, Action.COUNTERSIGN, Action.ISSUE_CERTIFICATE})
+CREATOR_MONTHS = 12
+
+
+def _months_before(day: datetime.date, months: int) -> datetime.date:
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    month += 1
+    return day.replace(
+        year=year, month=month, day=min(day.day, calendar.monthrange(year, month)[1])
+    )
+
+
+def creator_bar_starts(day: datetime.date) -> datetime.datetime:
+    """Accounts created at or after this moment are still barred to their creator on `day`:
+    the start of the day after the same date CREATOR_MONTHS earlier."""
+    since = _months_before(day, CREATOR_MONTHS) + datetime.timedelta(days=1)
+    return timezone.make_aware(datetime.datetime.combine(since, datetime.time.min))
+
+
+def created_recently_by(subject: User, actor: User, day: datetime.date) -> bool:
+    """Whether `actor` created `subject`'s account in the CREATOR_MONTHS before `day`."""
+    return (
+        subject.created_by_id is not None
+        and subject.created_by_id == actor.pk
+        and subject.date_joined >= creator_bar_starts(day)
+    )
 
 
 def organisations_for(
@@ -86,6 +117,8 @@ def subjects_of(actor: User, action: Action, *, on: datetime.date | None = None)
     others = Q(pk__in=_link_workers_in(organisations_for(actor, action, on=day), day)) & ~Q(
         pk=actor.pk
     )
+    if action in _CREATOR_BARRED:
+        others &= ~Q(created_by=actor, date_joined__gte=creator_bar_starts(day))
     return User.objects.filter(others | Q(pk=actor.pk) if action in _SELF_ALLOWED else others)
 
 
@@ -103,6 +136,12 @@ def actors_for(subject: User, action: Action, *, on: datetime.date | None = None
         .values("user")
     )
     others = Q(pk__in=holders) & ~Q(pk=subject.pk)
+    if (
+        action in _CREATOR_BARRED
+        and subject.created_by_id is not None
+        and subject.date_joined >= creator_bar_starts(day)
+    ):
+        others &= ~Q(pk=subject.created_by_id)
     return User.objects.filter(
         others | Q(pk=subject.pk) if action in _SELF_ALLOWED else others, is_active=True
     )
@@ -129,6 +168,12 @@ def denial_reason(
     if actor.pk == subject.pk:
         return None if action in _SELF_ALLOWED else f"Nobody may {action} themselves."
     day = on or timezone.localdate()
+    if action in _CREATOR_BARRED and created_recently_by(subject, actor, day):
+        return (
+            f"You created {subject}'s account on "
+            f"{timezone.localtime(subject.date_joined):%d %B %Y}: for {CREATOR_MONTHS} months "
+            f"after that, someone else must {action} them."
+        )
     if subjects_of(actor, action, on=day).filter(pk=subject.pk).exists():
         return None
     role_names = " or ".join(sorted(Role(role).label.lower() for role in _ROLE_FOR_ACTION[action]))
@@ -172,6 +217,8 @@ class ScopeSnapshot:
             return False
         if actor.pk == subject.pk:
             return self.action in _SELF_ALLOWED
+        if self.action in _CREATOR_BARRED and created_recently_by(subject, actor, day):
+            return False
         return bool(
             self._organisations_on(self._actor_spans[actor.pk], day)
             & self._organisations_on(self._subject_spans[subject.pk], day)

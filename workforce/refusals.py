@@ -28,6 +28,8 @@ class Refusal(models.TextChoices):
     ALREADY_COUNTERSIGNED = "already_countersigned", "Already countersigned"
     CORRECTION = "correction", "Not a correction of that assessment"
     CORRECTION_REASON = "correction_reason", "No reason for the correction"
+    NOT_PENDING = "not_pending", "Assessment not waiting for confirmation"
+    NOTHING_CHOSEN = "nothing_chosen", "No assessment chosen"
     # Evidence
     TITLE = "title", "No title"
     COMPETENCIES = "competencies", "No competency claimed"
@@ -79,6 +81,10 @@ class Refusal(models.TextChoices):
     MEMBERSHIP_DATES = "membership_dates", "Membership ends before it starts"
     PROTECTED_ACCOUNT = "protected_account", "Account not the roster's to change"
     ACCOUNT_REMOVED = "account_removed", "Account removed meanwhile"
+    ROLE_NOT_GRANTABLE = "role_not_grantable", "Role not granted this way"
+    GRANT_PERSON = "grant_person", "Person not in post at the organisation"
+    GRANT_WAITING = "grant_waiting", "Role request already waiting"
+    GRANT_DECIDED = "grant_decided", "Role request already decided"
 
 
 def refuse(code: Refusal, message: str) -> ValidationError:

@@ -1,8 +1,11 @@
 """A roster spreadsheet (name, email, organisation, role) checked into a plan; nothing saved.
 
 `services.roster_import` carries out a plan with no problems: it creates the people who are
-new (they get an email to set their password), gives people the roles they lack, and renames
-people whose name differs when only the manager's organisations have ever employed them.
+new (they get an email to set their password), gives people the link worker role where they
+lack it, and renames people whose name differs when only the manager's organisations have ever
+employed them. A roster gives no other role: a row asking for assessor, internal quality
+assurer or manager is refused, and the manager is pointed to the role requests page, where a
+second manager must approve (or to an administrator).
 
 A manager may change only accounts that are theirs to manage: people in post today in one of
 their organisations, with no administrator powers. Any other existing account (someone who
@@ -17,7 +20,7 @@ from django.core.validators import validate_email
 from django.db.models.functions import Lower
 from django.template.defaultfilters import filesizeformat
 
-from .models import Membership, Role, User
+from .models import GRANTED_ROLES, Membership, Role, User
 from .permissions import Action, organisations_for
 from .spreadsheets import SpreadsheetError, read_table
 
@@ -78,6 +81,15 @@ def not_yours(email: str) -> str:
     return (
         f"{email} already has an account with another organisation or none; ask an "
         "administrator to add them."
+    )
+
+
+def granted_elsewhere(role: Role) -> str:
+    """Why a roster row asking for a role that needs a second manager's approval is refused."""
+    return (
+        f"A roster adds link workers only, not the {role.label.lower()} role (role column): "
+        "add them as a link worker, then ask for the role under Team → Role requests, where "
+        "another manager must approve it, or ask an administrator."
     )
 
 
@@ -169,9 +181,9 @@ def check_roster(*, data: bytes, filename: str, actor: User) -> RosterPlan:
             role_text.casefold()
         )
         if role is None:
-            errors.append(
-                f"“{role_text}” is not a role: use link worker, assessor or manager (role column)."
-            )
+            errors.append(f"“{role_text}” is not a role: use link worker (role column).")
+        elif role in GRANTED_ROLES:
+            errors.append(granted_elsewhere(role))
         if email and email == actor.email.lower():
             errors.append("You cannot change your own roles: ask another manager.")
         if email in names_in_file and name and names_in_file[email][1] != name:

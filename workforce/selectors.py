@@ -4,8 +4,8 @@ import datetime
 
 from django.db.models import QuerySet
 
-from .models import Membership, User
-from .permissions import Action, subjects_of
+from .models import Membership, RoleGrantRequest, User
+from .permissions import Action, organisations_for, subjects_of
 
 
 def roles_of(user: User, *, on: datetime.date | None = None) -> set[str]:
@@ -31,3 +31,25 @@ def people_in_scope(
 def memberships_of(user: User, *, on: datetime.date | None = None) -> QuerySet[Membership]:
     """`user`'s memberships active on that day, with their organisations."""
     return Membership.objects.active_on(on).filter(user=user).select_related("organisation")
+
+
+def grantable_people(actor: User) -> QuerySet[User]:
+    """Active people in post today at an organisation `actor` manages, administrators left
+    out: those a manager may ask a role for."""
+    in_post = Membership.objects.active_on().filter(
+        organisation__in=organisations_for(actor, Action.MANAGE)
+    )
+    return (
+        User.objects.filter(pk__in=in_post.values("user"), is_active=True)
+        .exclude(is_staff=True)
+        .exclude(is_superuser=True)
+        .order_by("full_name", "email")
+    )
+
+
+def role_requests(actor: User) -> QuerySet[RoleGrantRequest]:
+    """Role requests for the organisations `actor` manages today, newest first, with their
+    decisions."""
+    return RoleGrantRequest.objects.filter(
+        organisation__in=organisations_for(actor, Action.MANAGE)
+    ).select_related("user", "organisation", "requested_by", "decision", "decision__decided_by")

@@ -17,8 +17,25 @@ from django.utils.functional import LazyObject
 from django.utils.http import urlsafe_base64_encode
 from wagtail.log_actions import log
 
-from .models import Membership, Organisation, OrganisationKind, Role, User
+from .models import (
+    GRANTED_ROLES,
+    GrantOutcome,
+    Membership,
+    Organisation,
+    OrganisationKind,
+    Role,
+    RoleGrantDecision,
+    RoleGrantRequest,
+    User,
+)
+from .permissions import CREATOR_MONTHS, created_recently_by, holds_role
 from .refusals import Refusal, refuse
+
+GRANTED_BY_ADMINISTRATOR = (
+    "Assessor, internal quality assurer and manager roles are granted by an administrator, or "
+    "requested by one manager of the organisation and approved by another (Team → Role "
+    "requests)."
+)
 
 logger = logging.getLogger(__name__)
 
@@ -27,7 +44,11 @@ logger = logging.getLogger(__name__)
 def user_create(
     *, email: str, full_name: str, password: str | None = None, actor: User | None = None
 ) -> User:
-    """Create a person; without a password they cannot sign in until they set one."""
+    """Create a person; without a password they cannot sign in until they set one.
+
+    `actor` is recorded as the account's creator: for 12 months they may not assess,
+    countersign or certify the person (`workforce.permissions`).
+    """
     email = User.objects.normalize_email(email).strip().lower()
     full_name = full_name.strip()
     if not full_name:
@@ -42,7 +63,9 @@ def user_create(
                 )
             }
         )
-    user = User.objects.create_user(email=email, full_name=full_name, password=password)
+    user = User.objects.create_user(
+        email=email, full_name=full_name, password=password, created_by=actor
+    )
     if password is None:
         user.set_unusable_password()
         user.save(update_fields=["password"])
@@ -71,7 +94,31 @@ def membership_start(
     starts_on: datetime.date | None = None,
     actor: User | None = None,
 ) -> Membership:
-    """Give `user` a role in `organisation` from `starts_on` (today by default)."""
+    """Give `user` a role in `organisation` from `starts_on` (today by default).
+
+    Assessor, IQA and manager roles only from an administrator (a superuser, or `actor` None at
+    the command line); managers use `role_grant_request` and a second manager's approval.
+    """
+    if role in GRANTED_ROLES and not _is_administrator(actor):
+        raise PermissionDenied(GRANTED_BY_ADMINISTRATOR)
+    return _membership_start(
+        user=user, organisation=organisation, role=role, starts_on=starts_on, actor=actor
+    )
+
+
+def _is_administrator(actor: User | None) -> bool:
+    return actor is None or (actor.is_active and actor.is_superuser)
+
+
+def _membership_start(
+    *,
+    user: User,
+    organisation: Organisation,
+    role: Role,
+    starts_on: datetime.date | None,
+    actor: User | None,
+    data: dict | None = None,
+) -> Membership:
     starts_on = starts_on or timezone.localdate()
     overlapping = (
         Membership.objects.active_on(starts_on)
@@ -91,7 +138,12 @@ def membership_start(
         membership,
         "workforce.membership.start",
         user=actor,
-        data={"role": role, "organisation": organisation.pk, "starts_on": str(starts_on)},
+        data={
+            "role": role,
+            "organisation": organisation.pk,
+            "starts_on": str(starts_on),
+            **(data or {}),
+        },
     )
     return membership
 
@@ -249,6 +301,151 @@ def export_record(
         actor.pk  # noqa: B018 - evaluates the lazy object
         actor = actor._wrapped
     log(organisation or actor, "workforce.export", user=actor, data=data)
+
+
+# --- Role grants --------------------------------------------------------------------------------
+# A manager may not make anyone an assessor, IQA or manager alone: one manager of the
+# organisation asks, a different one approves (or an administrator grants the role directly,
+# through `membership_start`). Nobody decides a request they made or one about themselves.
+
+
+def _in_post(user: User, organisation: Organisation) -> bool:
+    return Membership.objects.active_on().filter(user=user, organisation=organisation).exists()
+
+
+def _require_manager(actor: User, organisation: Organisation) -> None:
+    if not (actor.is_authenticated and actor.is_active) or not holds_role(
+        actor, Role.MANAGER, organisation=organisation
+    ):
+        raise PermissionDenied(f"Only managers of {organisation} may ask for or decide its roles.")
+
+
+@transaction.atomic
+def role_grant_request(
+    *, user: User, organisation: Organisation, role: Role, reason: str, actor: User
+) -> RoleGrantRequest:
+    """A manager asks for someone in post at their organisation to be given a role that a
+    second manager of it must approve (`role_grant_approve`)."""
+    _require_manager(actor, organisation)
+    if role not in GRANTED_ROLES:
+        raise refuse(
+            Refusal.ROLE_NOT_GRANTABLE,
+            "Ask here for the assessor, internal quality assurer or manager role only; link "
+            "workers are added with a roster.",
+        )
+    role = Role(role)
+    if not reason.strip():
+        raise refuse(Refusal.REASON, f"Say why {user} needs the {role.label.lower()} role.")
+    if not user.is_active or not _in_post(user, organisation):
+        raise refuse(
+            Refusal.GRANT_PERSON,
+            f"{user} is not in post at {organisation}: add them with a roster first, or ask "
+            "an administrator.",
+        )
+    if holds_role(user, role, organisation=organisation):
+        raise refuse(
+            Refusal.ALREADY_MEMBER, f"{user} is already a {role.label.lower()} at {organisation}."
+        )
+    waiting = RoleGrantRequest.objects.filter(
+        user=user, organisation=organisation, role=role, decision__isnull=True
+    )
+    if waiting.exists():
+        raise refuse(
+            Refusal.GRANT_WAITING,
+            f"A request for {user} to be a {role.label.lower()} at {organisation} is already "
+            "waiting for a second manager.",
+        )
+    grant_request = RoleGrantRequest.objects.create(
+        user=user,
+        organisation=organisation,
+        role=role,
+        reason=reason.strip(),
+        requested_by=actor,
+    )
+    log(
+        grant_request,
+        "workforce.role.request",
+        user=actor,
+        data={"user": user.pk, "organisation": organisation.pk, "role": role.value},
+    )
+    return grant_request
+
+
+def _open_request(grant_request: RoleGrantRequest, actor: User) -> RoleGrantRequest:
+    """The request locked, after checking `actor` may decide it and it is still open."""
+    grant_request = (
+        RoleGrantRequest.objects.select_for_update()
+        .select_related("user", "organisation", "requested_by")
+        .get(pk=grant_request.pk)
+    )
+    _require_manager(actor, grant_request.organisation)
+    if actor.pk == grant_request.user_id:
+        raise PermissionDenied("Nobody decides a request about their own roles.")
+    if RoleGrantDecision.objects.filter(request=grant_request).exists():
+        raise refuse(Refusal.GRANT_DECIDED, "This request has already been decided.")
+    return grant_request
+
+
+@transaction.atomic
+def role_grant_approve(*, grant_request: RoleGrantRequest, actor: User) -> RoleGrantDecision:
+    """A second manager of the organisation approves a request: the role starts today."""
+    grant_request = _open_request(grant_request, actor)
+    if actor.pk == grant_request.requested_by_id:
+        raise PermissionDenied(
+            f"Nobody approves their own request: another manager of "
+            f"{grant_request.organisation} must."
+        )
+    if created_recently_by(grant_request.user, actor, timezone.localdate()):
+        raise PermissionDenied(
+            f"You created {grant_request.user}'s account in the last {CREATOR_MONTHS} months: "
+            "another manager must approve their roles."
+        )
+    if not grant_request.user.is_active or not _in_post(
+        grant_request.user, grant_request.organisation
+    ):
+        raise refuse(
+            Refusal.GRANT_PERSON,
+            f"{grant_request.user} is no longer in post at {grant_request.organisation}.",
+        )
+    membership = _membership_start(
+        user=grant_request.user,
+        organisation=grant_request.organisation,
+        role=Role(grant_request.role),
+        starts_on=None,
+        actor=actor,
+        data={"role_request": grant_request.pk},
+    )
+    decision = RoleGrantDecision.objects.create(
+        request=grant_request,
+        outcome=GrantOutcome.APPROVED,
+        decided_by=actor,
+        membership=membership,
+    )
+    log(
+        grant_request,
+        "workforce.role.approve",
+        user=actor,
+        data={"membership": membership.pk, "requested_by": grant_request.requested_by_id},
+    )
+    return decision
+
+
+@transaction.atomic
+def role_grant_refuse(
+    *, grant_request: RoleGrantRequest, actor: User, reason: str
+) -> RoleGrantDecision:
+    """A manager of the organisation refuses a request (the one who made it withdraws it)."""
+    grant_request = _open_request(grant_request, actor)
+    if not reason.strip():
+        raise refuse(Refusal.REASON, "Say why the request is refused.")
+    decision = RoleGrantDecision.objects.create(
+        request=grant_request,
+        outcome=GrantOutcome.REFUSED,
+        decided_by=actor,
+        reason=reason.strip(),
+    )
+    log(grant_request, "workforce.role.refuse", user=actor, data={"reason": reason.strip()})
+    return decision
 
 
 @transaction.atomic

@@ -32,6 +32,9 @@ def register_workforce_log_actions(actions):
     actions.register_action("workforce.roster.import", "Import roster", "Roster imported")
     actions.register_action("workforce.user.rename", "Rename person", "Person renamed")
     actions.register_action("workforce.export", "Export report", "Report exported")
+    actions.register_action("workforce.role.request", "Request role", "Role requested")
+    actions.register_action("workforce.role.approve", "Approve role", "Role request approved")
+    actions.register_action("workforce.role.refuse", "Refuse role", "Role request refused")
 
 
 @hooks.register("register_admin_urls")

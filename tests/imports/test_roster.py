@@ -30,8 +30,7 @@ def test_a_roster_creates_people_and_roles_and_emails_a_set_password_link(
 ):
     data = as_xlsx(
         [
-            ["Łucja Żółć", "Lucja.Zolc@Example.org", organisation.name, "Link worker"],
-            ["Łucja Żółć", "lucja.zolc@example.org", organisation.ods_code, "assessor"],
+            ["Łucja Żółć", "Lucja.Zolc@Example.org", organisation.ods_code, "Link worker"],
         ],
         HEADERS,
     )
@@ -43,7 +42,8 @@ def test_a_roster_creates_people_and_roles_and_emails_a_set_password_link(
     assert person.full_name == "Łucja Żółć"
     assert not person.has_usable_password()
     roles = set(Membership.objects.active_on().filter(user=person).values_list("role", flat=True))
-    assert roles == {Role.LINK_WORKER, Role.ASSESSOR}
+    assert roles == {Role.LINK_WORKER}
+    assert person.created_by == manager  # so the manager may not assess or certify them
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["lucja.zolc@example.org"]
     link = re.search(r"http\S+/accounts/password/reset/(\S+)/(\S+)/", mail.outbox[0].body)
@@ -67,7 +67,7 @@ def test_people_in_post_here_get_missing_roles_and_renames_only_when_only_ever_h
     assessor_name = assessor.full_name
     data = as_csv(
         [
-            [link_worker.full_name + " Jones", link_worker.email, organisation.name, "assessor"],
+            [link_worker.full_name + " Jones", link_worker.email, organisation.name, "link worker"],
             ["Someone Else", assessor.email.upper(), organisation.name, "link worker"],
         ],
         HEADERS,
@@ -76,7 +76,7 @@ def test_people_in_post_here_get_missing_roles_and_renames_only_when_only_ever_h
     assert plan.ok, plan.problems()
     link_worker.refresh_from_db()
     assert link_worker.full_name.endswith(" Jones")
-    assert Membership.objects.active_on().filter(user=link_worker, role=Role.ASSESSOR).exists()
+    assert not plan.rows[0]["start"]  # already a link worker here
     assessor.refresh_from_db()
     assert assessor.full_name == assessor_name  # also works elsewhere: name kept
     assert (
@@ -156,7 +156,7 @@ def test_accounts_that_are_not_the_managers_to_change_are_refused_and_untouched(
     data = as_csv(
         [
             ["Good Person", "good@example.org", organisation.name, "link worker"],
-            ["Taken Over", person.email.upper(), organisation.name, "manager"],
+            ["Taken Over", person.email.upper(), organisation.name, "link worker"],
         ],
         HEADERS,
     )
@@ -209,7 +209,7 @@ def test_one_failed_email_does_not_stop_the_others_or_the_import(
         [
             ["Ama Mensah", "ama@example.org", organisation.name, "link worker"],
             ["Broken Mailbox", "broken@example.org", organisation.name, "link worker"],
-            ["Bea Jones", "bea@example.org", organisation.name, "assessor"],
+            ["Bea Jones", "bea@example.org", organisation.name, "link worker"],
         ],
         HEADERS,
     )
@@ -241,16 +241,19 @@ def test_one_failed_email_does_not_stop_the_others_or_the_import(
         ),
         (["New Person", "new@example.org", "Riverside Test PCN", "boss"], "is not a role"),
         (
-            ["New Person", "not-an-email", "Riverside Test PCN", "assessor"],
+            ["New Person", "not-an-email", "Riverside Test PCN", "link worker"],
             "is not an email address",
         ),
-        (["", "new@example.org", "Riverside Test PCN", "assessor"], "Enter the person's full name"),
         (
-            ["N" * 201, "new@example.org", "Riverside Test PCN", "assessor"],
+            ["", "new@example.org", "Riverside Test PCN", "link worker"],
+            "Enter the person's full name",
+        ),
+        (
+            ["N" * 201, "new@example.org", "Riverside Test PCN", "link worker"],
             "The name is 201 characters long; a name can be at most 200 (name column).",
         ),
         (
-            ["New Person", "n" * 243 + "@example.org", "Riverside Test PCN", "assessor"],
+            ["New Person", "n" * 243 + "@example.org", "Riverside Test PCN", "link worker"],
             "The email address is 255 characters long; an email address can be at most 254 "
             "(email column).",
         ),
@@ -335,7 +338,7 @@ def test_a_change_between_the_check_and_the_save_is_explained_and_saves_nothing(
     data = as_csv(
         [
             ["Kofi Boateng", "kofi@example.org", organisation.name, "link worker"],
-            ["Ama Mensah", "ama@example.org", organisation.name, "assessor"],
+            ["Ama Mensah", "ama@example.org", organisation.name, "link worker"],
             [in_post.full_name, in_post.email, organisation.name, "link worker"],
         ],
         HEADERS,
@@ -395,7 +398,7 @@ def test_a_roster_at_the_size_limit_fits_in_the_confirmation_form(
     rows, size = [], 40
     while size < roster.MAX_BYTES - 200:
         token = secrets.token_urlsafe(24)
-        rows.append([f"N{token}", f"{token.lower()}@example.org", organisation.name, "assessor"])
+        rows.append([f"N{token}", f"{token.lower()}@example.org", organisation.name, "link worker"])
         size += len(",".join(rows[-1])) + 2
     data = as_csv(rows, HEADERS)
     assert roster.MAX_BYTES - 1000 < len(data) <= roster.MAX_BYTES
@@ -411,7 +414,7 @@ def test_a_roster_too_large_for_the_form_says_so_rather_than_failing_on_confirm(
 ):
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     client.force_login(manager)
-    data = as_csv([["Kofi Boateng", "kofi@example.org", organisation.name, "assessor"]], HEADERS)
+    data = as_csv([["Kofi Boateng", "kofi@example.org", organisation.name, "link worker"]], HEADERS)
 
     page = preview(client, data)
 

@@ -365,6 +365,58 @@ def _assessment_import_fail(get):
     return Entry("competencies.assessment.import_fail", None, record)
 
 
+def _pending_import(get):
+    """An assessment the manager imported in the assessor's name: waiting for them."""
+    report = competencies.services.assessments_import(
+        data=_assessments_file(get), filename="a.csv", actor=get("manager")
+    )
+    assert report.saved, report.problems()
+    assert report.pending == 1
+    return get("manager").assessments_recorded.get()
+
+
+def _assessment_confirm(get):
+    assessment = _pending_import(get)
+    competencies.services.assessment_confirm(assessment=assessment, assessor=get("assessor"))
+    return Entry("competencies.assessment.confirm", get("assessor"), assessment)
+
+
+def _assessments_confirm(get):
+    assessment = _pending_import(get)
+    competencies.services.assessments_confirm(assessments=[assessment], assessor=get("assessor"))
+    return Entry("competencies.assessment.confirm", get("assessor"), assessment)
+
+
+def _role_request(get):
+    return workforce.services.role_grant_request(
+        user=get("link_worker"),
+        organisation=get("organisation"),
+        role=Role.ASSESSOR,
+        reason="Qualified assessor.",
+        actor=get("manager"),
+    )
+
+
+def _role_grant_request(get):
+    return Entry("workforce.role.request", get("manager"), _role_request(get))
+
+
+def _role_grant_approve(get):
+    grant_request = _role_request(get)
+    second = MembershipFactory(organisation=get("organisation"), role=Role.MANAGER).user
+    workforce.services.role_grant_approve(grant_request=grant_request, actor=second)
+    return Entry("workforce.role.approve", second, grant_request)
+
+
+def _role_grant_refuse(get):
+    grant_request = _role_request(get)
+    second = MembershipFactory(organisation=get("organisation"), role=Role.MANAGER).user
+    workforce.services.role_grant_refuse(
+        grant_request=grant_request, actor=second, reason="Not trained yet."
+    )
+    return Entry("workforce.role.refuse", second, grant_request)
+
+
 def _evidence_download_record(get):
     evidence = _evidence(get)
     competencies.services.evidence_download_record(evidence=evidence, actor=get("assessor"))
@@ -493,6 +545,8 @@ SERVICE_CASES: dict[str, Callable] = {
     "competencies.services.assessment_import_confirm": _assessment_import_confirm,
     "competencies.services.assessment_import_fail": _assessment_import_fail,
     "competencies.services.evidence_download_record": _evidence_download_record,
+    "competencies.services.assessment_confirm": _assessment_confirm,
+    "competencies.services.assessments_confirm": _assessments_confirm,
     "curriculum.services.framework_version_record": _framework_version_record,
     "curriculum.services.assessment_method_ensure": _assessment_method_ensure,
     "curriculum.services.framework_create": _framework_create,
@@ -503,6 +557,10 @@ SERVICE_CASES: dict[str, Callable] = {
     "workforce.services.membership_end": _membership_end,
     "workforce.services.user_rename": _user_rename,
     "workforce.services.roster_import": _roster_import,
+    "workforce.services.membership_supervisor_set": _membership_supervisor_set,
+    "workforce.services.role_grant_request": _role_grant_request,
+    "workforce.services.role_grant_approve": _role_grant_approve,
+    "workforce.services.role_grant_refuse": _role_grant_refuse,
     "workforce.services.export_record": _export_record,
 }
 
