@@ -322,3 +322,103 @@ def test_the_demo_framework_describes_every_level_and_keeps_the_default_caps(fra
 
     assert all(level.description for level in levels)
     assert levels.last().name == "Advanced"
+
+
+# Evidence rules, refreshers and method caps in the admin form
+
+
+def _method_pk(code: str) -> str:
+    from curriculum.models import AssessmentMethod
+
+    return str(AssessmentMethod.objects.get(code=code).pk)
+
+
+def _add_cap(data, code: str, level: int) -> None:
+    index = int(data["method_caps-TOTAL_FORMS"])
+    data[f"method_caps-{index}-method"] = _method_pk(code)
+    data[f"method_caps-{index}-max_level"] = str(level)
+    data[f"method_caps-{index}-id"] = ""
+    data[f"method_caps-{index}-ORDER"] = str(index + 1)
+    data["method_caps-TOTAL_FORMS"] = str(index + 1)
+
+
+def _post(client, framework, data):
+    # Every value of each key: the test client would send only the last one of a QueryDict's.
+    values = {key: data.getlist(key) for key in data}
+    return client.post(
+        f"/admin/snippets/curriculum/competencyframework/edit/{framework.pk}/", values
+    )
+
+
+def test_a_trainer_authors_an_evidence_rule_refresher_and_cap_as_a_draft_for_review(
+    client, framework, trainer, reviewer
+):
+    client.force_login(trainer)
+    data = _edit_form(client, framework)
+    prefix = _competency_index(data, "SPLW-SAF-02")
+    data.setlist(f"{prefix}-required_methods", [_method_pk("SIM"), _method_pk("KT")])
+    data.setlist(f"{prefix}-accepted_methods", [])
+    data[f"{prefix}-refresh_months"] = "12"
+    data[f"{prefix}-refresh_method"] = _method_pk("ELC")
+    _add_cap(data, "CBD", 3)
+
+    response = _post(client, framework, data)
+
+    assert response.status_code == 302
+    live = Competency.objects.get(id_number="SPLW-SAF-02")
+    assert live.refresh_months is None  # a draft: nothing changes until it is approved
+    draft = framework.latest_revision.as_object()
+    drafted = next(c for c in draft.competencies.all() if c.id_number == "SPLW-SAF-02")
+    assert sorted(m.code for m in drafted.required_methods.all()) == ["KT", "SIM"]
+
+    revision = CompetencyFramework.objects.get(pk=framework.pk).latest_revision
+    revision.publish(user=reviewer)
+
+    live = Competency.objects.get(id_number="SPLW-SAF-02")
+    assert sorted(m.code for m in live.required_methods.all()) == ["KT", "SIM"]
+    assert list(live.accepted_methods.all()) == []
+    assert (live.refresh_months, live.refresh_method.code) == (12, "ELC")
+    assert framework.method_caps.get(method__code="CBD").max_level == 3
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (
+            lambda data, prefix: (
+                data.setlist(f"{prefix}-required_methods", [_method_pk("KT")]),
+                data.setlist(f"{prefix}-accepted_methods", [_method_pk("KT"), _method_pk("SIM")]),
+            ),
+            "SPLW-SAF-02: KT cannot be both in &#x27;all of these methods&#x27; and in &#x27;any "
+            "of these methods&#x27;: choose one.",
+        ),
+        (
+            lambda data, prefix: _add_cap(data, "CBD", 9),
+            "Method caps: CBD is capped at level 9, which is not on the scale (levels 1 to 4).",
+        ),
+        (
+            lambda data, prefix: data.__setitem__(f"{prefix}-refresh_method", _method_pk("ELC")),
+            "SPLW-SAF-02: a refresh method needs a refresh period in months.",
+        ),
+        (
+            lambda data, prefix: data.__setitem__(
+                next(k for k, v in data.items() if k.endswith("-name") and v == "Advanced").replace(
+                    "-name", "-description"
+                ),
+                "",
+            ),
+            "Scale level 4 (Advanced) needs a descriptor: what a person at this level can do.",
+        ),
+    ],
+)
+def test_the_admin_form_refuses_a_broken_evidence_rule(client, framework, trainer, change, message):
+    client.force_login(trainer)
+    data = _edit_form(client, framework)
+    change(data, _competency_index(data, "SPLW-SAF-02"))
+
+    response = _post(client, framework, data)
+
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    framework.refresh_from_db()
+    assert not framework.has_unpublished_changes
