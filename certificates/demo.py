@@ -4,7 +4,11 @@
 - Nguyễn Thị Hương (east): certified 1,090 days ago and renewed today: superseded and valid.
 - Gurpreet (east): certified 1,200 days ago and never renewed: expired.
 - Daniel (east): certified 400 days ago, then revoked.
-Kwame (north) is eligible and left uncertified, for a manager to issue.
+Kwame (north) is eligible, signed off by Amara and countersigned by Owen, his named supervisor,
+and left uncertified, for a manager to issue.
+
+Every award is signed off by an assessor and countersigned by the worker's named supervisor
+(north: Owen Price; east: Ifeoma Eze) on the day it was issued.
 """
 
 import datetime
@@ -15,7 +19,8 @@ from competencies import services as competency_services
 from competencies.demo import AISHA_CERTIFIED_DAYS_AGO, FRAMEWORK_ID, FULL_CPD, _Story
 from competencies.models import EvidenceKind
 from curriculum.models import AssessmentMethod, CompetencyFramework
-from workforce.models import User
+from workforce.models import Membership, Role, User
+from workforce.services import membership_supervisor_set
 
 from . import services
 from .models import Certificate, Qualification, RenewalRequirement, RevocationReason
@@ -74,9 +79,9 @@ def _qualify(story: _Story, worker: User, days_ago: int, assessors: tuple[User, 
     """A full record for the Core certificate, made in the weeks before `days_ago`."""
     first, second = assessors
     for index, code in enumerate(story.core_codes()):
-        story.assess(worker, code, 3, days_ago + 60 - index, assessor=first)
+        story.meet(worker, code, 3, days_ago + 60 - index * 2, assessor=first)
     story.assess(worker, "SPLW-PCP-01", 3, days_ago + 20, method="DOP", assessor=first)
-    story.assess(worker, "SPLW-EMP-01", 3, days_ago + 15, method="DOP", assessor=second)
+    story.assess(worker, "SPLW-PCP-01", 3, days_ago + 15, method="DOP", assessor=second)
     story.assess(worker, "SPLW-COM-02", 3, days_ago + 10, method="PD", assessor=first)
     story.supervision(worker, 10, as_of_days_ago=days_ago, supervisor=first)
     story.cpd(worker, FULL_CPD, as_of_days_ago=days_ago)
@@ -115,6 +120,26 @@ def _keep_up_for_renewal(story: _Story, worker: User, assessor: User) -> None:
     story.cpd(worker, FULL_CPD)
 
 
+def _named_supervisor(manager: User, worker: User, supervisor: User) -> User:
+    """The worker's named supervisor: `supervisor`, unless one is named already."""
+    membership = Membership.objects.active_on().get(user=worker, role=Role.LINK_WORKER)
+    if membership.supervisor is None:
+        membership_supervisor_set(actor=manager, membership=membership, supervisor=supervisor)
+    return membership.supervisor
+
+
+def _signed_off(
+    qualification: Qualification, worker: User, assessor: User, supervisor: User, days_ago: int
+) -> None:
+    """The award signed off by `assessor` and countersigned by the named supervisor that day."""
+    sign_off = services.award_sign_off(
+        assessor=assessor, worker=worker, qualification=qualification, signed_on=_day(days_ago)
+    )
+    services.award_countersign(
+        supervisor=supervisor, sign_off=sign_off, countersigned_on=_day(days_ago)
+    )
+
+
 def load() -> dict[str, int]:
     """Create the qualification and the demo certificates unless they exist."""
     qualification, added = load_qualification()
@@ -126,10 +151,16 @@ def load() -> dict[str, int]:
     east_assessors = (people["east.assessor@example.org"], people["ifeoma.eze@example.org"])
     story = _Story(CompetencyFramework.objects.get(id_number=FRAMEWORK_ID))
     issued = 0
+    # Who signs off: an assessor who is not the worker's named supervisor.
+    north_sign_off, east_sign_off = story.amara, east_assessors[0]
+    supervisors = {north_manager: story.owen, east_manager: east_assessors[1]}
 
     def issue(manager: User, worker: User, days_ago: int) -> Certificate:
         nonlocal issued
         issued += 1
+        supervisor = _named_supervisor(manager, worker, supervisors[manager])
+        assessor = north_sign_off if manager == north_manager else east_sign_off
+        _signed_off(qualification, worker, assessor, supervisor, days_ago)
         return services.certificate_issue(
             actor=manager, worker=worker, qualification=qualification, issued_on=_day(days_ago)
         )
@@ -141,6 +172,7 @@ def load() -> dict[str, int]:
     _qualify(story, huong, 1090, east_assessors)
     first = issue(east_manager, huong, 1090)
     _keep_up_for_renewal(story, huong, east_assessors[0])
+    _signed_off(qualification, huong, east_sign_off, east_assessors[1], 0)
     services.certificate_renew(actor=east_manager, certificate=first)
     issued += 1
 
@@ -157,4 +189,9 @@ def load() -> dict[str, int]:
         reason=RevocationReason.ISSUED_IN_ERROR,
         details=("The professional discussion it relied on was recorded against the wrong person."),
     )
+
+    # Kwame's award is signed off and countersigned today, ready for a manager to issue.
+    kwame = people["kwame.mensah@example.org"]
+    supervisor = _named_supervisor(north_manager, kwame, story.owen)
+    _signed_off(qualification, kwame, north_sign_off, supervisor, 0)
     return {"qualifications": added, "certificates": issued}

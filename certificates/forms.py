@@ -1,5 +1,5 @@
-"""Forms for certificates: issue, renew, revoke with a reason, look up, check a PDF, choose workers
-to certify."""
+"""Forms for certificates: sign off and countersign an award, name a supervisor, issue, renew,
+revoke with a reason, look up, check a PDF, choose workers to certify."""
 
 from django import forms
 from django.conf import settings
@@ -9,6 +9,69 @@ from workforce.forms import NHSFormMixin, ServiceForm
 from workforce.refusals import Refusal
 
 from .models import RevocationReason
+
+
+class SignOffForm(ServiceForm):
+    """An assessor confirms that the worker meets the qualification they sign off."""
+
+    qualification = forms.CharField(widget=forms.HiddenInput)
+    confirm = forms.BooleanField(
+        error_messages={"required": "Tick the box to confirm that you sign off the award."},
+    )
+
+    def __init__(self, *args, worker=None, qualification=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if qualification is not None:
+            self.fields["qualification"].initial = qualification.code
+            self.fields["confirm"].label = (
+                f"I have reviewed {worker}'s record and confirm that they meet every "
+                f"requirement of the {qualification.title}."
+            )
+
+
+class CountersignForm(ServiceForm):
+    """The named supervisor confirms the assessor's sign-off of a worker's award."""
+
+    confirm = forms.BooleanField(
+        error_messages={"required": "Tick the box to confirm that you countersign the award."},
+    )
+
+    def __init__(self, *args, sign_off=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if sign_off is not None:
+            self.fields["confirm"].label = (
+                f"As {sign_off.holder}'s named supervisor, I countersign "
+                f"{sign_off.assessor}'s sign-off of their {sign_off.qualification.title}."
+            )
+
+
+class SupervisorForm(ServiceForm):
+    """A manager names a link worker's supervisor from the assessors of the organisation."""
+
+    supervisor = forms.TypedChoiceField(
+        label="Named supervisor",
+        coerce=int,
+        empty_value=None,
+        required=False,
+        help_text="An assessor at the organisation. They countersign the link worker's awards "
+        "and so cannot also sign them off.",
+    )
+
+    service_error_fields = {Refusal.SUPERVISOR: "supervisor"}
+
+    def __init__(self, *args, assessors=(), **kwargs):
+        self.assessors = list(assessors)
+        super().__init__(*args, **kwargs)
+
+    def set_choices(self) -> None:
+        self.fields["supervisor"].choices = [("", "No named supervisor")] + [
+            (assessor.pk, assessor.full_name) for assessor in self.assessors
+        ]
+
+    def chosen(self):
+        """The assessor chosen, or None to clear the name."""
+        wanted = self.cleaned_data["supervisor"]
+        return next((a for a in self.assessors if a.pk == wanted), None)
 
 
 class IssueForm(ServiceForm):

@@ -4,7 +4,7 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Case, Count, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -18,7 +18,6 @@ from competencies.models import (
 from competencies.selectors import (
     Upkeep,
     assessors_by_method,
-    current_assessments,
     current_levels,
     evidence_with_outcome,
     level_names,
@@ -27,10 +26,11 @@ from competencies.selectors import (
 from curriculum.models import Competency, CompetencyFramework, CurriculumVersion
 from curriculum.selectors import current_version
 from workforce.models import Membership, Organisation, Role, User
-from workforce.permissions import Action, actors_for, shared_organisations
+from workforce.permissions import Action, actors_for, organisations_for, shared_organisations
 from workforce.selectors import people_in_scope
 
 from .models import (
+    AwardSignOff,
     BulkIssue,
     Certificate,
     CertificateCheck,
@@ -272,14 +272,26 @@ def renewal_conditions(qualification: Qualification) -> list[str]:
 
 
 def certificate_snapshot(
-    worker: User, qualification: Qualification, *, as_of: datetime.date
+    worker: User,
+    qualification: Qualification,
+    *,
+    as_of: datetime.date,
+    sign_off: AwardSignOff | None = None,
 ) -> dict:
-    """What a certificate issued on `as_of` records: each assessed competency and the sign-offs.
+    """What a certificate issued on `as_of` records: each assessed competency and the sign-offs,
+    the award's own (`sign_off`, assessor and named supervisor) among them.
 
     Plain JSON values, so the snapshot reads the same whatever later happens to the records.
     """
     framework = qualification.framework
-    current = current_assessments(worker, framework, as_of=as_of)
+    # Only assessments that count: never one waiting for its assessor's confirmation or on hold.
+    current = {
+        assessment.competency_id: assessment
+        for assessment in Assessment.objects.filter(worker=worker, competency__framework=framework)
+        .counting(as_of)
+        .current(as_of)
+        .select_related("method", "assessor")
+    }
     names = level_names(framework)
     competencies = (
         Competency.objects.filter(framework=framework, pk__in=current)
@@ -303,27 +315,31 @@ def certificate_snapshot(
         )
     signoffs = []
     if qualification.required_method_id:
-        sign_off = (
+        discussion = (
             Assessment.objects.filter(
                 worker=worker,
                 method_id=qualification.required_method_id,
                 competency__framework=framework,
             )
-            .standing(as_of)
-            .select_related("assessor", "countersignature__supervisor")
+            .counting(as_of)
+            .select_related("assessor")
             .latest_first()
             .first()
         )
-        if sign_off:
+        if discussion:
             signoffs.append(
                 {
                     "role": f"Assessor, {qualification.required_method.name.lower()}",
-                    "name": sign_off.assessor.full_name,
-                    "date": sign_off.assessed_on.isoformat(),
+                    "name": discussion.assessor.full_name,
+                    "date": discussion.assessed_on.isoformat(),
                 }
             )
+    if sign_off is not None:
+        signoffs += award_signoff_entries(sign_off)
     supervision = (
-        SupervisionSession.objects.filter(
+        None
+        if sign_off is not None
+        else SupervisionSession.objects.filter(
             worker=worker, confirmed_at__isnull=False, held_on__lte=as_of
         )
         .select_related("supervisor")
@@ -512,3 +528,183 @@ def due_reminders(today: datetime.date) -> dict[str, QuerySet[Certificate]]:
 def managers_of(worker: User, *, on: datetime.date) -> QuerySet[User]:
     """The people who manage `worker` on that day (never the worker themselves)."""
     return actors_for(worker, Action.MANAGE, on=on).order_by("pk")
+
+
+# --- Award sign-offs --------------------------------------------------------------------------
+
+# A sign-off is a judgement of the record as it stood: a certificate rests on a recent one.
+SIGN_OFF_VALID_DAYS = 90
+
+
+def award_signoff_entries(sign_off: AwardSignOff) -> list[dict]:
+    """The award's sign-off and countersignature as the snapshot keeps them (plain JSON), in
+    the words the certificate and the verification page print."""
+    entries = [
+        {
+            "kind": "sign_off",
+            "role": "Signed off by",
+            "name": sign_off.assessor.full_name,
+            "date": timezone.localdate(sign_off.signed_at).isoformat(),
+        }
+    ]
+    if sign_off.countersigned_at is not None:
+        entries.append(
+            {
+                "kind": "countersignature",
+                "role": "Countersigned by",
+                "name": sign_off.countersigned_by.full_name,
+                "as": "named supervisor",
+                "date": timezone.localdate(sign_off.countersigned_at).isoformat(),
+            }
+        )
+    return entries
+
+
+def award_signoffs_of(snapshot: dict) -> list[dict]:
+    """The award's sign-off entries of a stored snapshot, dates as dates; none in snapshots made
+    before awards were signed off."""
+    return [
+        {**entry, "date": datetime.date.fromisoformat(entry["date"])}
+        for entry in snapshot.get("signoffs", [])
+        if entry.get("kind") in ("sign_off", "countersignature")
+    ]
+
+
+def named_supervisor_ids(worker: User, *, on: datetime.date | None = None) -> set[int]:
+    """Who is named as `worker`'s supervisor on that day, on any of their link-worker
+    memberships then. One query."""
+    return set(
+        Membership.objects.active_on(on)
+        .filter(user=worker, role=Role.LINK_WORKER, supervisor__isnull=False)
+        .values_list("supervisor_id", flat=True)
+    )
+
+
+def named_supervisors_of(worker: User, *, on: datetime.date | None = None) -> QuerySet[User]:
+    return User.objects.filter(pk__in=named_supervisor_ids(worker, on=on)).order_by("full_name")
+
+
+def _fresh(day: datetime.date) -> Q:
+    return Q(
+        signed_at__date__gt=day - datetime.timedelta(days=SIGN_OFF_VALID_DAYS),
+        signed_at__date__lte=day,
+    )
+
+
+def standing_sign_off(
+    worker: User, qualification: Qualification, *, as_of: datetime.date | None = None
+) -> AwardSignOff | None:
+    """The worker's latest sign-off of `qualification` that no certificate has used and that was
+    made in the SIGN_OFF_VALID_DAYS up to `as_of` (today by default), with who signed. One query.
+    """
+    day = as_of or timezone.localdate()
+    return (
+        AwardSignOff.objects.filter(
+            _fresh(day), holder=worker, qualification=qualification, certificate__isnull=True
+        )
+        .select_related("assessor", "countersigned_by", "qualification")
+        .order_by("-signed_at", "-pk")
+        .first()
+    )
+
+
+def sign_offs_to_countersign(supervisor: User) -> QuerySet[AwardSignOff]:
+    """Sign-offs waiting for `supervisor`'s countersignature: fresh, unused, not countersigned,
+    of link workers who name them as supervisor today. One query."""
+    today = timezone.localdate()
+    supervised = (
+        Membership.objects.active_on(today)
+        .filter(role=Role.LINK_WORKER, supervisor=supervisor)
+        .values("user")
+    )
+    return (
+        AwardSignOff.objects.filter(
+            _fresh(today),
+            holder__in=supervised,
+            countersigned_by__isnull=True,
+            certificate__isnull=True,
+        )
+        .exclude(assessor=supervisor)
+        .select_related("holder", "qualification", "assessor")
+        .order_by("signed_at", "pk")
+    )
+
+
+def sign_off_to_countersign(supervisor: User, pk: int) -> AwardSignOff | None:
+    return sign_offs_to_countersign(supervisor).filter(pk=pk).first()
+
+
+def assessments_rested_on(
+    worker: User, qualification: Qualification, *, as_of: datetime.date
+) -> QuerySet[Assessment]:
+    """The assessments a certificate issued on `as_of` rests on: the latest counting one of each
+    competency by each method (what the evidence rules and the snapshot judge) and every counting
+    one by the observation or required method (what those rules count); with who recorded,
+    imported and confirmed each. Pending and on-hold ones count for nothing, so are not among
+    them."""
+    mine = Assessment.objects.filter(worker=worker, competency__framework=qualification.framework)
+    methods = {qualification.observation_method_id, qualification.required_method_id} - {None}
+    return Assessment.objects.filter(
+        Q(pk__in=mine.latest_by_method(as_of).values("pk"))
+        | Q(pk__in=mine.counting(as_of).filter(method_id__in=methods).values("pk"))
+    ).select_related("competency", "method", "recorded_by", "source_import", "confirmation")
+
+
+def part_taken_by(
+    manager: User, worker: User, qualification: Qualification, *, as_of: datetime.date
+) -> Assessment | None:
+    """An assessment the award rests on that `manager` made, entered, imported or confirmed:
+    whoever took part in the evidence does not also certify it. One query."""
+    return (
+        assessments_rested_on(worker, qualification, as_of=as_of)
+        .filter(
+            Q(assessor=manager)
+            | Q(recorded_by=manager)
+            | Q(source_import__created_by=manager)
+            | Q(confirmation__confirmed_by=manager)
+        )
+        .order_by("competency__sort_order", "pk")
+        .first()
+    )
+
+
+def supervision_memberships(manager: User) -> QuerySet[Membership]:
+    """Today's link-worker memberships at the organisations `manager` manages, with each
+    worker's named supervisor there. One query."""
+    return (
+        Membership.objects.active_on()
+        .filter(
+            role=Role.LINK_WORKER,
+            organisation__in=organisations_for(manager, Action.MANAGE),
+            user__is_active=True,
+        )
+        .exclude(user=manager)
+        .select_related("user", "organisation", "supervisor")
+        .order_by("organisation__name", "user__full_name", "pk")
+    )
+
+
+def assessors_at(organisation: Organisation) -> QuerySet[User]:
+    """The active assessors of `organisation` today: who may be named a supervisor there."""
+    return User.objects.filter(
+        is_active=True,
+        pk__in=Membership.objects.active_on()
+        .filter(organisation=organisation, role=Role.ASSESSOR)
+        .values("user"),
+    ).order_by("full_name", "pk")
+
+
+def sign_offs_standing(
+    worker_ids: list[int], qualification: Qualification
+) -> dict[int, AwardSignOff]:
+    """Each worker's standing sign-off of `qualification` today (`standing_sign_off`), for the
+    register's list. One query."""
+    found = {}
+    for sign_off in AwardSignOff.objects.filter(
+        _fresh(timezone.localdate()),
+        holder_id__in=worker_ids,
+        qualification=qualification,
+        certificate__isnull=True,
+    ).order_by("signed_at", "pk"):
+        found[sign_off.holder_id] = sign_off  # the latest wins
+    return found

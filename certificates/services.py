@@ -24,6 +24,7 @@ from workforce.refusals import Refusal, refusal_text, refuse
 
 from . import selectors
 from .models import (
+    AwardSignOff,
     BulkIssue,
     BulkIssueStatus,
     Certificate,
@@ -134,9 +135,11 @@ def _issue(
     worker: User,
     qualification: Qualification,
     day: datetime.date,
+    sign_off: AwardSignOff,
     supersedes: Certificate | None = None,
 ) -> Certificate:
-    """Snapshot, render and store a certificate; the caller has checked the rules."""
+    """Snapshot, render and store a certificate; the caller has checked the rules and the
+    sign-off (`_check_sign_off`)."""
     version = selectors.framework_version_for_issue(qualification)
     if version is None:
         raise refuse(
@@ -147,7 +150,7 @@ def _issue(
     employer = selectors.shared_employer(actor, worker, on=day)
     # relativedelta keeps the day, or takes the month's last where it is shorter (31 Jan + 1).
     expires_on = day + relativedelta(months=qualification.validity_months)
-    snapshot = selectors.certificate_snapshot(worker, qualification, as_of=day)
+    snapshot = selectors.certificate_snapshot(worker, qualification, as_of=day, sign_off=sign_off)
     snapshot["curriculum"] = f"{qualification.framework.short_name}, version {version.number}"
     snapshot["renewal_conditions"] = selectors.renewal_conditions(qualification)
     snapshot["qualification_description"] = qualification.description
@@ -166,6 +169,10 @@ def _issue(
         expires_on=expires_on,
         renewal_due_on=expires_on - datetime.timedelta(days=qualification.renewal_window_days),
         snapshot=snapshot,
+        # The published rules it was judged against (None for rules never published as a
+        # revision), and the sign-off it used: one certificate per sign-off.
+        qualification_revision_id=qualification.live_revision_id,
+        award_sign_off=sign_off,
         issued_by=actor,
         supersedes=supersedes,
     )
@@ -196,6 +203,194 @@ def _issue(
     return certificate
 
 
+def _check_sign_off(
+    *, actor: User, worker: User, qualification: Qualification, day: datetime.date
+) -> AwardSignOff:
+    """The countersigned sign-off a certificate issued by `actor` on `day` rests on, or a
+    refusal saying what is missing or why `actor` may not be the one to issue it."""
+    sign_off = selectors.standing_sign_off(worker, qualification, as_of=day)
+    if sign_off is None:
+        raise refuse(
+            Refusal.NO_SIGN_OFF,
+            f"No assessor has signed off {worker.full_name}'s {qualification.title} in the "
+            f"{selectors.SIGN_OFF_VALID_DAYS} days up to {day:%d %B %Y}: an assessor signs off "
+            "the award, then the named supervisor countersigns it.",
+        )
+    signed_on = timezone.localdate(sign_off.signed_at)
+    if sign_off.countersigned_at is None or timezone.localdate(sign_off.countersigned_at) > day:
+        raise refuse(
+            Refusal.NO_SIGN_OFF,
+            f"Waiting for the named supervisor's countersignature: {sign_off.assessor.full_name} "
+            f"signed off {worker.full_name}'s award on {signed_on:%d %B %Y}.",
+        )
+    if actor.pk in (sign_off.assessor_id, sign_off.countersigned_by_id):
+        took_part = "signed off" if actor.pk == sign_off.assessor_id else "countersigned"
+        raise refuse(
+            Refusal.ISSUER_TOOK_PART,
+            f"You {took_part} {worker.full_name}'s award, so another manager issues the "
+            "certificate.",
+        )
+    assessment = selectors.part_taken_by(actor, worker, qualification, as_of=day)
+    if assessment is not None:
+        raise refuse(
+            Refusal.ISSUER_TOOK_PART,
+            f"The award rests on an assessment you {_part_in(actor, assessment)} "
+            f"({assessment.competency.id_number}, {assessment.method.name.lower()}, "
+            f"{assessment.assessed_on:%d %B %Y}), so another manager issues the certificate.",
+        )
+    return sign_off
+
+
+def _part_in(actor: User, assessment) -> str:
+    """How `actor` took part in `assessment`, in words."""
+    confirmation = getattr(assessment, "confirmation", None)
+    if assessment.source_import is not None and assessment.source_import.created_by_id == actor.pk:
+        return "imported"
+    if confirmation is not None and confirmation.confirmed_by_id == actor.pk:
+        return "confirmed"
+    if assessment.assessor_id == actor.pk:
+        return "made"
+    return "entered"
+
+
+@transaction.atomic
+def award_sign_off(
+    *,
+    assessor: User,
+    worker: User,
+    qualification: Qualification,
+    signed_on: datetime.date | None = None,
+) -> AwardSignOff:
+    """An assessor of the worker signs off that they meet `qualification` (or, when their
+    certificate is due for renewal, its renewal requirements): the first of the award's two
+    signatures. Never the worker's named supervisor, who countersigns; one standing sign-off at
+    a time.
+
+    `signed_on` (default today) lets records kept elsewhere be signed off on the day they were;
+    the rules are judged as of that day.
+    """
+    today = timezone.localdate()
+    day = signed_on or today
+    if day > today:
+        raise refuse(Refusal.FUTURE_DATE, "An award cannot be signed off on a future date.")
+    require(assessor, Action.ASSESS, worker, on=day)
+    # One sign-off at a time per worker, even for two requests at once.
+    User.objects.select_for_update().filter(pk=worker.pk).first()
+    if assessor.pk in selectors.named_supervisor_ids(worker, on=day):
+        raise refuse(
+            Refusal.SIGN_OFF_BY_SUPERVISOR,
+            f"You are {worker.full_name}'s named supervisor, so you countersign their award; "
+            "another assessor signs it off.",
+        )
+    standing = selectors.standing_sign_off(worker, qualification, as_of=day)
+    if standing is not None:
+        raise refuse(
+            Refusal.ALREADY_SIGNED_OFF,
+            f"{standing.assessor.full_name} already signed off {worker.full_name}'s "
+            f"{qualification.title} on {timezone.localdate(standing.signed_at):%d %B %Y}.",
+        )
+    checklist = _award_checklist(worker, qualification, day)
+    if not checklist.eligible:
+        raise refuse(
+            Refusal.NOT_ELIGIBLE,
+            f"{worker.full_name} does not yet meet {qualification.title}, so it cannot be "
+            "signed off. Still needed: " + "; ".join(checklist.missing) + ".",
+        )
+    sign_off = AwardSignOff.objects.create(
+        holder=worker,
+        qualification=qualification,
+        assessor=assessor,
+        signed_at=_moment(day, today),
+    )
+    log(
+        sign_off,
+        "certificates.award.sign_off",
+        user=assessor,
+        data={"holder": worker.pk, "qualification": qualification.code, "signed_on": str(day)},
+    )
+    return sign_off
+
+
+def _award_checklist(worker: User, qualification: Qualification, day: datetime.date):
+    """What a sign-off on `day` vouches for: the renewal requirements when the worker's current
+    certificate is due for renewal, otherwise the qualification's own."""
+    current = selectors.current_certificate(worker, qualification)
+    if current is None:
+        return selectors.qualification_checklist(worker, qualification, today=day)
+    if not current.status_on(day).can_renew:
+        raise refuse(
+            Refusal.ALREADY_CURRENT,
+            f"{worker.full_name} already holds {current.number}; its renewal opens on "
+            f"{current.renewal_due_on:%d %B %Y}.",
+        )
+    return selectors.renewal_checklist(current, today=day)
+
+
+def _moment(day: datetime.date, today: datetime.date) -> datetime.datetime:
+    """Now, or midday of an earlier day a record kept elsewhere gives."""
+    if day == today:
+        return timezone.now()
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(12)))
+
+
+@transaction.atomic
+def award_countersign(
+    *,
+    supervisor: User,
+    sign_off: AwardSignOff,
+    countersigned_on: datetime.date | None = None,
+) -> AwardSignOff:
+    """The worker's named supervisor countersigns an assessor's sign-off of their award: the
+    second signature, after which a manager may issue the certificate. Only the supervisor named
+    on the worker's link-worker membership, never the assessor who signed it off."""
+    today = timezone.localdate()
+    day = countersigned_on or today
+    sign_off = AwardSignOff.objects.select_for_update().select_related("holder").get(pk=sign_off.pk)
+    worker = sign_off.holder
+    if day > today:
+        raise refuse(Refusal.FUTURE_DATE, "An award cannot be countersigned on a future date.")
+    signed_on = timezone.localdate(sign_off.signed_at)
+    if day < signed_on:
+        raise refuse(
+            Refusal.FUTURE_DATE,
+            f"The award was signed off on {signed_on:%d %B %Y}: it is countersigned after that.",
+        )
+    require(supervisor, Action.COUNTERSIGN, worker, on=day)
+    if sign_off.countersigned_at is not None:
+        raise refuse(
+            Refusal.ALREADY_COUNTERSIGNED,
+            f"{sign_off.countersigned_by.full_name} already countersigned this award on "
+            f"{timezone.localdate(sign_off.countersigned_at):%d %B %Y}.",
+        )
+    if supervisor.pk == sign_off.assessor_id:
+        raise refuse(
+            Refusal.COUNTERSIGNER,
+            "You signed this award off; the named supervisor's countersignature must be "
+            "someone else's.",
+        )
+    if supervisor.pk not in selectors.named_supervisor_ids(worker, on=day):
+        raise refuse(
+            Refusal.NOT_NAMED_SUPERVISOR,
+            f"Only {worker.full_name}'s named supervisor countersigns their award, and that is "
+            "not you. A manager names the supervisor on the team page.",
+        )
+    if selectors.standing_sign_off(worker, sign_off.qualification, as_of=day) != sign_off:
+        raise refuse(
+            Refusal.NO_SIGN_OFF,
+            "This sign-off has been used or has run out; an assessor signs the award off again.",
+        )
+    sign_off.countersigned_by = supervisor
+    sign_off.countersigned_at = _moment(day, today)
+    sign_off.save(update_fields=["countersigned_by", "countersigned_at"])
+    log(
+        sign_off,
+        "certificates.award.countersign",
+        user=supervisor,
+        data={"holder": worker.pk, "countersigned_on": str(day)},
+    )
+    return sign_off
+
+
 @transaction.atomic
 def certificate_issue(
     *,
@@ -205,7 +400,10 @@ def certificate_issue(
     issued_on: datetime.date | None = None,
 ) -> Certificate:
     """Issue `qualification` to `worker`: a manager of the worker's organisation, never to
-    themselves, only when eligible, and only one current certificate at a time.
+    themselves, only when eligible, signed off by an assessor and countersigned by the worker's
+    named supervisor (`award_sign_off`, `award_countersign`), and only one current certificate
+    at a time. A manager who took part in the award (signed it, or made, entered, imported or
+    confirmed an assessment it rests on) does not also issue it.
 
     `issued_on` (default today) lets records kept elsewhere be certified on the day they were
     met; eligibility is judged as of that day.
@@ -231,7 +429,10 @@ def certificate_issue(
             + "; ".join(checklist.missing)
             + ".",
         )
-    certificate = _issue(actor=actor, worker=worker, qualification=qualification, day=day)
+    sign_off = _check_sign_off(actor=actor, worker=worker, qualification=qualification, day=day)
+    certificate = _issue(
+        actor=actor, worker=worker, qualification=qualification, day=day, sign_off=sign_off
+    )
     log(
         certificate,
         "certificates.certificate.issue",
@@ -290,7 +491,8 @@ def certificate_revoke(
 @transaction.atomic
 def certificate_renew(*, actor: User, certificate: Certificate) -> Certificate:
     """Issue a new certificate that supersedes `certificate`, once renewal is due (or it has
-    lapsed) and the holder meets the renewal requirements."""
+    lapsed), the holder meets the renewal requirements, and the renewal is signed off and
+    countersigned as an award is (`certificate_issue`)."""
     _require_fonts()
     certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
     worker = certificate.holder
@@ -316,6 +518,9 @@ def certificate_renew(*, actor: User, certificate: Certificate) -> Certificate:
             + "; ".join(checklist.missing)
             + ".",
         )
+    sign_off = _check_sign_off(
+        actor=actor, worker=worker, qualification=certificate.qualification, day=today
+    )
     certificate.is_current = False
     certificate.save(update_fields=["is_current"])
     renewed = _issue(
@@ -323,6 +528,7 @@ def certificate_renew(*, actor: User, certificate: Certificate) -> Certificate:
         worker=worker,
         qualification=certificate.qualification,
         day=today,
+        sign_off=sign_off,
         supersedes=certificate,
     )
     log(

@@ -31,6 +31,12 @@ urlpatterns = [
     path("team/certificates/<str:number>/pdf/", views.manage_pdf, name="manage_pdf"),
     path("team/certificates/<str:number>/revoke/", views.revoke, name="revoke"),
     path("team/certificates/<str:number>/renew/", views.renew, name="renew"),
+    path("team/supervisors/", views.supervisors, name="supervisors"),
+    path("team/supervisors/<int:membership_id>/", views.supervisor_set, name="supervisor_set"),
+    # Assessors
+    path("caseload/<int:worker_id>/sign-off/", views.sign_off, name="sign_off"),
+    path("countersign/awards/", views.countersign_list, name="countersign_list"),
+    path("countersign/awards/<int:pk>/", views.countersign, name="countersign"),
     # Anyone, without an account
     path("verify/", views.verify_start, name="verify_start"),
     re_path(rf"^verify/{CODE}\.json$", views.verify_json, name="verify_json"),

@@ -21,11 +21,21 @@ from workforce.models import Role, User
 from workforce.permissions import Action, denial_reason, role_required
 from workforce.ratelimit import Rate, rate_limited
 from workforce.refusals import refusal_text
-from workforce.services import export_record
+from workforce.services import export_record, membership_supervisor_set
 from workforce.spreadsheets import attachment, download, export_bytes
 
 from . import selectors, services
-from .forms import BulkIssueForm, IssueForm, LookupForm, PdfCheckForm, RenewForm, RevokeForm
+from .forms import (
+    BulkIssueForm,
+    CountersignForm,
+    IssueForm,
+    LookupForm,
+    PdfCheckForm,
+    RenewForm,
+    RevokeForm,
+    SignOffForm,
+    SupervisorForm,
+)
 from .models import Certificate, CertificateStatus, Qualification
 from .open_badges import achievement_credential
 from .resources import CertificateRegisterResource
@@ -121,10 +131,18 @@ def register(request: HttpRequest) -> HttpResponse:
     else:
         status = ""
     page = Paginator(certificates, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
-    candidate_lists = [
-        (qualification, selectors.candidates_for(request.user, qualification))
-        for qualification in _default_qualifications()
-    ]
+    candidate_lists = []
+    for qualification in _default_qualifications():
+        candidates = selectors.candidates_for(request.user, qualification)
+        sign_offs = selectors.sign_offs_standing(
+            [candidate.worker.pk for candidate in candidates], qualification
+        )
+        candidate_lists.append(
+            (
+                qualification,
+                [(candidate, sign_offs.get(candidate.worker.pk)) for candidate in candidates],
+            )
+        )
     return render(
         request,
         "certificates/register.html",
@@ -136,10 +154,19 @@ def register(request: HttpRequest) -> HttpResponse:
             "candidate_lists": [
                 (
                     qualification,
-                    candidates,
-                    BulkIssueForm(candidates=[c for c in candidates if c.checklist.eligible]),
+                    rows,
+                    # Only those ready to issue: eligible, signed off and countersigned.
+                    BulkIssueForm(
+                        candidates=[
+                            candidate
+                            for candidate, sign_off in rows
+                            if candidate.checklist.eligible
+                            and sign_off
+                            and sign_off.countersigned_at
+                        ]
+                    ),
                 )
-                for qualification, candidates in candidate_lists
+                for qualification, rows in candidate_lists
             ],
         },
     )
@@ -180,6 +207,8 @@ def issue(request: HttpRequest, code: str, worker_id: int) -> HttpResponse:
             "current": current,
             "employer": selectors.shared_employer(request.user, worker, on=timezone.localdate()),
             "form": form,
+            "sign_off": selectors.standing_sign_off(worker, qualification),
+            "supervisors": selectors.named_supervisors_of(worker),
         },
         status=400 if form.errors else 200,
     )
@@ -204,6 +233,7 @@ def manage(request: HttpRequest, number: str) -> HttpResponse:
             "certificate": certificate,
             "status": status,
             "renewal": renewal,
+            "sign_offs": selectors.award_signoffs_of(certificate.snapshot),
             "verification_url": services.verification_url(certificate.verification_code),
         },
     )
@@ -263,6 +293,7 @@ def renew(request: HttpRequest, number: str) -> HttpResponse:
             "certificate": certificate,
             "status": CertificateStatus(certificate.status),
             "checklist": checklist,
+            "sign_off": selectors.standing_sign_off(certificate.holder, certificate.qualification),
             "form": form,
         },
         status=400 if form.errors else 200,
@@ -369,6 +400,151 @@ def bulk_zip(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+# Assessors: signing off and countersigning awards
+
+
+def _worker_for_assessor(assessor: User, worker_id: int) -> User:
+    worker = get_object_or_404(User, pk=worker_id, is_active=True)
+    if denial_reason(assessor, Action.ASSESS, worker):
+        raise Http404("No such link worker in your caseload.")
+    return worker
+
+
+@role_required(Role.ASSESSOR)
+def sign_off(request: HttpRequest, worker_id: int) -> HttpResponse:
+    """The award sign-off of one worker: each qualification's checklist and where its sign-off
+    stands, with the form to sign it off (one qualification per post)."""
+    worker = _worker_for_assessor(request.user, worker_id)
+    qualifications = _default_qualifications()
+    posted = request.POST.get("qualification") if request.method == "POST" else None
+    supervisors = selectors.named_supervisors_of(worker)
+    awards = []
+    for qualification in qualifications:
+        bound = posted == qualification.code
+        form = SignOffForm(
+            request.POST if bound else None, worker=worker, qualification=qualification
+        )
+        signed = form.submit(
+            lambda _, q=qualification: services.award_sign_off(
+                assessor=request.user, worker=worker, qualification=q
+            )
+        )
+        if signed is not None:
+            messages.success(
+                request,
+                f"You signed off {worker.full_name}'s {qualification.title}. It now waits for "
+                "the named supervisor's countersignature.",
+            )
+            return redirect("certificates:sign_off", worker_id=worker.pk)
+        current = selectors.current_certificate(worker, qualification)
+        renewing = current is not None and current.status_today.can_renew
+        awards.append(
+            {
+                "qualification": qualification,
+                "checklist": selectors.renewal_checklist(current)
+                if renewing
+                else selectors.qualification_checklist(worker, qualification),
+                "current": current,
+                "renewing": renewing,
+                "sign_off": selectors.standing_sign_off(worker, qualification),
+                "form": form,
+            }
+        )
+    errors = any(award["form"].errors for award in awards)
+    return render(
+        request,
+        "certificates/sign_off.html",
+        {
+            "worker": worker,
+            "awards": awards,
+            "supervisors": supervisors,
+            "is_named_supervisor": request.user in supervisors,
+            "errors": errors,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@role_required(Role.ASSESSOR)
+def countersign_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "certificates/countersign_list.html",
+        {"sign_offs": selectors.sign_offs_to_countersign(request.user)},
+    )
+
+
+@role_required(Role.ASSESSOR)
+def countersign(request: HttpRequest, pk: int) -> HttpResponse:
+    sign_off = selectors.sign_off_to_countersign(request.user, pk)
+    if sign_off is None:
+        raise Http404("No such sign-off waiting for your countersignature.")
+    form = CountersignForm(request.POST if request.method == "POST" else None, sign_off=sign_off)
+    countersigned = form.submit(
+        lambda _: services.award_countersign(supervisor=request.user, sign_off=sign_off)
+    )
+    if countersigned is not None:
+        messages.success(
+            request,
+            f"You countersigned {sign_off.holder.full_name}'s {sign_off.qualification.title}. "
+            "A manager may now issue the certificate.",
+        )
+        return redirect("certificates:countersign_list")
+    return render(
+        request,
+        "certificates/countersign.html",
+        {
+            "sign_off": sign_off,
+            "checklist": selectors.qualification_checklist(sign_off.holder, sign_off.qualification),
+            "form": form,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+# Managers: named supervisors
+
+
+@role_required(Role.MANAGER)
+def supervisors(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "certificates/supervisors.html",
+        {"memberships": selectors.supervision_memberships(request.user)},
+    )
+
+
+@role_required(Role.MANAGER)
+def supervisor_set(request: HttpRequest, membership_id: int) -> HttpResponse:
+    membership = get_object_or_404(
+        selectors.supervision_memberships(request.user), pk=membership_id
+    )
+    form = SupervisorForm(
+        request.POST if request.method == "POST" else None,
+        initial={"supervisor": membership.supervisor_id or ""},
+        assessors=selectors.assessors_at(membership.organisation),
+    )
+    saved = form.submit(
+        lambda _: membership_supervisor_set(
+            actor=request.user, membership=membership, supervisor=form.chosen()
+        )
+    )
+    if saved is not None:
+        named = saved.supervisor.full_name if saved.supervisor else "nobody"
+        messages.success(
+            request,
+            f"{membership.user.full_name}'s named supervisor at {membership.organisation} is "
+            f"now {named}.",
+        )
+        return redirect("certificates:supervisors")
+    return render(
+        request,
+        "certificates/supervisor_set.html",
+        {"membership": membership, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
 # Anyone: verification
 
 
@@ -398,6 +574,12 @@ def _public_facts(certificate: Certificate) -> dict:
             services.verification_url(successor.verification_code) if successor else None
         ),
         "verification_url": services.verification_url(certificate.verification_code),
+        # The award's sign-off and countersignature, as the certificate printed them.
+        "sign_offs": [
+            {key: entry[key] for key in ("role", "name", "as", "date") if key in entry}
+            for entry in certificate.snapshot.get("signoffs", [])
+            if entry.get("kind")
+        ],
     }
     return facts
 
@@ -410,6 +592,7 @@ def _verified(request: HttpRequest, certificate: Certificate, *, how: str) -> Ht
         {
             "certificate": certificate,
             "facts": _public_facts(certificate),
+            "sign_offs": selectors.award_signoffs_of(certificate.snapshot),
             "how": how,
             "successor": getattr(certificate, "superseded_by", None),
         },

@@ -7,7 +7,7 @@ from certificates.models import Qualification
 from certificates.selectors import qualifications_for
 from competencies import services
 from curriculum.models import AssessmentMethod
-from tests.certificates.records import day, everything
+from tests.certificates.records import day, everything, practice_method, signed_off
 from tests.factories import MembershipFactory
 from workforce.models import Role, User
 
@@ -35,7 +35,11 @@ def assess(framework, link_worker, assessor, methods):
 
     def _assess(code, *, level=3, method=None, by=None, days_ago=1, worker=None):
         competency = framework.competencies.get(id_number=code)
-        method = method or sorted(m.code for m in competency.accepted_methods.all())[0]
+        method = (
+            method
+            or practice_method(competency)
+            or sorted(m.code for m in competency.required_methods.all())[0]
+        )
         return services.assessment_record(
             worker=worker or link_worker,
             competency=competency,
@@ -59,9 +63,30 @@ def core_codes(framework) -> list[str]:
 
 
 @pytest.fixture
-def eligible_worker(
+def named_supervisor(organisation) -> User:
+    """An assessor named as the link worker's supervisor, who countersigns their award."""
+    return MembershipFactory(organisation=organisation, role=Role.ASSESSOR).user
+
+
+@pytest.fixture
+def eligible_records(
     qualification, link_worker, assessor, second_assessor, assess, core_codes
 ) -> User:
-    """The link worker, with every record the Core certificate asks for."""
+    """The link worker, with every record the Core certificate asks for, not yet signed off."""
     everything(assess, core_codes, link_worker, assessor, second_assessor)
+    return link_worker
+
+
+@pytest.fixture
+def eligible_worker(
+    qualification, link_worker, assessor, second_assessor, assess, core_codes, organisation
+) -> User:
+    """The link worker, with every record the Core certificate asks for, the award signed off by
+    the assessor and countersigned by a named supervisor: a manager may issue it.
+
+    (Only fixtures of tests/conftest.py besides those above: other apps' tests import this.)
+    """
+    everything(assess, core_codes, link_worker, assessor, second_assessor)
+    supervisor = MembershipFactory(organisation=organisation, role=Role.ASSESSOR).user
+    signed_off(link_worker, qualification, assessor=assessor, supervisor=supervisor)
     return link_worker

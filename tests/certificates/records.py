@@ -5,8 +5,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from certificates import services as certificate_services
 from competencies import services
 from competencies.models import SupervisionKind
+from curriculum.models import Competency
+from workforce.models import Membership, Role
 
 
 def day(days_ago: int) -> datetime.date:
@@ -47,9 +50,47 @@ def cpd(worker, *, points, formal_hours):
         )
 
 
+# Methods that cannot show level 3 on their own (the framework's method caps).
+CAPPED = ("EL", "KT")
+
+
+def practice_method(competency) -> str | None:
+    """The method an assessment of `competency` at level 3 uses by default: the first of its
+    "any of" methods that is evidence from practice (none when it has no "any of" methods)."""
+    codes = sorted(method.code for method in competency.accepted_methods.all())
+    practice = [code for code in codes if code not in CAPPED]
+    return (practice or codes or [None])[0]
+
+
+def meet_rule(assess, competency, *, by, **extra):
+    """Assess `competency` by each of its "all of" methods and one of its "any of" methods."""
+    for method in competency.required_methods.all():
+        assess(competency.id_number, method=method.code, by=by, **extra)
+    if (method := practice_method(competency)) is not None:
+        assess(competency.id_number, method=method, by=by, **extra)
+
+
 def everything(assess, core_codes, link_worker, assessor, second_assessor):
-    for code in core_codes:
-        assess(code, by=second_assessor if code == "SPLW-PCP-01" else assessor)
+    """Every record the Core certificate asks for: each core competency's evidence rule met,
+    direct observations of PCP-01 by two assessors, a professional discussion, supervision, CPD."""
+    for competency in Competency.objects.filter(id_number__in=core_codes).prefetch_related(
+        "required_methods", "accepted_methods"
+    ):
+        meet_rule(assess, competency, by=assessor)
+    assess("SPLW-PCP-01", method="DOP", by=assessor)
+    assess("SPLW-PCP-01", method="DOP", by=second_assessor)
     assess("SPLW-COM-02", method="PD")
     supervision(link_worker, assessor, 10)
     cpd(link_worker, points=20, formal_hours=10)
+
+
+def signed_off(worker, qualification, *, assessor, supervisor, on=None):
+    """Name `supervisor` as the worker's supervisor, then `assessor` signs off their award and
+    the supervisor countersigns it (on `on`, default today). Returns the sign-off."""
+    Membership.objects.filter(user=worker, role=Role.LINK_WORKER).update(supervisor=supervisor)
+    sign_off = certificate_services.award_sign_off(
+        assessor=assessor, worker=worker, qualification=qualification, signed_on=on
+    )
+    return certificate_services.award_countersign(
+        supervisor=supervisor, sign_off=sign_off, countersigned_on=on
+    )

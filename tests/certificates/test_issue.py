@@ -15,7 +15,7 @@ from certificates.selectors import qualification_checklist, renewal_checklist
 from competencies import services as competency_services
 from competencies.models import EvidenceKind, SupervisionKind
 from curriculum.models import AssessmentMethod, Competency
-from tests.certificates.records import cpd, day, supervision
+from tests.certificates.records import cpd, day, meet_rule, signed_off, supervision
 from tests.factories import MembershipFactory
 from workforce.models import Membership, Role
 from workforce.refusals import Refusal
@@ -62,14 +62,16 @@ def test_the_snapshot_lists_each_competency_and_the_sign_offs(
 
     rows = {row["code"]: row for row in certificate.snapshot["competencies"]}
     assert set(core_codes) <= set(rows)
-    assert rows["SPLW-COM-02"]["method"] == "Professional discussion"
-    assert rows["SPLW-COM-02"]["assessor"] == assessor.full_name
-    assert rows["SPLW-COM-02"]["level"] == 3
-    assert rows["SPLW-COM-02"]["level_name"]
+    first = rows[core_codes[0]]
+    assert first["assessor"] == assessor.full_name
+    assert first["level"] == 3
+    assert first["level_name"]
+    assert first["method"]
     roles = [signoff["role"] for signoff in certificate.snapshot["signoffs"]]
     assert roles == [
         "Assessor, professional discussion",
-        "Supervisor, supervision confirmed",
+        "Signed off by",
+        "Countersigned by",
         "for Link Worker Academy",
     ]
     assert "CPD" in certificate.snapshot["renewal_conditions"][0]
@@ -208,6 +210,13 @@ def test_after_revocation_a_new_certificate_may_be_issued(manager, eligible_work
         details="Wrong name.",
     )
 
+    # A new certificate rests on a new sign-off: the first one was used.
+    signed_off(
+        eligible_worker,
+        qualification,
+        assessor=first.award_sign_off.assessor,
+        supervisor=first.award_sign_off.countersigned_by,
+    )
     second = _issue(manager, eligible_worker, qualification)
 
     assert second.pk != first.pk
@@ -283,12 +292,17 @@ def _method(code):
 def due_certificate(
     manager, link_worker, qualification, assessor, second_assessor, assess, core_codes
 ):
-    """A certificate issued 34 months ago (so renewal is due), with the records it rested on."""
+    """A certificate issued 34 months ago (so renewal is due), with the records it rested on,
+    signed off and countersigned by the worker's named supervisor on the day."""
     issued_days_ago = 1040
+    supervisor = MembershipFactory(
+        organisation=Membership.objects.get(user=link_worker).organisation, role=Role.ASSESSOR
+    ).user
     Membership.objects.update(starts_on=day(issued_days_ago + 400))  # all in post since then
-    for code in core_codes:
-        by = second_assessor if code == "SPLW-PCP-01" else assessor
-        assess(code, by=by, days_ago=issued_days_ago + 30)
+    for competency in Competency.objects.filter(id_number__in=core_codes):
+        meet_rule(assess, competency, by=assessor, days_ago=issued_days_ago + 30)
+    for observer in (assessor, second_assessor):
+        assess("SPLW-PCP-01", method="DOP", by=observer, days_ago=issued_days_ago + 25)
     assess("SPLW-COM-02", method="PD", days_ago=issued_days_ago + 20)
     for number in range(10):
         session = competency_services.supervision_log(
@@ -308,6 +322,7 @@ def due_certificate(
         is_formal=True,
         points=20,
     )
+    signed_off(link_worker, qualification, assessor=assessor, supervisor=supervisor, on=issued_on)
     return _issue(manager, link_worker, qualification, issued_on=issued_on)
 
 
@@ -326,6 +341,12 @@ def test_renewal_lists_what_is_missing_until_met(
     cpd(link_worker, points=20, formal_hours=10)
 
     assert renewal_checklist(due_certificate).eligible
+    # The renewal is signed off and countersigned as the award was.
+    with pytest.raises(ValidationError) as unsigned:
+        services.certificate_renew(actor=manager, certificate=due_certificate)
+    assert unsigned.value.code == Refusal.NO_SIGN_OFF
+    supervisor = due_certificate.award_sign_off.countersigned_by
+    signed_off(link_worker, due_certificate.qualification, assessor=assessor, supervisor=supervisor)
     renewed = services.certificate_renew(actor=manager, certificate=due_certificate)
 
     due_certificate.refresh_from_db()

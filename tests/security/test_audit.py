@@ -41,7 +41,7 @@ from tests.certificates.conftest import (  # noqa: F401 - fixtures, used by name
     qualification,
     second_assessor,
 )
-from tests.certificates.records import cpd, supervision
+from tests.certificates.records import cpd, everything, supervision
 from tests.certificates.test_issue import _renewal_records, due_certificate  # noqa: F401
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.imports.conftest import HEADERS, as_csv
@@ -463,6 +463,42 @@ def _framework_import(get):
     return Entry("curriculum.framework.import", trainer, framework)
 
 
+def _eligible_and_supervised(get):
+    """The link worker with every record the Core certificate asks for, and a named supervisor."""
+    worker = get("link_worker")
+    everything(get("assess"), get("core_codes"), worker, get("assessor"), get("second_assessor"))
+    supervisor = MembershipFactory(organisation=get("organisation"), role=Role.ASSESSOR).user
+    Membership.objects.filter(user=worker, role=Role.LINK_WORKER).update(supervisor=supervisor)
+    return worker, supervisor
+
+
+def _sign_off(get, worker):
+    return certificates.services.award_sign_off(
+        assessor=get("assessor"), worker=worker, qualification=get("qualification")
+    )
+
+
+def _award_sign_off(get):
+    worker, _ = _eligible_and_supervised(get)
+    return Entry("certificates.award.sign_off", get("assessor"), _sign_off(get, worker))
+
+
+def _award_countersign(get):
+    worker, supervisor = _eligible_and_supervised(get)
+    sign_off = _sign_off(get, worker)
+    certificates.services.award_countersign(supervisor=supervisor, sign_off=sign_off)
+    return Entry("certificates.award.countersign", supervisor, sign_off)
+
+
+def _membership_supervisor_set(get):
+    manager = get("manager")
+    membership = Membership.objects.get(user=get("link_worker"))
+    workforce.services.membership_supervisor_set(
+        actor=manager, membership=membership, supervisor=get("assessor")
+    )
+    return Entry("workforce.membership.supervisor", manager, membership)
+
+
 def _user_create(get):
     manager = get("manager")
     user = workforce.services.user_create(
@@ -531,6 +567,8 @@ SERVICE_CASES: dict[str, Callable] = {
     "certificates.services.bulk_issue_request": _bulk_issue_request,
     "certificates.services.bulk_issue_run": _bulk_issue_run,
     "certificates.services.certificate_download_record": _certificate_download_record,
+    "certificates.services.award_sign_off": _award_sign_off,
+    "certificates.services.award_countersign": _award_countersign,
     "competencies.services.assessment_record": _assessment_record,
     "competencies.services.assessment_correct": _assessment_correct,
     "competencies.services.assessment_countersign": _assessment_countersign,
