@@ -208,12 +208,80 @@ def module_context(module) -> dict:
     }
 
 
+def _lower_first(name: str) -> str:
+    # "Knowledge test" reads "knowledge test" mid-sentence; an acronym such as "DOP" stays.
+    if name[1:2].isupper():
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def _with_article(name: str) -> str:
+    name = _lower_first(name)
+    return f"{'an' if name[:1] in 'aeiou' else 'a'} {name}"
+
+
+@dataclass(frozen=True)
+class EvidenceRuleWords:
+    """A competency's evidence rule as its public page says it."""
+
+    all_of: str  # "Needs all of: simulation or role-play, knowledge test", or ""
+    any_of: str  # "Any of: direct observation of practice, simulation or role-play", or ""
+    caps: tuple[str, ...]  # "A knowledge test alone shows at most level 2 Developing"
+    refresher: str  # "Refresh every 12 months by e-learning", or ""
+
+
+def evidence_rule_words(
+    competency: Competency,
+    *,
+    required: list,
+    accepted: list,
+    caps: list[MethodCap],
+    level_names: dict[int, str],
+) -> EvidenceRuleWords:
+    """The rule in words: what is needed, what each capped method shows alone, the refresher."""
+    all_of = (
+        "Needs all of: " + ", ".join(_lower_first(m.name) for m in required) if required else ""
+    )
+    any_of = ""
+    if accepted:
+        lead = "And any one of: " if required else "Any of: "
+        any_of = lead + ", ".join(_lower_first(m.name) for m in accepted)
+    named = {m.pk for m in [*required, *accepted]}
+    cap_words = tuple(
+        f"{_with_article(cap.method.name).capitalize()} alone shows at most level "
+        f"{cap.max_level} {level_names.get(cap.max_level, '')}".rstrip()
+        for cap in caps
+        # Without a rule any method counts, so every cap applies.
+        if not named or cap.method_id in named
+    )
+    refresher = ""
+    if competency.refresh_months:
+        refresher = f"Refresh every {competency.refresh_months} months"
+        if competency.refresh_method is not None:
+            refresher += f" by {_lower_first(competency.refresh_method.name)}"
+    return EvidenceRuleWords(all_of=all_of, any_of=any_of, caps=cap_words, refresher=refresher)
+
+
 def competency_context(curriculum, competency: Competency) -> dict:
-    """A competency's public page: current text, the modules teaching it, and its history."""
+    """A competency's public page: current text, its evidence rule in words, the modules
+    teaching it, and its history."""
+    required = list(competency.required_methods.all())
+    accepted = list(competency.accepted_methods.all())
+    framework = competency.framework
+    caps = list(framework.method_caps.select_related("method").order_by("sort_order", "pk"))
+    levels = list(framework.scale_levels.order_by("value"))
+    rule = evidence_rule_words(
+        competency,
+        required=required,
+        accepted=accepted,
+        caps=caps,
+        level_names={level.value: level.name for level in levels},
+    )
     return {
         "curriculum": curriculum,
         "competency": competency,
-        "methods": list(competency.accepted_methods.all()),
+        "methods": required + [m for m in accepted if m not in required],
+        "evidence_rule": rule,
         "taught_in": list(
             ModulePage.objects.live()
             .descendant_of(curriculum)

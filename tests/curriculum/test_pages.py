@@ -158,3 +158,43 @@ def test_module_page_queries_do_not_grow_with_competencies(client, demo_curricul
 
     # ROL develops 3 competencies, EQU 4: the count must not depend on that.
     assert queries_for("/curriculum/rol/") == queries_for("/curriculum/equ/")
+
+
+def test_competency_page_says_the_evidence_rule_caps_and_refresher_in_words(
+    client, demo_curriculum
+):
+    safety = client.get("/curriculum/competencies/SPLW-SAF-02/").content.decode()
+    governance = client.get("/curriculum/competencies/SPLW-OUT-04/").content.decode()
+    conversations = client.get("/curriculum/competencies/SPLW-PCP-01/").content.decode()
+
+    assert "Needs all of: knowledge test, simulation or role-play" in safety
+    assert "A knowledge test alone shows at most level 2 Developing" in safety
+    # E-learning is not part of this rule, so its cap is not shown here.
+    assert "E-learning completion alone" not in safety
+    assert "Refresh every" not in safety
+    assert "Refresh every 12 months by e-learning completion" in governance
+    assert "An e-learning completion alone shows at most level 1 Aware" in governance
+    assert "Any of: direct observation of practice" in conversations
+    assert "Needs all of" not in conversations
+
+
+def test_evidence_rule_words_join_all_of_and_any_of():
+    from types import SimpleNamespace
+
+    from curriculum.selectors import evidence_rule_words
+
+    def method(pk, name):
+        return SimpleNamespace(pk=pk, name=name)
+
+    kt, sim, dop = method(1, "Knowledge test"), method(2, "Simulation"), method(3, "DOP")
+    cap = SimpleNamespace(method=kt, method_id=1, max_level=2)
+    competency = SimpleNamespace(refresh_months=36, refresh_method=None)
+
+    words = evidence_rule_words(
+        competency, required=[kt], accepted=[sim, dop], caps=[cap], level_names={2: "Developing"}
+    )
+
+    assert words.all_of == "Needs all of: knowledge test"
+    assert words.any_of == "And any one of: simulation, DOP"
+    assert words.caps == ("A knowledge test alone shows at most level 2 Developing",)
+    assert words.refresher == "Refresh every 36 months"
