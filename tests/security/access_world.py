@@ -59,6 +59,8 @@ ACTORS = (
     "manager_future",
     "manager_moved",  # left A yesterday, still a manager in B
     "manager_b",
+    "iqa",  # an internal quality assurer of A
+    "iqa_b",
     "trainer",
     "reviewer",
     "superuser",
@@ -155,6 +157,8 @@ def build() -> World:
             "Max Moved Manager", (a, Role.MANAGER, *former), (b, Role.MANAGER, *current)
         ),
         "manager_b": _person("Ben Manager", (b, Role.MANAGER, *current)),
+        "iqa": _person("Ivy Quality Assurer", (a, Role.IQA, *current)),
+        "iqa_b": _person("Ian Quality Assurer", (b, Role.IQA, *current)),
         "trainer": _person("Tess Trainer"),
         "reviewer": _person("Rhys Reviewer"),
         "superuser": _person("Sue Superuser", is_superuser=True, is_staff=True),

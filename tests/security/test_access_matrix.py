@@ -57,9 +57,12 @@ SIGNED_IN = EVERYONE - {"anonymous"}
 LINK_WORKERS = frozenset({"worker", "worker_b"})
 ASSESSORS = frozenset({"assessor", "assessor_moved", "assessor_b"})
 MANAGERS = frozenset({"manager", "manager_moved", "manager_b"})
+QUALITY_ASSURERS = frozenset({"iqa", "iqa_b"})
 IMPORTERS = ASSESSORS | MANAGERS
 # Who may see the target's records today: nobody former, future, moved away or from B.
 SEES_TARGET = frozenset({"worker", "assessor", "manager"})
+# Pages shown to these may name the target: A's IQA samples the target's assessments too.
+MAY_NAME_TARGET = SEES_TARGET | {"iqa"}
 
 
 def page(reach: frozenset[str], *, gate: frozenset[str] = SIGNED_IN):
@@ -251,6 +254,19 @@ RULES: tuple[Rule, ...] = (
         role(MANAGERS, frozenset({"manager"})),
         "the target's manager today (bulk issues: the one who asked for it)",
     ),
+    # Internal quality assurance: IQAs sample, assessors see their holds, managers coverage.
+    Rule(
+        ("quality:sampling",),
+        role(QUALITY_ASSURERS),
+        "IQAs' sampling list (what it lists is checked for the target's name)",
+    ),
+    Rule(
+        ("quality:sample",),
+        role(QUALITY_ASSURERS, frozenset({"iqa"})),
+        "an IQA of the target's organisation today; other IQAs are told it does not exist",
+    ),
+    Rule(("quality:holds",), role(ASSESSORS), "assessors' own assessments on hold"),
+    Rule(("quality:coverage",), role(MANAGERS), "managers' sampling coverage per assessor"),
     # Imports and reports: managers and assessors.
     Rule(
         ("imports:assessment_import", "imports:reports", "imports:history_export"),
@@ -280,9 +296,10 @@ RULES: tuple[Rule, ...] = (
         "administrators only; a POST that names no account or address is a 404",
     ),
     Rule(
-        ("curriculum_framework_import",),
+        ("curriculum_framework_import", "curriculum_framework_export"),
         admin(trainer=GETS, reviewer=GETS, superuser=GETS),
-        "anyone who may add a framework: trainers and reviewers (curriculum migration 0004)",
+        "anyone who may add (import) or change (export) a framework: trainers and reviewers "
+        "(curriculum migration 0004)",
     ),
     Rule(
         ("organisations:*", "memberships:*", "wagtailusers_users:*", "wagtailusers_groups:*"),
@@ -365,6 +382,7 @@ def parameter_values(world) -> dict[str, dict[str, object]]:
     return {
         "competencies:evidence*": {"pk": world.evidence.pk},
         "competencies:assessment_correct": {"pk": world.assessment.pk},
+        "quality:sample": {"pk": world.assessment.pk},
         "competencies:assessment_countersign": {"pk": world.countersign.pk},
         "competencies:supervision_confirm": {"pk": world.session.pk},
         "certificates:verify*": {"code": world.certificate.verification_code},
@@ -376,6 +394,7 @@ def parameter_values(world) -> dict[str, dict[str, object]]:
             "pk": world.framework.pk,
             "revision_id": framework_revision.latest("pk").pk,
         },
+        "curriculum_framework_export": {"pk": world.framework.pk},
         "wagtailsnippet*_assessmentmethod:*": {"pk": world.method.pk},
         "wagtailsnippet*_qualification:*": {"pk": world.qualification.pk},
         "organisations:*": {"pk": world.org_a.pk},
@@ -569,7 +588,7 @@ class _Judge:
     def _must_not_name_the_target(self) -> bool:
         # Admin users see everyone in the admin by design; lists elsewhere are scoped.
         return (
-            self.actor not in SEES_TARGET
+            self.actor not in MAY_NAME_TARGET
             and self.actor not in ADMIN_ACTORS
             and self.route not in NAMES_THE_TARGET
         )
