@@ -12,7 +12,15 @@ from workforce.forms import ServiceForm
 from workforce.refusals import Refusal, refusal_text, refuse
 
 ROOT = Path(__file__).resolve().parents[2]
-APPS = ("certificates", "competencies", "curriculum", "imports", "oversight", "workforce")
+APPS = (
+    "certificates",
+    "competencies",
+    "curriculum",
+    "imports",
+    "oversight",
+    "quality",
+    "workforce",
+)
 
 
 class _ReasonForm(ServiceForm):
