@@ -8,6 +8,13 @@ from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, Sum, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from competencies.evidence_rules import (
+    Achievement,
+    EvidenceRule,
+    achievements,
+    core_ids_in,
+    rules_for,
+)
 from competencies.models import (
     Assessment,
     Evidence,
@@ -18,9 +25,9 @@ from competencies.models import (
 from competencies.selectors import (
     Upkeep,
     assessors_by_method,
-    current_levels,
     evidence_with_outcome,
     level_names,
+    named_supervisors,
     upkeep,
 )
 from curriculum.models import Competency, CompetencyFramework, CurriculumVersion
@@ -72,6 +79,7 @@ def qualifications_for(framework: CompetencyFramework) -> QuerySet[Qualification
     return (
         Qualification.objects.filter(framework=framework)
         .select_related("framework", "observation_method", "required_method")
+        .prefetch_related("observation_competencies")
         .order_by("title", "pk")
     )
 
@@ -89,33 +97,37 @@ def at_least(label: str, have: Decimal | int, need: int) -> ChecklistItem:
 
 
 def upkeep_items(qualification: Qualification, figures: Upkeep) -> list[ChecklistItem]:
-    """The supervision and CPD rules, which both the award and its renewal ask for."""
+    """The supervision and CPD rules, which both the award and its renewal ask for, each counted
+    over the 12 months before the day judged (so a renewal in January can be met)."""
     return [
         at_least(
-            "Supervision sessions in the last 12 months",
+            "Supervision sessions in the last 12 months (peer sessions do not count)",
             figures.supervision_sessions_last_12_months,
             qualification.min_supervision_sessions_12_months,
         ),
         at_least(
-            "CPD points this year",
-            figures.cpd_points_this_year,
+            "CPD points in the last 12 months",
+            figures.cpd_points_last_12_months,
             qualification.min_cpd_points_year,
         ),
         at_least(
-            "Formal CPD hours this year",
-            figures.cpd_formal_hours_this_year,
+            "Formal CPD hours in the last 12 months",
+            figures.cpd_formal_hours_last_12_months,
             qualification.min_cpd_formal_hours_year,
         ),
     ]
 
 
-def core_competency_ids(framework: CompetencyFramework) -> list[int]:
-    """The framework's core competencies that are still assessed (not domains, not retired)."""
-    return list(
-        Competency.objects.filter(framework=framework, is_core=True)
-        .assessable()
-        .values_list("pk", flat=True)
-    )
+SHOWN_GAPS = 3
+
+
+def _core_detail(done: int, total: int, gaps: list[str]) -> str:
+    """ "19 of 21: SPLW-SAF-02 needs a simulation as well as the knowledge test; …" """
+    detail = f"{done} of {total}"
+    if gaps:
+        more = len(gaps) - SHOWN_GAPS
+        detail += ": " + "; ".join(gaps[:SHOWN_GAPS]) + (f"; and {more} more" if more > 0 else "")
+    return detail
 
 
 def checklists_for(
@@ -123,74 +135,112 @@ def checklists_for(
     qualification: Qualification,
     *,
     today: datetime.date | None = None,
-    levels: dict[tuple[int, int], tuple[int, datetime.date]] | None = None,
+    achieved: dict[tuple[int, int], Achievement] | None = None,
     figures: dict[int, Upkeep] | None = None,
+    rules: dict[int, EvidenceRule] | None = None,
 ) -> dict[int, Checklist]:
-    """Each worker's standing against every rule of `qualification`, from assessments that stand
-    (on `today`, default now), confirmed supervision and that year's CPD.
+    """Each worker's standing against every rule of `qualification`, from assessments that count
+    (on `today`, default now) under each competency's evidence rule, confirmed supervision and
+    the last 12 months' CPD.
 
-    Six queries whatever the number of workers or records; three fewer when the caller has read
-    `levels` (`current_levels`) and `figures` (`upkeep`) for the same workers and day already,
-    and fewer again when the qualification's framework and methods are loaded
-    (see `qualifications_for`).
+    A fixed number of queries whatever the number of workers or records; fewer when the caller
+    has read `rules` (`evidence_rules.rules_for`), `achieved` (`evidence_rules.achievements`)
+    and `figures` (`upkeep`) for the same workers and day already, and when the qualification's
+    framework, methods and observed competencies are loaded (see `qualifications_for`).
     """
     framework = qualification.framework
-    if levels is None:
-        levels = current_levels(worker_ids, framework, as_of=today)
+    if rules is None:
+        rules = rules_for(framework)
+    if achieved is None:
+        achieved = achievements(worker_ids, framework, as_of=today, rules=rules)
     if figures is None:
         figures = upkeep(worker_ids, today=today)
-    core_ids = core_competency_ids(framework)
+    threshold = framework.proficiency_threshold
+    core_ids = core_ids_in(rules)
     requirements = list(
         QualificationRequirement.objects.filter(qualification=qualification)
         .select_related("competency")
         .order_by("sort_order", "pk")
     )
+    observed_ids = {competency.pk for competency in qualification.observation_competencies.all()}
     observers = assessors_by_method(
         worker_ids,
         framework,
         {qualification.observation_method_id, qualification.required_method_id} - {None},
         as_of=today,
+        of_competencies={qualification.observation_method_id: observed_ids} if observed_ids else {},
     )
+    supervisors = named_supervisors(worker_ids, on=today)
     core_level = qualification.all_core_at_level
+    codes = {rule.competency_id: rule.code for rule in rules.values()}
     checklists = {}
     for worker_id in worker_ids:
 
-        def level(competency_id: int, worker_id: int = worker_id) -> int:
-            return levels.get((worker_id, competency_id), (0, None))[0]
+        def standing(competency_id: int, worker_id: int = worker_id) -> Achievement:
+            return achieved.get((worker_id, competency_id)) or Achievement()
 
-        core_done = sum(level(pk) >= core_level for pk in core_ids)
+        def gap(competency_id: int, level: int) -> str:
+            """What the competency still needs for `level`, in words."""
+            have = standing(competency_id)
+            rule = rules.get(competency_id)
+            if have.lapsed:
+                return have.missing or "the refresher ran out"
+            if rule is not None and level == threshold:
+                return have.missing or rule.missing_for({}, level)
+            return f"needs level {level}"
+
+        # Competencies under way first (something is missing), then the milestone's.
+        missing_core = sorted(
+            (pk for pk in core_ids if standing(pk).level < core_level),
+            key=lambda pk, worker_id=worker_id: (
+                (worker_id, pk) not in achieved,
+                not (pk in rules and rules[pk].milestone),
+            ),
+        )
+        core_done = len(core_ids) - len(missing_core)
         items = [
             ChecklistItem(
                 qualification.core_rule,
                 # A framework with no core competencies (yet) certifies nobody.
-                bool(core_ids) and core_done == len(core_ids),
-                f"{core_done} of {len(core_ids)}" if core_ids else "no core competencies yet",
+                bool(core_ids) and not missing_core,
+                _core_detail(
+                    core_done,
+                    len(core_ids),
+                    [f"{codes.get(pk, '')} {gap(pk, core_level)}" for pk in missing_core],
+                )
+                if core_ids
+                else "no core competencies yet",
             )
         ]
         for requirement in requirements:
-            have = level(requirement.competency_id)
-            items.append(
-                ChecklistItem(
-                    requirement.label,
-                    have >= requirement.min_level,
-                    f"level {have}" if have else "not assessed",
-                )
-            )
+            have = standing(requirement.competency_id)
+            met = have.level >= requirement.min_level
+            detail = f"level {have.level}" if have.level else "not assessed"
+            if not met:
+                detail += f": {gap(requirement.competency_id, requirement.min_level)}"
+            items.append(ChecklistItem(requirement.label, met, detail))
         if qualification.observation_method_id and qualification.min_direct_observations:
             # Two observations by the same assessor count once: the rule asks for different eyes.
             seen_by = observers.get((worker_id, qualification.observation_method_id), set())
-            items.append(
-                at_least(
-                    "Direct observations by different assessors",
-                    len(seen_by),
-                    qualification.min_direct_observations,
+            label = "Direct observations by different assessors"
+            if observed_ids:
+                label += " of " + ", ".join(
+                    sorted(codes.get(pk, "") for pk in observed_ids if pk in codes)
                 )
-            )
+            items.append(at_least(label, len(seen_by), qualification.min_direct_observations))
         if qualification.required_method_id:
-            done = bool(observers.get((worker_id, qualification.required_method_id)))
+            # Independent of the worker's day-to-day support: not by their named supervisor.
+            by = observers.get((worker_id, qualification.required_method_id), set())
+            independent = by - supervisors.get(worker_id, set())
+            detail = "done" if independent else "not yet"
+            if by and not independent:
+                detail = "only by the named supervisor: needs another assessor"
             items.append(
                 ChecklistItem(
-                    qualification.required_method.name, done, "done" if done else "not yet"
+                    f"{qualification.required_method.name} by an assessor who is not the "
+                    "named supervisor",
+                    bool(independent),
+                    detail,
                 )
             )
         items += upkeep_items(qualification, figures[worker_id])
@@ -284,13 +334,12 @@ def certificate_snapshot(
     Plain JSON values, so the snapshot reads the same whatever later happens to the records.
     """
     framework = qualification.framework
-    # Only assessments that count: never one waiting for its assessor's confirmation or on hold.
+    # Each competency as its evidence rule judges it, from the assessments that count.
     current = {
-        assessment.competency_id: assessment
-        for assessment in Assessment.objects.filter(worker=worker, competency__framework=framework)
-        .counting(as_of)
-        .current(as_of)
-        .select_related("method", "assessor")
+        competency_id: achievement
+        for (_, competency_id), achievement in achievements(
+            [worker.pk], framework, as_of=as_of, with_assessments=True
+        ).items()
     }
     names = level_names(framework)
     competencies = (
@@ -300,17 +349,21 @@ def certificate_snapshot(
     )
     rows = []
     for competency in competencies:
-        assessment = current[competency.pk]
+        achievement = current[competency.pk]
+        if not achievement.level:
+            continue
+        # The assessments that together meet the competency's evidence rule.
+        used = achievement.assessments
         rows.append(
             {
                 "code": competency.id_number,
                 "title": competency.short_name,
                 "core": competency.is_core,
-                "level": assessment.level,
-                "level_name": names.get(assessment.level, ""),
-                "assessed_on": assessment.assessed_on.isoformat(),
-                "method": assessment.method.name,
-                "assessor": assessment.assessor.full_name,
+                "level": achievement.level,
+                "level_name": names.get(achievement.level, ""),
+                "assessed_on": achievement.on.isoformat(),
+                "method": " + ".join(assessment.method.name for assessment in used),
+                "assessor": ", ".join(dict.fromkeys(a.assessor.full_name for a in used)),
             }
         )
     signoffs = []

@@ -50,6 +50,8 @@ class EvidenceRule:
     refresh_months: int | None = None
     refresh_method: AssessmentMethod | None = None
     milestone: bool = False  # needed before unsupervised work
+    is_core: bool = False
+    in_use: bool = True  # assessed: not retired, and not a domain grouping competencies
 
     @property
     def methods(self) -> tuple[AssessmentMethod, ...]:
@@ -220,16 +222,14 @@ def judge(
 
 
 def rules_for(framework: CompetencyFramework) -> dict[int, EvidenceRule]:
-    """Every competency's evidence rule in `framework`. Four queries, kept on the framework
-    object, so the reads of one request load them once."""
-    cached = getattr(framework, "_evidence_rules", None)
-    if cached is not None:
-        return cached
+    """Every competency's evidence rule in `framework`, in the framework's order. Four queries:
+    a read that needs them twice passes them on (`achievements(rules=…)`)."""
     caps = dict(MethodCap.objects.filter(framework=framework).values_list("method_id", "max_level"))
     competencies = (
         Competency.objects.filter(framework=framework)
         .select_related("refresh_method")
         .prefetch_related("required_methods", "accepted_methods")
+        .order_by("sort_order", "pk")
     )
     rules = {
         competency.pk: EvidenceRule(
@@ -241,10 +241,11 @@ def rules_for(framework: CompetencyFramework) -> dict[int, EvidenceRule]:
             refresh_months=competency.refresh_months,
             refresh_method=competency.refresh_method,
             milestone=competency.needed_before_unsupervised_work,
+            is_core=competency.is_core,
+            in_use=not competency.is_retired and bool(competency.parent_id_number),
         )
         for competency in competencies
     }
-    framework._evidence_rules = rules
     return rules
 
 
@@ -255,10 +256,12 @@ def achievements(
     as_of: datetime.date | None = None,
     with_assessments: bool = False,
     competency_ids: Iterable[int] | None = None,
+    rules: Mapping[int, EvidenceRule] | None = None,
 ) -> dict[tuple[int, int], Achievement]:
     """Each (worker, competency)'s achievement, for every pair with a counting assessment.
 
-    One query for the assessments plus `rules_for`'s four (none when already read), whatever
+    One query for the assessments and one for the scale (none when prefetched), plus
+    `rules_for`'s four unless `rules` holds them already, whatever
     the number of workers or the length of their history. `with_assessments` loads the
     assessments themselves with their method and assessor (for one worker's pages);
     `competency_ids` narrows it to those competencies.
@@ -267,10 +270,10 @@ def achievements(
     worker_ids = list(worker_ids)
     if not worker_ids:
         return {}
-    rules = rules_for(framework)
-    scale = sorted(level.value for level in framework.scale_levels.all())
-    top = scale[-1] if scale else 0
-    threshold = framework.proficiency_threshold
+    rules = rules if rules is not None else rules_for(framework)
+    scale = list(framework.scale_levels.all())
+    top = max((level.value for level in scale), default=0)
+    threshold = min((level.value for level in scale if level.is_proficient), default=None)
     latest = Assessment.objects.filter(worker_id__in=worker_ids, competency__framework=framework)
     if competency_ids is not None:
         latest = latest.filter(competency_id__in=list(competency_ids))
@@ -298,8 +301,6 @@ def achievements(
     return result
 
 
-def missing_without_evidence(rule: EvidenceRule, threshold: int | None) -> str:
-    """What a competency with no counting assessment needs, in words."""
-    if threshold is None:
-        return ""
-    return rule.missing_for({}, threshold)
+def core_ids_in(rules: Mapping[int, EvidenceRule]) -> list[int]:
+    """The core competencies in use (not domains, not retired) among `rules`, in order."""
+    return [rule.competency_id for rule in rules.values() if rule.is_core and rule.in_use]

@@ -33,7 +33,13 @@ from workforce.models import Membership, Role, User
 from workforce.permissions import Action, actors_for, organisations_for, subjects_of
 from workforce.selectors import people_in_scope
 
-from .evidence_rules import Achievement, EvidenceRule, achievements, rules_for
+from .evidence_rules import (
+    Achievement,
+    EvidenceRule,
+    achievements,
+    core_ids_in,
+    rules_for,
+)
 from .models import (
     Assessment,
     CPDEntry,
@@ -236,8 +242,13 @@ def worker_progress(worker: User, curriculum: CurriculumPage) -> WorkerProgress:
         .exclude(parent_id_number="")
         .order_by("sort_order")
     )
-    latest = current_assessments(worker, framework)
     rules = rules_for(framework)
+    latest = {
+        competency_id: achievement
+        for (_, competency_id), achievement in achievements(
+            [worker.pk], framework, with_assessments=True, rules=rules
+        ).items()
+    }
     standings = {
         competency.pk: CompetencyStanding(
             competency, latest.get(competency.pk), threshold, rules.get(competency.pk)
@@ -343,22 +354,16 @@ def proficient_counts(workers: QuerySet[User], framework: CompetencyFramework) -
     threshold = framework.proficiency_threshold
     if threshold is None:
         return {}
-    core = set(core_competency_ids(framework))
+    rules = rules_for(framework)
+    core = set(core_ids_in(rules))
     counts: dict[int, int] = defaultdict(int)
     worker_ids = list(workers.values_list("pk", flat=True))
-    for (worker_id, competency_id), (level, _) in current_levels(worker_ids, framework).items():
-        if competency_id in core and level >= threshold:
+    for (worker_id, competency_id), achievement in achievements(
+        worker_ids, framework, rules=rules
+    ).items():
+        if competency_id in core and achievement.level >= threshold:
             counts[worker_id] += 1
     return dict(counts)
-
-
-def core_competency_ids(framework: CompetencyFramework) -> list[int]:
-    """The framework's core competencies that are still assessed (not domains, not retired)."""
-    return list(
-        Competency.objects.filter(framework=framework, is_core=True)
-        .assessable()
-        .values_list("pk", flat=True)
-    )
 
 
 # --- Page reads for the learner and assessor pages -----------------------------------------
@@ -459,10 +464,11 @@ def competency_record(worker: User, competency: Competency) -> dict:
     evidence rule, and the evidence claiming it."""
     framework = competency.framework
     names = level_names(framework)
+    rules = rules_for(framework)
     achievement = achievements(
-        [worker.pk], framework, with_assessments=True, competency_ids=[competency.pk]
+        [worker.pk], framework, with_assessments=True, competency_ids=[competency.pk], rules=rules
     ).get((worker.pk, competency.pk))
-    rule = rules_for(framework).get(competency.pk)
+    rule = rules.get(competency.pk)
     threshold = framework.proficiency_threshold
     used = {assessment.pk for assessment in achievement.assessments} if achievement else set()
     history = [

@@ -29,7 +29,7 @@ from certificates.selectors import (
     register_counts,
     with_status,
 )
-from competencies.evidence_rules import achievements
+from competencies.evidence_rules import achievements, rules_for
 from competencies.models import Assessment, CPDEntry, Evidence, SupervisionSession
 from competencies.selectors import Upkeep, level_names, upkeep
 from curriculum.models import (
@@ -197,8 +197,13 @@ class TeamOverview:
 
 
 def headline_qualification(framework: CompetencyFramework) -> Qualification | None:
-    """The qualification the team page reports on: the framework's first, by title. One query."""
-    return qualifications_for(framework).first()
+    """The qualification the team page reports on: the framework's first, by title. Two queries
+    (with the competencies its observations must be of)."""
+    qualification = qualifications_for(framework).first()
+    if qualification is not None:
+        # The same framework row: its evidence rules, once read, serve both.
+        qualification.framework = framework
+    return qualification
 
 
 def _latest_certificates(
@@ -250,7 +255,8 @@ def team_overview(
     competencies = list(Competency.objects.filter(framework=framework).assessable())
     core_ids = [c.pk for c in competencies if c.is_core]
     milestone_ids = [c.pk for c in competencies if c.needed_before_unsupervised_work]
-    achieved = achievements(ids, framework, as_of=today)
+    rules = rules_for(framework)
+    achieved = achievements(ids, framework, as_of=today, rules=rules)
     levels = {pair: (a.level, a.on) for pair, a in achieved.items() if a.level}
     figures = upkeep(ids, today=today)
     refresher_notice = today + datetime.timedelta(days=REFRESHER_NOTICE_DAYS)
@@ -265,7 +271,9 @@ def team_overview(
     if qualification is not None:
         certificates = _latest_certificates(ids, qualification, today=today)
         # As the register's candidates are judged: assessments of any date, upkeep to today.
-        checklists = checklists_for(ids, qualification, achieved=achieved, figures=figures)
+        checklists = checklists_for(
+            ids, qualification, achieved=achieved, figures=figures, rules=rules
+        )
     supervision_due_before = today - relativedelta(months=SUPERVISION_GAP_MONTHS)
 
     rows = []

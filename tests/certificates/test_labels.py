@@ -9,9 +9,9 @@ from tests.certificates.records import day
 pytestmark = pytest.mark.django_db
 
 UPKEEP = [
-    "Supervision sessions in the last 12 months",
-    "CPD points this year",
-    "Formal CPD hours this year",
+    "Supervision sessions in the last 12 months (peer sessions do not count)",
+    "CPD points in the last 12 months",
+    "Formal CPD hours in the last 12 months",
 ]
 RENEWAL_ASSESSMENTS = [
     "Direct observation of practice of SPLW-PCP-01 or SPLW-EMP-01 "

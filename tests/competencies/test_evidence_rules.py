@@ -159,9 +159,6 @@ def test_reading_achievements_takes_the_same_queries_for_one_worker_or_many(
     ]
 
     def queries(worker_ids):
-        # Nothing kept from the last read: the rules and the threshold are read again.
-        framework.__dict__.pop("_evidence_rules", None)
-        framework.__dict__.pop("proficiency_threshold", None)
         with CaptureQueriesContext(connection) as captured:
             achievements(worker_ids, framework)
         return len(captured)

@@ -41,22 +41,18 @@ def test_the_current_level_is_the_latest_assessment_not_superseded(record, asses
     current = current_assessments(latest.worker, latest.competency.framework)
 
     assert current[latest.competency_id].level == 3
-    assert current[latest.competency_id].supersedes == latest
+    assert [a.supersedes for a in current[latest.competency_id].assessments] == [latest]
 
 
 def test_module_completion_and_milestone(record, demo_curriculum, framework, link_worker, methods):
     # ROL has three competencies; two at proficiency, one below.
     record(competency=framework.competencies.get(id_number="SPLW-ROL-01"), level=3)
-    record(
-        competency=framework.competencies.get(id_number="SPLW-ROL-02"),
-        level=4,
-        method=methods["KT"],
-    )
-    record(
-        competency=framework.competencies.get(id_number="SPLW-ROL-03"),
-        level=2,
-        method=methods["CBD"],
-    )
+    role_02 = framework.competencies.get(id_number="SPLW-ROL-02")
+    record(competency=role_02, level=2, method=methods["KT"])
+    record(competency=role_02, level=4, method=methods["CBD"])
+    role_03 = framework.competencies.get(id_number="SPLW-ROL-03")
+    record(competency=role_03, level=2, method=methods["CBD"])
+    record(competency=role_03, level=3, method=methods["SUP"])
 
     progress = worker_progress(link_worker, demo_curriculum)
 
@@ -82,9 +78,11 @@ def test_module_completion_and_milestone(record, demo_curriculum, framework, lin
 def test_safe_to_practise_once_every_milestone_competency_is_proficient(
     record, demo_curriculum, framework, link_worker
 ):
+    caps = {"ELC": 1, "KT": 2}
     for competency in framework.competencies.filter(needed_before_unsupervised_work=True):
-        method = sorted(competency.accepted_methods.all(), key=lambda m: m.code)[0]
-        record(competency=competency, method=method, level=3)
+        rule = list(competency.required_methods.all()) or list(competency.accepted_methods.all())
+        for method in rule[:2]:
+            record(competency=competency, method=method, level=caps.get(method.code, 3))
 
     assert worker_progress(link_worker, demo_curriculum).safe_to_practise
 
@@ -106,14 +104,15 @@ def test_supervision_counts_confirmed_sessions_in_the_last_12_months(assessor, l
     assert figures["supervision_sessions_last_12_months"] == 3
 
 
-def test_cpd_counts_this_calendar_year(link_worker):
+def test_cpd_counts_the_12_months_before_the_day(link_worker):
     # A whole past year, so no date is in the future whenever the test runs.
     year = TODAY.year - 1
     today = datetime.date(year, 11, 20)
     for done_on, hours, formal, points in [
         (datetime.date(year, 3, 1), "6", True, "6"),
         (datetime.date(year, 6, 1), "2", False, "4"),
-        (datetime.date(year - 1, 12, 31), "9", True, "9"),
+        (datetime.date(year - 1, 11, 20), "9", True, "9"),  # a year before: not counted
+        (datetime.date(year - 1, 11, 21), "1", True, "1"),  # within the 12 months
         (datetime.date(year, 12, 1), "5", True, "5"),  # after "today": not counted yet
     ]:
         services.cpd_log(
@@ -127,8 +126,8 @@ def test_cpd_counts_this_calendar_year(link_worker):
 
     figures = supervision_and_cpd(link_worker, today=today)
 
-    assert figures["cpd_points_last_12_months"] == Decimal("10")
-    assert figures["cpd_formal_hours_last_12_months"] == Decimal("6")
+    assert figures["cpd_points_last_12_months"] == Decimal("11")
+    assert figures["cpd_formal_hours_last_12_months"] == Decimal("7")
 
 
 def test_progress_queries_do_not_grow_with_the_number_of_assessments(
@@ -146,8 +145,10 @@ def test_progress_queries_do_not_grow_with_the_number_of_assessments(
     competencies = list(framework.competencies.exclude(parent_id_number="").filter(is_core=True))
     for days_ago in range(2, 5):
         for competency in competencies:
-            method = sorted(competency.accepted_methods.all(), key=lambda m: m.code)[0]
-            record(competency=competency, method=method, level=3, assessed_on=_day(days_ago))
+            rule = list(competency.accepted_methods.all()) or list(
+                competency.required_methods.all()
+            )
+            record(competency=competency, method=rule[0], level=3, assessed_on=_day(days_ago))
 
     assert count_queries() == few
 
@@ -156,7 +157,8 @@ def test_proficient_counts_use_current_levels(record, framework, link_worker, as
     record(level=4, assessed_on=_day(30))
     record(level=2, assessed_on=_day(5))  # the current level, below the threshold
     other = framework.competencies.get(id_number="SPLW-ROL-02")
-    record(competency=other, method=methods["KT"], level=3)
+    record(competency=other, method=methods["KT"], level=2)
+    record(competency=other, method=methods["CBD"], level=3)
 
     counts = proficient_counts(User.objects.filter(pk=link_worker.pk), framework)
 

@@ -228,7 +228,7 @@ def test_progress_shows_modules_milestone_core_figures_and_next_steps(
     assert re.search(
         r"Confirmed supervision sessions in the last 12 months</dt>\s*<dd[^>]*>1<", content
     )
-    assert re.search(r"CPD points this year</dt>\s*<dd[^>]*>3<", content)
+    assert re.search(r"CPD points, last 12 months</dt>\s*<dd[^>]*>3<", content)
     history = f"/workers/{link_worker.pk}/competencies/{competency.pk}/"
     assert history in content
     assert 'class="app-table-scroll" tabindex="0" role="region" aria-label=' in content

@@ -36,16 +36,25 @@ def assess(framework, assessor, methods):
     """Record an assessment of `code` for `worker` (by the organisation's assessor)."""
 
     def _assess(worker, code, *, level=3, method=None, by=None, days_ago=1):
+        """With no method, whatever the competency's evidence rule asks for at `level`: each
+        "all of" method and the first "any of" one, each within its cap."""
         competency = framework.competencies.get(id_number=code)
-        method = method or sorted(m.code for m in competency.accepted_methods.all())[0]
-        return services.assessment_record(
-            worker=worker,
-            competency=competency,
-            level=level,
-            method=methods[method],
-            assessed_on=day(days_ago),
-            assessor=by or assessor,
-        )
+        if method is not None:
+            chosen = [method]
+        else:
+            chosen = sorted(m.code for m in competency.required_methods.all())
+            chosen += sorted(m.code for m in competency.accepted_methods.all())[:1]
+        caps = dict(framework.method_caps.values_list("method__code", "max_level"))
+        for code_ in chosen:
+            assessment = services.assessment_record(
+                worker=worker,
+                competency=competency,
+                level=min(level, caps.get(code_, level)),
+                method=methods[code_],
+                assessed_on=day(days_ago),
+                assessor=by or assessor,
+            )
+        return assessment
 
     return _assess
 

@@ -5,7 +5,6 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.utils import timezone
 
 from certificates.selectors import qualification_checklist, qualifications_for
 from competencies import services
@@ -41,8 +40,9 @@ def test_current_levels_match_current_assessments(framework, link_worker, grow_t
 
     for worker in workers:
         expected = {
-            competency_id: (assessment.level, assessment.assessed_on)
-            for competency_id, assessment in current_assessments(worker, framework).items()
+            competency_id: (achievement.level, achievement.on)
+            for competency_id, achievement in current_assessments(worker, framework).items()
+            if achievement.level
         }
         mine = {c: v for (w, c), v in levels.items() if w == worker.pk}
         assert mine == expected
@@ -100,6 +100,9 @@ def test_demo_team_has_the_flags_the_story_tells(db):
     # Łucja is three weeks in: not yet two months without supervision.
     assert Flag.NO_RECENT_SUPERVISION not in flags["lucja.zolc@example.org"]
     assert Flag.RENEWAL_DUE in flags["aisha.khan@example.org"]
+    # Her information governance e-learning is more than 12 months old.
+    assert Flag.REFRESHER_DUE in flags["aisha.khan@example.org"]
+    assert Flag.REFRESHER_DUE not in flags["kwame.mensah@example.org"]
     assert overview.register["renewal_due"] >= 1
     # Nobody from the other PCN.
     assert "east.linkworker@example.org" not in flags
@@ -136,30 +139,55 @@ def test_a_new_starter_is_not_flagged_for_supervision_before_two_months(
     assert Flag.NO_RECENT_SUPERVISION in _row(overview, long_standing).flags
 
 
-def test_cpd_behind_pace_follows_the_qualifications_yearly_minimum(
-    manager, link_worker, qualification, demo_curriculum
+def test_cpd_behind_pace_asks_the_yearly_minimum_over_the_last_12_months(
+    manager, organisation, link_worker, qualification, demo_curriculum
 ):
-    # 10 July of last year: 190 days in, so the pace is 10 of the 20 points a year.
-    today = timezone.localdate().replace(month=7, day=10)
-    today = today.replace(year=today.year - 1)
+    # A year in post: the whole 20 points over the last 12 months. 146 days in: 8 of them.
+    starter = MembershipFactory(
+        organisation=organisation, role=Role.LINK_WORKER, starts_on=day(146)
+    ).user
 
-    def log(points):
+    def log(worker, points, days_ago=0):
         services.cpd_log(
-            worker=link_worker,
-            done_on=today,
+            worker=worker,
+            done_on=day(days_ago),
             activity="Accredited course",
             hours=Decimal(points),
             is_formal=True,
             points=Decimal(points),
         )
 
-    log("9")
-    behind = _row(selectors.team_overview(manager, demo_curriculum, today=today), link_worker)
-    assert Flag.CPD_BEHIND in behind.flags
+    log(link_worker, "15", days_ago=300)
+    log(link_worker, "4", days_ago=400)  # more than 12 months ago: not counted
+    log(starter, "8")
+    overview = selectors.team_overview(manager, demo_curriculum)
+    assert Flag.CPD_BEHIND in _row(overview, link_worker).flags
+    assert Flag.CPD_BEHIND not in _row(overview, starter).flags
 
-    log("1")
-    on_pace = _row(selectors.team_overview(manager, demo_curriculum, today=today), link_worker)
-    assert Flag.CPD_BEHIND not in on_pace.flags
+    log(link_worker, "5")
+    overview = selectors.team_overview(manager, demo_curriculum)
+    assert Flag.CPD_BEHIND not in _row(overview, link_worker).flags
+
+
+def test_a_refresher_running_out_is_flagged_ahead_of_time(
+    manager, organisation, link_worker, assess, demo_curriculum
+):
+    # Information governance e-learning is refreshed every 12 months; the flag shows 60 days
+    # before it runs out, and stays once it has.
+    due_in_75_days = MembershipFactory(organisation=organisation, role=Role.LINK_WORKER).user
+    lapsed = MembershipFactory(organisation=organisation, role=Role.LINK_WORKER).user
+    assess(due_in_75_days, "SPLW-OUT-04", days_ago=290)
+    assess(link_worker, "SPLW-OUT-04", days_ago=320)
+    assess(lapsed, "SPLW-OUT-04", days_ago=400)
+
+    overview = selectors.team_overview(manager, demo_curriculum)
+
+    assert Flag.REFRESHER_DUE not in _row(overview, due_in_75_days).flags
+    assert Flag.REFRESHER_DUE in _row(overview, link_worker).flags
+    assert Flag.REFRESHER_DUE in _row(overview, lapsed).flags
+    # Lapsed, it no longer counts towards the core competencies.
+    assert _row(overview, lapsed).core_proficient == 0
+    assert _row(overview, link_worker).core_proficient == 1
 
 
 def test_eligible_flag_matches_the_checklist(manager, link_worker, qualification, demo_curriculum):
@@ -310,23 +338,27 @@ def test_team_reads_take_the_same_queries_for_any_team_size(
             return selectors.team_overview(manager, curriculum).rows
         return selectors.team_matrix(manager, curriculum).rows
 
+    # The evidence rules take four of them (competencies, their two method lists, the caps).
+    expected = 16 if reader == "overview" else 9
     grow_team(2)
-    with django_assert_num_queries(11 if reader == "overview" else 5):
+    with django_assert_num_queries(expected):
         assert len(read()) == 2
     grow_team(10)
-    with django_assert_num_queries(11 if reader == "overview" else 5):
+    with django_assert_num_queries(expected):
         assert len(read()) == 12
 
 
-def test_team_checklists_take_six_queries_for_any_team(
+def test_team_checklists_take_twelve_queries_for_any_team(
     grow_team, qualification, django_assert_num_queries
 ):
     small = [w.pk for w in grow_team(2)]
     large = small + [w.pk for w in grow_team(8)]
 
-    with django_assert_num_queries(6):
+    # Evidence rules 4, scale 1, assessments 1, upkeep 2, requirements 1, observers 1, named
+    # supervisors 1, observed competencies 1.
+    with django_assert_num_queries(12):
         assert len(selectors.team_checklists(small, qualification)) == 2
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(12):
         checklists = selectors.team_checklists(large, qualification)
     assert len(checklists) == 10
     assert all(isinstance(c.items[-1].detail, str) for c in checklists.values())
