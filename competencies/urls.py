@@ -23,6 +23,7 @@ urlpatterns = [
     # Assessors
     path("caseload/", views.caseload, name="caseload"),
     path("caseload/<int:worker_id>/", views.worker_detail, name="worker"),
+    path("caseload/to-confirm/", views.confirmations, name="confirmations"),
     path(
         "caseload/<int:worker_id>/competencies/<int:competency_id>/record/",
         views.assessment_record,

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -24,6 +25,7 @@ from workforce.refusals import refusal_text
 from workforce.selectors import memberships_of
 
 from . import selectors, services
+from .confirmations import awaiting_confirmation
 from .forms import (
     AssessmentForm,
     CorrectionForm,
@@ -300,6 +302,7 @@ def caseload(request: HttpRequest) -> HttpResponse:
             "rows": selectors.caseload_rows(request.user, framework),
             "competency_total": selectors.core_count(framework) if framework else 0,
             "waiting": selectors.open_counts(request.user),
+            "to_confirm": awaiting_confirmation(request.user).count(),
         },
     )
 
@@ -498,3 +501,41 @@ def supervision_confirm(request: HttpRequest, pk: int) -> HttpResponse:
         f"{date_format(session.held_on, 'j F Y')}.",
     )
     return redirect("competencies:sessions_to_confirm")
+
+
+# --- Assessments entered in the assessor's name, to confirm -----------------------------------
+
+CONFIRMATIONS_PER_PAGE = 100
+
+
+@role_required(Role.ASSESSOR)
+def confirmations(request: HttpRequest) -> HttpResponse:
+    """Imported assessments in the assessor's name: tick those that are theirs and confirm."""
+    waiting = awaiting_confirmation(request.user)
+    errors: list[str] = []
+    if request.method == "POST":
+        chosen = [pk for pk in request.POST.getlist("assessment") if pk.isdigit()]
+        found = list(waiting.filter(pk__in=chosen))
+        try:
+            if len(found) != len(set(chosen)):
+                raise PermissionDenied(
+                    "Some of the assessments chosen are no longer waiting for you: nothing was "
+                    "confirmed. Choose again."
+                )
+            confirmed = services.assessments_confirm(assessments=found, assessor=request.user)
+        except (ValidationError, PermissionDenied) as refused:
+            errors.append(refusal_text(refused))
+        else:
+            count = len(confirmed)
+            messages.success(
+                request,
+                f"You confirmed {count} assessment{'s' if count != 1 else ''}: "
+                f"{'they count' if count != 1 else 'it counts'} from now on.",
+            )
+            return redirect("competencies:confirmations")
+    page = Paginator(waiting, CONFIRMATIONS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "competencies/confirmations.html",
+        {"page_obj": page, "errors": errors},
+    )

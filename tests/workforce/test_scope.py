@@ -59,6 +59,16 @@ def world() -> dict:
     member("deactivated north manager", (north, Role.MANAGER, LONG_AGO, None), is_active=False)
     member("deactivated north worker", (north, Role.LINK_WORKER, LONG_AGO, None), is_active=False)
     member("trainer")
+    # Accounts made by people who could otherwise assess or certify them (issue 13, item 6).
+    recruit = (north, Role.LINK_WORKER, LONG_AGO, None)
+    member("recruit of the north assessor", recruit, created_by=people["current North Assessor"])
+    member("recruit of the north manager", recruit, created_by=people["current North Manager"])
+    member(
+        "recruit of the north manager long ago",
+        recruit,
+        created_by=people["current North Manager"],
+        date_joined=timezone.now() - datetime.timedelta(days=400),
+    )
     return people
 
 
@@ -97,11 +107,17 @@ def test_may_is_true_exactly_for_the_subjects_of_the_rule(world):
 def test_the_world_exercises_every_kind_of_answer(world):
     """The property above is only worth something if the world has yeses and noes of each kind."""
     manager, worker = world["current North Manager"], world["current North Link worker"]
+    recruits = {
+        world["recruit of the north assessor"],
+        world["recruit of the north manager"],
+        world["recruit of the north manager long ago"],
+    }
     assert set(subjects_of(manager, Action.MANAGE)) == {
         worker,
         world["worker in both"],
         world["north manager and worker"],
         world["deactivated north worker"],
+        *recruits,
     }
     assert world["former North Link worker"] in subjects_of(manager, Action.MANAGE, on=YESTERDAY)
     assert world["future North Link worker"] in subjects_of(manager, Action.MANAGE, on=TOMORROW)
@@ -111,7 +127,20 @@ def test_the_world_exercises_every_kind_of_answer(world):
         world["worker in both"],
         world["north manager and worker"],
         world["deactivated north worker"],
+        *recruits,
     }
+    # Whoever created an account in the last 12 months neither assesses nor certifies it.
+    north_assessor = world["current North Assessor"]
+    assert world["recruit of the north assessor"] not in subjects_of(north_assessor, Action.ASSESS)
+    assert world["recruit of the north assessor"] in subjects_of(
+        north_assessor, Action.VIEW_RECORDS
+    )
+    assert world["recruit of the north manager"] not in subjects_of(
+        manager, Action.ISSUE_CERTIFICATE
+    )
+    assert world["recruit of the north manager long ago"] in subjects_of(
+        manager, Action.ISSUE_CERTIFICATE
+    )
     assert world["north manager and worker"] not in subjects_of(
         world["north manager and worker"], Action.ISSUE_CERTIFICATE
     )
