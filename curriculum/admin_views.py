@@ -1,14 +1,16 @@
-"""Wagtail admin: import a Moodle competency framework CSV, previewed before anything is saved."""
+"""Wagtail admin: import a Moodle competency framework CSV (with its rules file), previewed
+before anything is saved; export one as a zip of the CSV and the rules file."""
 
 from django import forms
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse, reverse_lazy
-from django.views.generic import FormView
+from django.views.generic import FormView, View
 from wagtail.admin import messages
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.views.generic.base import WagtailAdminTemplateMixin
@@ -17,11 +19,17 @@ from wagtail.permissions import policy_registry
 
 from . import selectors, services
 from .models import CompetencyFramework
-from .moodle import MoodleImportError, ParsedFramework, parse_framework_files
+from .moodle import (
+    MoodleImportError,
+    ParsedFramework,
+    parse_framework_files,
+    write_framework_zip,
+)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 PREVIEW_MAX_AGE = 60 * 60  # seconds; an older preview must be uploaded again
 URL_NAME = "curriculum_framework_import"
+EXPORT_URL_NAME = "curriculum_framework_export"
 
 
 def _salt(user) -> str:
@@ -190,6 +198,32 @@ class FrameworkImportView(PermissionCheckedMixin, WagtailAdminTemplateMixin, For
         )
 
 
+class FrameworkExportView(PermissionCheckedMixin, View):
+    """The published framework as a zip: Moodle's CSV, and beside it the rules file holding what
+    Moodle has no column for (evidence rules, method caps, refreshers, descriptors)."""
+
+    model = CompetencyFramework
+    permission_required = "change"
+
+    def get(self, request, pk: int):
+        framework = CompetencyFramework.objects.filter(pk=pk).values_list("id_number").first()
+        if framework is None:
+            raise Http404("No such framework.")
+        exported = selectors.framework_for_export(id_number=framework[0], with_rules=True)
+        try:
+            data = write_framework_zip(exported)
+        except ValueError as error:
+            messages.error(request, str(error))
+            return redirect("wagtailsnippets_curriculum_competencyframework:list")
+        response = HttpResponse(data, content_type="application/zip")
+        response["Content-Disposition"] = f'attachment; filename="{exported.id_number}.zip"'
+        return response
+
+
+def export_url(framework: CompetencyFramework) -> str:
+    return reverse(EXPORT_URL_NAME, args=[framework.pk])
+
+
 class FrameworkImportMenuItem(MenuItem):
     def is_shown(self, request):
         return policy_registry.get_by_type(CompetencyFramework).user_has_permission(
@@ -198,7 +232,10 @@ class FrameworkImportMenuItem(MenuItem):
 
 
 def admin_urls() -> list:
-    return [path("frameworks/import/", FrameworkImportView.as_view(), name=URL_NAME)]
+    return [
+        path("frameworks/import/", FrameworkImportView.as_view(), name=URL_NAME),
+        path("frameworks/<int:pk>/export/", FrameworkExportView.as_view(), name=EXPORT_URL_NAME),
+    ]
 
 
 def menu_item() -> MenuItem:

@@ -3,19 +3,34 @@
 from django import forms
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
 from workforce.viewsets import InUseSnippetDeleteView
 
-from .admin_views import admin_urls, menu_item
+from .admin_views import admin_urls, export_url, menu_item
 from .forms import CompetencyFrameworkForm
 from .models import AssessmentMethod, CompetencyFramework
 
 
+class CompetencyFrameworkIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        return [
+            *super().get_list_more_buttons(instance),
+            MenuItem(
+                "Export (Moodle CSV and rules file)",
+                url=export_url(instance),
+                icon_name="download",
+                priority=40,
+            ),
+        ]
+
+
 class CompetencyFrameworkViewSet(SnippetViewSet):
     model = CompetencyFramework
+    index_view_class = CompetencyFrameworkIndexView
     delete_view_class = InUseSnippetDeleteView
     icon = "list-ul"
     menu_label = "Competency frameworks"

@@ -422,3 +422,14 @@ def test_the_admin_form_refuses_a_broken_evidence_rule(client, framework, traine
     assert message in response.content.decode()
     framework.refresh_from_db()
     assert not framework.has_unpublished_changes
+
+
+def test_the_framework_preview_shows_evidence_rules_caps_refreshers_and_descriptors(framework):
+    response = framework.make_preview_request()
+
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "4 Advanced (proficient): Can teach, lead or quality-assure it." in page
+    assert "Knowledge test alone shows at most level 2" in page
+    assert "all of: KT – Knowledge test, SIM – Simulation or role-play" in page
+    assert "refresh every 12 months by E-learning completion" in page

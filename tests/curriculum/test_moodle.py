@@ -858,3 +858,33 @@ def test_a_method_in_both_lists_of_the_rules_file_is_refused():
 
     assert any("KT cannot be both" in error for error in refused.value.errors)
     assert_nothing_saved()
+
+
+def test_the_admin_exports_the_published_framework_as_a_zip_of_csv_and_rules(client, trainer):
+    framework = services.framework_import(data=example_bytes(), rules_data=example_rules())
+    client.force_login(trainer)
+    listing = client.get("/admin/snippets/curriculum/competencyframework/").content.decode()
+    url = f"/admin/frameworks/{framework.pk}/export/"
+    assert url in listing
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/zip"
+    assert response["Content-Disposition"] == 'attachment; filename="OECD-CORE.zip"'
+    with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
+        csv_text = archive.read("OECD-CORE.csv").decode()
+        rules = json.loads(archive.read("OECD-CORE.rules.json"))
+    exported = without_rows(parse_framework_csv(csv_text))
+    assert exported == without_rows(parse_framework_csv(example_bytes()))
+    assert rules["scale"][0]["description"] == "Not yet shown."
+
+
+def test_someone_without_the_admin_cannot_export(client, link_worker):
+    framework = services.framework_import(data=example_bytes(), rules_data=example_rules())
+    client.force_login(link_worker)
+
+    response = client.get(f"/admin/frameworks/{framework.pk}/export/")
+
+    assert response.status_code == 302
+    assert response.url.startswith("/admin/login/")
