@@ -31,7 +31,7 @@ from django.db.models import (
 from django.db.models.functions import Mod, RowNumber
 from django.utils import timezone
 
-from competencies.models import Assessment, IqaDecision, IqaSample
+from competencies.models import Assessment, Evidence, IqaDecision, IqaSample
 from workforce.models import Membership, Organisation, Role, User
 from workforce.permissions import Action, organisations_for, subjects_of
 
@@ -163,6 +163,13 @@ def sampleable(quality_assurer: User, pk: int) -> Assessment | None:
         .prefetch_related("evidence")
         .first()
     )
+
+
+def evidence_to_check(quality_assurer: User, pk: int) -> Evidence | None:
+    """A piece of evidence of a link worker the IQA may quality-assure, or None."""
+    return Evidence.objects.filter(
+        pk=pk, worker__in=subjects_of(quality_assurer, Action.QUALITY_ASSURE)
+    ).first()
 
 
 def samples_by(quality_assurer: User, *, limit: int = 10) -> QuerySet[IqaSample]:

@@ -6,6 +6,7 @@ app_name = "quality"
 urlpatterns = [
     path("quality/", views.sampling, name="sampling"),
     path("quality/assessments/<int:pk>/", views.sample, name="sample"),
+    path("quality/evidence/<int:pk>/file/", views.evidence_file, name="evidence_file"),
     path("caseload/on-hold/", views.holds, name="holds"),
     path("team/quality/", views.coverage, name="coverage"),
 ]

@@ -5,11 +5,15 @@ An assessment outside the IQA's organisations is a 404, the same as one that doe
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.csp import CSP
+from django.views.decorators.csp import csp_override
 
+from competencies import services as competencies_services
 from competencies.models import IqaDecision
+from competencies.uploads import IMAGE_TYPES, content_disposition, download_name
 from workforce.models import Role
 from workforce.permissions import role_required
 
@@ -53,6 +57,34 @@ def sample(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return redirect(reverse("quality:sample", args=[assessment.pk]))
     return render(request, "quality/sample.html", {"assessment": assessment, "form": form})
+
+
+@csp_override({"default-src": [CSP.NONE], "sandbox": True})
+@role_required(Role.IQA)
+def evidence_file(request: HttpRequest, pk: int) -> FileResponse:
+    """A file of evidence of a link worker the IQA may quality-assure, served as the learner
+    pages serve it (competencies.views.evidence_file) and audited the same way."""
+    evidence = selectors.evidence_to_check(request.user, pk)
+    if evidence is None or not evidence.file:
+        raise Http404("No such file among the records you may check.")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError as missing:
+        raise Http404("The file is missing from storage.") from missing
+    as_attachment = evidence.file_content_type not in IMAGE_TYPES
+    response = FileResponse(
+        handle,
+        as_attachment=as_attachment,
+        content_type=evidence.file_content_type or "application/octet-stream",
+    )
+    name = download_name(
+        evidence.title, evidence.file_content_type, fallback=f"evidence-{evidence.pk}"
+    )
+    response["Content-Disposition"] = content_disposition(name, as_attachment=as_attachment)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    competencies_services.evidence_download_record(evidence=evidence, actor=request.user)
+    return response
 
 
 @role_required(Role.ASSESSOR)

@@ -2,10 +2,14 @@
 show, and a fixed number of queries."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from wagtail.models import ModelLogEntry
 
-from competencies.models import Assessment, IqaDecision, IqaSample
+from competencies import services as competencies_services
+from competencies.models import Assessment, EvidenceKind, IqaDecision, IqaSample
 from quality import views
 from quality.services import iqa_sample_record
 from tests.factories import MembershipFactory
@@ -185,3 +189,38 @@ def test_the_manager_sees_coverage_from_the_team_pages(client, iqa, manager, ass
     row = next(r for r in response.context["rows"] if r.assessor == assessor)
     assert (row.made, row.selected, row.sampled, row.agreed, row.percent_done) == (1, 1, 1, 1, 100)
     assert 'aria-current="page"><strong>Quality assurance' in response.content.decode()
+
+
+def test_the_iqa_opens_the_evidence_file_of_a_sampled_assessment(
+    client, iqa, outside_iqa, assessor, link_worker, framework, methods
+):
+    competency = framework.competencies.get(id_number="SPLW-ROL-01")
+    evidence = competencies_services.evidence_submit(
+        worker=link_worker,
+        kind=EvidenceKind.DOCUMENT,
+        title="Observation record",
+        competencies=[competency],
+        upload=SimpleUploadedFile("record.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf"),
+    )
+    assessment = competencies_services.evidence_accept(
+        evidence=evidence,
+        reviewer=assessor,
+        competency=competency,
+        level=3,
+        method=methods["DOP"],
+        assessed_on=timezone.localdate(),
+    )
+    file_url = f"/quality/evidence/{evidence.pk}/file/"
+    client.force_login(iqa)
+
+    assert f'href="{file_url}"' in client.get(_sample_url(assessment)).content.decode()
+    response = client.get(file_url)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF")
+    assert ModelLogEntry.objects.filter(
+        action="competencies.evidence.download", user=iqa, object_id=str(evidence.pk)
+    ).exists()
+    client.force_login(outside_iqa)
+    assert client.get(file_url).status_code == 404
+    client.force_login(assessor)
+    assert client.get(file_url).status_code == 403
