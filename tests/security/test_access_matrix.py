@@ -265,6 +265,11 @@ RULES: tuple[Rule, ...] = (
         role(QUALITY_ASSURERS, frozenset({"iqa"})),
         "an IQA of the target's organisation today; other IQAs are told it does not exist",
     ),
+    Rule(
+        ("quality:evidence_file",),
+        role(QUALITY_ASSURERS, frozenset({"iqa"})),
+        "evidence files of the target, for an IQA of their organisation today",
+    ),
     Rule(("quality:holds",), role(ASSESSORS), "assessors' own assessments on hold"),
     Rule(("quality:coverage",), role(MANAGERS), "managers' sampling coverage per assessor"),
     # Imports and reports: managers and assessors.
@@ -383,6 +388,7 @@ def parameter_values(world) -> dict[str, dict[str, object]]:
         "competencies:evidence*": {"pk": world.evidence.pk},
         "competencies:assessment_correct": {"pk": world.assessment.pk},
         "quality:sample": {"pk": world.assessment.pk},
+        "quality:evidence_file": {"pk": world.evidence.pk},
         "competencies:assessment_countersign": {"pk": world.countersign.pk},
         "competencies:supervision_confirm": {"pk": world.session.pk},
         "certificates:verify*": {"code": world.certificate.verification_code},
