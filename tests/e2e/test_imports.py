@@ -99,9 +99,11 @@ def test_manager_fixes_a_spreadsheet_and_sees_progress_change(page, visit, follo
     expect(page.locator("[data-row='2']")).to_contain_text(lucja.full_name)
     assert Assessment.objects.count() == before
 
+    # In the assessor's name, not the manager's: it waits for them (tests/e2e/test_pending_imports).
+    expect(page.locator("[data-row='2'] [data-pending]")).to_contain_text("Waits for")
     follow(page, page.get_by_role("button", name="Confirm and import 1 assessment"))
     expect(page.get_by_text("1 assessment imported from team-fixed.xlsx.")).to_be_visible()
     assert Assessment.objects.count() == before + 1
 
     follow(page, page.get_by_role("link", name="Progress in Riverside North PCN"))
-    expect(cell).to_have_text("3")
+    expect(cell).to_have_text("–")  # counts once the assessor confirms it
