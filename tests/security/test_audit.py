@@ -28,9 +28,10 @@ from wagtail.models import ModelLogEntry
 import certificates.services
 import competencies.services
 import curriculum.services
+import quality.services
 import workforce.services
 from certificates.models import BulkIssue, Certificate, Qualification, RevocationReason
-from competencies.models import EvidenceKind, SupervisionKind
+from competencies.models import EvidenceKind, IqaDecision, SupervisionKind
 from curriculum.models import AssessmentMethod, CompetencyFramework
 from curriculum.rules import ScaleLevelData
 from tests.certificates.conftest import (  # noqa: F401 - fixtures, used by name
@@ -54,6 +55,7 @@ SERVICE_MODULES = [
     certificates.services,
     competencies.services,
     curriculum.services,
+    quality.services,
     workforce.services,
 ]
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -558,6 +560,21 @@ def _export_record(get):
     return Entry("workforce.export", manager, manager, {"rows": 3})
 
 
+def _iqa(get):
+    return MembershipFactory(organisation=get("organisation"), role=Role.IQA).user
+
+
+def _iqa_sample_record(get):
+    assessment, iqa = _record(get), _iqa(get)
+    quality.services.iqa_sample_record(
+        assessment=assessment,
+        quality_assurer=iqa,
+        decision=IqaDecision.NOT_AGREED,
+        reason="The notes do not show how the level was judged.",
+    )
+    return Entry("quality.sample.hold", iqa, assessment, {"decision": "not_agreed"})
+
+
 SERVICE_CASES: dict[str, Callable] = {
     "certificates.services.qualification_create": _qualification_create,
     "certificates.services.certificate_issue": _certificate_issue,
@@ -600,6 +617,7 @@ SERVICE_CASES: dict[str, Callable] = {
     "workforce.services.role_grant_approve": _role_grant_approve,
     "workforce.services.role_grant_refuse": _role_grant_refuse,
     "workforce.services.export_record": _export_record,
+    "quality.services.iqa_sample_record": _iqa_sample_record,
 }
 
 # Public functions of the services modules that write no entry of their own, and why. Short on
@@ -787,6 +805,12 @@ def _import_problems(get, client):
     return Entry("workforce.export", manager, manager, {"report": "import-problems"})
 
 
+def _quality_evidence_file(get, client):
+    evidence, iqa = _evidence(get, upload=True), _iqa(get)
+    _get(client, iqa, f"/quality/evidence/{evidence.pk}/file/")
+    return Entry("competencies.evidence.download", iqa, evidence)
+
+
 EXPORT_CASES: dict[str, Callable] = {
     "certificates:my_certificate_pdf": _my_certificate_pdf,
     "certificates:manage_pdf": _manage_pdf,
@@ -798,6 +822,7 @@ EXPORT_CASES: dict[str, Callable] = {
     "imports:history_export xlsx": _history_export("xlsx"),
     "imports:progress_matrix_export": _progress_matrix_export,
     "imports:import_problems": _import_problems,
+    "quality:evidence_file": _quality_evidence_file,
 }
 
 # Download-like URLs that are not exports of anyone's records, and why.
@@ -807,7 +832,14 @@ NOT_EXPORTS = {
 }
 # A URL that hands over a file or a report: a name that says so, or a path ending in a file.
 DOWNLOAD = re.compile(r"export|pdf|file|zip|problems|json|credential|download|csv|xlsx")
-PROJECT_NAMESPACES = {"certificates", "competencies", "imports", "oversight", "workforce"}
+PROJECT_NAMESPACES = {
+    "certificates",
+    "competencies",
+    "imports",
+    "oversight",
+    "quality",
+    "workforce",
+}
 
 
 def _project_url_names(resolver: URLResolver | None = None, namespace: str = "") -> set[str]:
