@@ -207,6 +207,7 @@ RULES: tuple[Rule, ...] = (
             "competencies:review_queue",
             "competencies:countersign_requests",
             "competencies:sessions_to_confirm",
+            "competencies:confirmations",
         ),
         role(ASSESSORS),
         "assessors' lists (what they list is checked for the target's name)",
@@ -235,6 +236,7 @@ RULES: tuple[Rule, ...] = (
             "certificates:register_export",
             "certificates:bulk_issue",
             "imports:roster_import",
+            "workforce:role_grants",
         ),
         role(MANAGERS),
         "managers' team pages and audit log (bulk issue names its workers in the POST body)",
@@ -253,6 +255,12 @@ RULES: tuple[Rule, ...] = (
         ),
         role(MANAGERS, frozenset({"manager"})),
         "the target's manager today (bulk issues: the one who asked for it)",
+    ),
+    Rule(
+        ("workforce:role_grant_decide",),
+        role(MANAGERS, frozenset()),
+        "a role request of a manager's organisation; the world has none, so every id is "
+        "unknown (tests/workforce/test_role_grants.py checks who decides one)",
     ),
     # Internal quality assurance: IQAs sample, assessors see their holds, managers coverage.
     Rule(
