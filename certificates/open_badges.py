@@ -28,6 +28,31 @@ def achievement_credential(
     description = certificate.snapshot.get("qualification_description") or (
         certificate.qualification_title
     )
+    subject = {
+        "type": ["AchievementSubject"],
+        "identifier": [
+            {
+                "type": "IdentityObject",
+                "identityType": "name",
+                "hashed": False,
+                "identityHash": certificate.holder_name,
+            }
+        ],
+        "achievement": {
+            "id": f"urn:link-worker-academy:qualification:{code}",
+            "type": ["Achievement"],
+            "achievementType": "Certificate",
+            "humanCode": code,
+            "name": certificate.qualification_title,
+            "description": description,
+            "criteria": {"narrative": description, "id": f"{site_url}/curriculum/"},
+            "version": certificate.snapshot["curriculum"],
+        },
+    }
+    signatures = _signatures(certificate.snapshot)
+    if signatures:
+        # The award's sign-off and countersignature, as the certificate prints them.
+        subject["narrative"] = signatures
     return {
         "@context": CONTEXT,
         "id": verification_url,
@@ -41,25 +66,15 @@ def achievement_credential(
         },
         "validFrom": _instant(certificate.issued_on),
         "validUntil": _instant(certificate.expires_on),
-        "credentialSubject": {
-            "type": ["AchievementSubject"],
-            "identifier": [
-                {
-                    "type": "IdentityObject",
-                    "identityType": "name",
-                    "hashed": False,
-                    "identityHash": certificate.holder_name,
-                }
-            ],
-            "achievement": {
-                "id": f"urn:link-worker-academy:qualification:{code}",
-                "type": ["Achievement"],
-                "achievementType": "Certificate",
-                "humanCode": code,
-                "name": certificate.qualification_title,
-                "description": description,
-                "criteria": {"narrative": description, "id": f"{site_url}/curriculum/"},
-                "version": certificate.snapshot["curriculum"],
-            },
-        },
+        "credentialSubject": subject,
     }
+
+
+def _signatures(snapshot: dict) -> str:
+    """ "Signed off by A, 2026-11-26. Countersigned by B, named supervisor, 2026-11-27." """
+    sentences = []
+    for entry in snapshot.get("signoffs", []):
+        if entry.get("kind"):
+            words = [f"{entry['role']} {entry['name']}", entry.get("as"), entry["date"]]
+            sentences.append(", ".join(word for word in words if word) + ".")
+    return " ".join(sentences)

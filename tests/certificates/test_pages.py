@@ -347,6 +347,7 @@ def _certificate_for(worker, like: Certificate) -> Certificate:
     twin.number = f"{like.number}-{worker.pk}"
     twin.verification_code = f"{worker.pk:032d}"
     twin.pdf_sha256 = f"{worker.pk:064d}"
+    twin.award_sign_off = None  # a sign-off serves one certificate
     twin.save()
     return twin
 

@@ -81,7 +81,9 @@ def test_the_pdf_shows_the_certificate_fields(issue, eligible_worker):
         f"{certificate.issued_on:%-d %B %Y}",
         f"{certificate.valid_until:%-d %B %Y}",
         "SPLW-PCP-01",
-        "Professional discussion",
+        "Assessor, professional discussion",
+        "Signed off by",
+        "Countersigned by",
         "Head of Training",
         "version 1",
     ):

@@ -59,6 +59,9 @@ def test_a_valid_certificate_shows_valid_without_an_account(client, certificate)
 def test_the_json_twin_has_the_same_facts(client, certificate):
     data = _json(client, certificate).json()
 
+    sign_off = certificate.award_sign_off
+    today = certificate.issued_on.isoformat()
+
     assert data == {
         "number": certificate.number,
         "status": "valid",
@@ -72,6 +75,15 @@ def test_the_json_twin_has_the_same_facts(client, certificate):
         "revocation_reason": None,
         "superseded_by": None,
         "verification_url": f"{SITE}/verify/{certificate.verification_code}/",
+        "sign_offs": [
+            {"role": "Signed off by", "name": sign_off.assessor.full_name, "date": today},
+            {
+                "role": "Countersigned by",
+                "name": sign_off.countersigned_by.full_name,
+                "as": "named supervisor",
+                "date": today,
+            },
+        ],
     }
 
 
@@ -135,6 +147,7 @@ def test_superseded_links_to_the_current_certificate(client, certificate, manage
     successor.pdf_sha256 = "1" * 64
     successor.is_current = True
     successor.supersedes = certificate
+    successor.award_sign_off = None  # a sign-off serves one certificate
     successor.save()
 
     html = _page(client, certificate).content.decode()
@@ -315,6 +328,12 @@ def test_the_open_badges_credential_matches_the_specification(client, certificat
     subject = credential["credentialSubject"]
     assert subject["identifier"][0]["identityHash"] == certificate.holder_name
     assert subject["achievement"]["humanCode"] == "LWPC-CORE"
+    sign_off = certificate.award_sign_off
+    assert subject["narrative"] == (
+        f"Signed off by {sign_off.assessor.full_name}, {certificate.issued_on.isoformat()}. "
+        f"Countersigned by {sign_off.countersigned_by.full_name}, named supervisor, "
+        f"{certificate.issued_on.isoformat()}."
+    )
     # The words of the day of issue, even after the qualification's description changes.
     issued_description = subject["achievement"]["description"]
     certificate.qualification.description = "Rewritten later."
