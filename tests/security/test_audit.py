@@ -943,7 +943,8 @@ def test_editing_a_qualification_in_the_admin_is_logged(
             _admin_edit(
                 client,
                 f"/admin/snippets/certificates/qualification/edit/{qualification.pk}/",
-                {"min_cpd_points_year": "25"},
+                # Rules change by publishing a revision: a plain save is a draft (issue 13).
+                {"min_cpd_points_year": "25", "action-publish": "action-publish"},
             )
             and Entry("wagtail.edit", superuser, qualification)
         )
@@ -1005,7 +1006,7 @@ def test_editing_an_assessment_method_in_the_admin_is_logged(client, superuser, 
             _admin_edit(
                 client,
                 f"/admin/snippets/curriculum/assessmentmethod/edit/{method.pk}/",
-                {"name": "Renamed method"},
+                {"name": "Renamed method", "action-publish": "action-publish"},
             )
             and Entry("wagtail.edit", superuser, method)
         )
