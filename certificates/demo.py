@@ -42,7 +42,7 @@ def load_qualification() -> tuple[Qualification, int]:
             "assessors and a professional discussion of your portfolio, with a year of "
             "supervision and CPD."
         ),
-        framework=CompetencyFramework.objects.get(id_number=FRAMEWORK_ID),
+        framework=(framework := CompetencyFramework.objects.get(id_number=FRAMEWORK_ID)),
         all_core_at_level=3,
         min_direct_observations=2,
         observation_method=methods["DOP"],
@@ -55,6 +55,8 @@ def load_qualification() -> tuple[Qualification, int]:
         issuer_name="Link Worker Academy",
         signatory="Head of Training",
         renewal_reflective_accounts=2,
+        # The brief: two observations of the what-matters conversation, by two assessors.
+        observation_competencies=[framework.competencies.get(id_number="SPLW-PCP-01")],
         renewal_requirements=[
             RenewalRequirement(
                 method=methods["DOP"],

@@ -2,7 +2,8 @@
 
 - Siân (linkworker@): seven months in, about half way, with evidence waiting for review; no
   supervision confirmed for two months; held back from the safe-to-practise milestone by
-  SAF-02, where she has the knowledge test but still needs a simulation.
+  SAF-02, where she has the knowledge test but still needs a simulation; a case-based
+  discussion her manager imported in Amara's name waits for Amara to confirm it.
 - Łucja: a new starter, three weeks in.
 - Kwame: everything the Core certificate asks for under each competency's evidence rule, ready
   to be signed off, countersigned and certified.
@@ -294,6 +295,21 @@ def _tiny_pdf(title: str) -> bytes:
     return out
 
 
+def _pending_import(story: _Story, worker: User) -> None:
+    """Meera imports a case-based discussion Amara held with Siân, in Amara's name: it waits in
+    Amara's confirmation list and counts for nothing until she confirms it."""
+    rows = [
+        "worker_email,competency_code,level,method,assessed_on,assessor_email,notes",
+        f"{worker.email},SPLW-EQU-02,3,CBD,{_day(8).isoformat()},{story.amara.email},"
+        "Found a free community transport scheme for a man who could not afford the bus.",
+    ]
+    report = services.assessments_import(
+        data="\n".join(rows).encode(), filename="north-pcn-case-discussions.csv", actor=story.meera
+    )
+    if not report.ok:
+        raise RuntimeError(f"The demo import was refused: {report.summary}")
+
+
 STORIES = {
     "kwame.mensah@example.org": _kwame,
     "aisha.khan@example.org": _aisha,
@@ -312,5 +328,7 @@ def load() -> dict[str, int]:
         if Assessment.objects.filter(worker=worker).exists():
             continue
         tell(story, worker)
+        if email == "linkworker@example.org":
+            _pending_import(story, worker)
         told += 1
     return {"worker stories": told}

@@ -17,7 +17,7 @@ from tests.certificates.records import cpd, everything, meet_rule, supervision
 from workforce.models import User
 
 CORE = "Core competencies at level 3 or above"
-OBSERVATIONS = "Direct observations by different assessors"
+OBSERVATIONS = "Direct observations by different assessors of SPLW-PCP-01"
 DISCUSSION = "Professional discussion by an assessor who is not the named supervisor"
 SUPERVISION = "Supervision sessions in the last 12 months (peer sessions do not count)"
 CPD_POINTS = "CPD points in the last 12 months"
@@ -107,14 +107,14 @@ def test_retired_core_competencies_are_not_required(
 def test_two_observations_by_the_same_assessor_count_once(
     qualification, link_worker, assess, second_assessor
 ):
-    assess("SPLW-ROL-01", method="DOP")
+    assess("SPLW-PCP-01", method="DOP", days_ago=20)
     assess("SPLW-PCP-01", method="DOP")
     assert _items(qualification_checklist(link_worker, qualification))[OBSERVATIONS] == (
         False,
         "1 of 2",
     )
 
-    assess("SPLW-REF-01", method="DOP", by=second_assessor)
+    assess("SPLW-PCP-01", method="DOP", by=second_assessor)
     assert _items(qualification_checklist(link_worker, qualification))[OBSERVATIONS] == (
         True,
         "2 of 2",
@@ -124,17 +124,18 @@ def test_two_observations_by_the_same_assessor_count_once(
 def test_superseded_assessments_do_not_count(
     qualification, link_worker, assessor, second_assessor, assess, methods
 ):
-    assess("SPLW-ROL-01", method="DOP")
-    observation = assess("SPLW-REF-01", method="DOP", by=second_assessor)
+    assess("SPLW-PCP-01", method="DOP")
+    observation = assess("SPLW-PCP-01", method="DOP", by=second_assessor)
     discussion = assess("SPLW-COM-02", method="PD")
-    for original, method in [(observation, "RA"), (discussion, "WT")]:
+    # The second observation corrected by the first assessor is theirs: one pair of eyes.
+    for original, method in [(observation, "DOP"), (discussion, "WT")]:
         services.assessment_correct(
             original=original,
             assessor=assessor,
             level=3,
             method=methods[method],
             assessed_on=original.assessed_on,
-            reason="Recorded under the wrong method.",
+            reason="Recorded under the wrong method or by the wrong assessor.",
         )
 
     items = _items(qualification_checklist(link_worker, qualification))

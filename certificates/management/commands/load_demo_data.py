@@ -8,7 +8,9 @@ from certificates import demo as certificates_demo
 from certificates.pdf import MissingFontsError, check_fonts_installed
 from competencies import demo as competencies_demo
 from curriculum import demo as curriculum_demo
+from quality import demo as quality_demo
 from workforce import demo as workforce_demo
+from workforce.models import Role
 
 
 class Command(BaseCommand):
@@ -30,6 +32,7 @@ class Command(BaseCommand):
                 workforce_demo.load()
                 | curriculum_demo.load()
                 | competencies_demo.load()
+                | quality_demo.load()
                 | certificates_demo.load()
             )
         summary = ", ".join(f"{count} {what}" for what, count in added.items())
@@ -38,6 +41,7 @@ class Command(BaseCommand):
         for person in workforce_demo.SIGN_INS:
             role = person.role.label if person.role else person.group
             self.stdout.write(f"  {person.email:<26} {role}")
+        self.stdout.write(f"  {quality_demo.IQA_EMAIL:<26} {Role.IQA.label}")
         self.stdout.write(
             "The trainer and reviewer also give a security code (admin access needs one): "
             "print it with `.venv/bin/python manage.py demo_otp_code trainer@example.org`, or add "
