@@ -76,7 +76,10 @@ class CurriculumWorkPanel(Component):
         user = self.request.user
         finder = AdminURLFinder(user)
         groups = set(user.groups.values_list("name", flat=True))
-        drafts = [(draft, finder.get_edit_url(draft)) for draft in drafts_of(user)]
+        drafts = [
+            (draft, finder.get_edit_url(draft))
+            for draft in drafts_of(user, snippet_models=(Qualification,))
+        ]
         return {
             "is_trainer": user.is_superuser or TRAINERS_GROUP in groups or bool(drafts),
             "is_reviewer": user.is_superuser or CURRICULUM_REVIEWERS_GROUP in groups,

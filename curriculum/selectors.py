@@ -10,6 +10,7 @@ from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from wagtail.models import Page, PageLogEntry, WorkflowState
 
 from .models import (
+    AssessmentMethod,
     Competency,
     CompetencyFramework,
     CurriculumVersion,
@@ -321,20 +322,24 @@ def framework_for_export(*, id_number: str, with_rules: bool = False) -> Compete
     )
 
 
-def drafts_of(user) -> list[Page | CompetencyFramework]:
-    """Curriculum pages and frameworks whose newest changes are this person's, saved as a draft
-    and not yet in review: what a trainer has still to submit. Three queries."""
+def drafts_of(user, *, snippet_models: tuple = ()) -> list:
+    """Curriculum pages, frameworks and assessment methods (and any `snippet_models`, e.g.
+    qualifications) whose newest changes are this person's, saved as a draft and not yet in
+    review: what a trainer has still to submit. One query for the reviews, one per model."""
     in_review = set(
         WorkflowState.objects.filter(status=WorkflowState.STATUS_IN_PROGRESS).values_list(
             "base_content_type_id", "object_id"
         )
     )
     pages = Page.objects.filter(has_unpublished_changes=True, latest_revision__user=user)
-    frameworks = CompetencyFramework.objects.filter(
-        has_unpublished_changes=True, latest_revision__user=user
-    )
+    drafts: list = list(pages.order_by("title"))
+    for model in (CompetencyFramework, AssessmentMethod, *snippet_models):
+        drafts += sorted(
+            model.objects.filter(has_unpublished_changes=True, latest_revision__user=user),
+            key=str,
+        )
     return [
         draft
-        for draft in [*pages.order_by("title"), *frameworks.order_by("short_name")]
+        for draft in drafts
         if (draft.get_base_content_type().pk, str(draft.pk)) not in in_review
     ]

@@ -177,3 +177,26 @@ def test_the_migration_publishes_a_first_revision_of_existing_rows(qualification
     restored = qualification.live_revision.as_object()
     assert len(restored.renewal_requirements.all()) == 2
     assert restored.all_core_at_level == 3
+
+
+def test_the_trainers_dashboard_lists_their_qualification_and_method_drafts(
+    client, qualification, trainer
+):
+    method = AssessmentMethod.objects.get(code="KT")
+    qualification.min_cpd_points_year = 0
+    qualification.save_revision(user=trainer)
+    method.name = "Quiz"
+    method.save_revision(user=trainer)
+    client.force_login(trainer)
+
+    page = client.get("/admin/").content.decode()
+
+    assert "You have 2 drafts not yet submitted for review." in page
+    assert EDIT.format(pk=qualification.pk) in page
+    assert f"/admin/snippets/curriculum/assessmentmethod/edit/{method.pk}/" in page
+
+    qualification.get_workflow().start(qualification, trainer)
+    page = client.get("/admin/").content.decode()
+
+    assert "You have 1 draft not yet submitted for review." in page
+    assert "1 of your changes is in review." in page
