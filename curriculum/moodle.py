@@ -415,8 +415,9 @@ def write_framework_csv(framework: CompetencyFramework) -> str:
 
     Descriptions are written as HTML (format 1), links to pages and documents as their URLs.
     Exported ids are running numbers: Moodle uses them only inside the file. Rule columns are
-    written back as they were imported. Core and retired flags, assessment criteria and accepted
-    methods are not written: Moodle has no place for them.
+    written back as they were imported. Evidence rules, method caps, refreshers, core and retired
+    flags, assessment criteria and scale level descriptors are not written: Moodle has no place
+    for them, so they go in the rules file beside it (`write_framework_rules`).
     """
     levels = sorted(framework.scale_levels.all(), key=lambda level: level.value)
     for level in levels:
