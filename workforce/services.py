@@ -344,7 +344,8 @@ def role_grant_request(
         )
     if holds_role(user, role, organisation=organisation):
         raise refuse(
-            Refusal.ALREADY_MEMBER, f"{user} is already a {role.label.lower()} at {organisation}."
+            Refusal.ALREADY_MEMBER,
+            f"{user} already holds the {role.label.lower()} role at {organisation}.",
         )
     waiting = RoleGrantRequest.objects.filter(
         user=user, organisation=organisation, role=role, decision__isnull=True
@@ -352,8 +353,8 @@ def role_grant_request(
     if waiting.exists():
         raise refuse(
             Refusal.GRANT_WAITING,
-            f"A request for {user} to be a {role.label.lower()} at {organisation} is already "
-            "waiting for a second manager.",
+            f"A request for {user} to hold the {role.label.lower()} role at {organisation} is "
+            "already waiting for a second manager.",
         )
     grant_request = RoleGrantRequest.objects.create(
         user=user,

@@ -88,7 +88,7 @@ def role_grants(request: HttpRequest) -> HttpResponse:
         return _role_requests_page(request, form)
     messages.success(
         request,
-        f"You asked for {made.user} to be a {made.get_role_display().lower()} at "
+        f"You asked for {made.user} to hold the {made.get_role_display().lower()} role at "
         f"{made.organisation}. Another manager of {made.organisation} must approve it.",
     )
     return redirect("workforce:role_grants")
@@ -108,7 +108,8 @@ def role_grant_decide(request: HttpRequest, pk: int) -> HttpResponse:
                 services.role_grant_approve(grant_request=grant_request, actor=request.user)
                 messages.success(
                     request,
-                    f"{grant_request.user} is now a {grant_request.get_role_display().lower()} "
+                    f"{grant_request.user} now holds the "
+                    f"{grant_request.get_role_display().lower()} role "
                     f"at {grant_request.organisation}.",
                 )
                 return redirect("workforce:role_grants")

@@ -6,9 +6,12 @@ Written from the bad motive's side: a manager who wants a certificate they can v
 """
 
 import datetime
+import io
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -308,3 +311,18 @@ def test_the_role_requests_page_is_for_managers(client, assessor):
 
 def test_the_roster_check_names_the_role_request_page():
     assert "Role requests" in roster.granted_elsewhere(Role.ASSESSOR)
+
+
+def test_an_administrator_grants_a_role_at_the_command_line(organisation, link_worker):
+    out = io.StringIO()
+    call_command(
+        "grant_role", link_worker.email.upper(), organisation.ods_code, "assessor", stdout=out
+    )
+    assert f"{link_worker} now holds the assessor role at {organisation}" in out.getvalue()
+    assert _is(link_worker, Role.ASSESSOR, organisation)
+    entry = ModelLogEntry.objects.get(action="workforce.membership.start", data__role="assessor")
+    assert entry.user is None
+    with pytest.raises(CommandError, match="already a assessor"):
+        call_command("grant_role", link_worker.email, organisation.name, "assessor")
+    with pytest.raises(CommandError, match="invalid choice"):
+        call_command("grant_role", link_worker.email, organisation.name, "link_worker")
