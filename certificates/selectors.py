@@ -75,9 +75,12 @@ class Checklist:
 
 
 def qualifications_for(framework: CompetencyFramework) -> QuerySet[Qualification]:
-    """The qualifications awarded against `framework`, with what their checklists read."""
+    """The published qualifications awarded against `framework`, with what their checklists
+    read."""
     return (
-        Qualification.objects.filter(framework=framework)
+        # Published only: a qualification a trainer added waits for review before anyone is
+        # judged or certified against it.
+        Qualification.objects.filter(framework=framework, live=True)
         .select_related("framework", "observation_method", "required_method")
         .prefetch_related("observation_competencies")
         .order_by("title", "pk")

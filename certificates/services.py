@@ -140,6 +140,7 @@ def _issue(
 ) -> Certificate:
     """Snapshot, render and store a certificate; the caller has checked the rules and the
     sign-off (`_check_sign_off`)."""
+    _require_published(qualification)
     version = selectors.framework_version_for_issue(qualification)
     if version is None:
         raise refuse(
@@ -201,6 +202,16 @@ def _issue(
             f"{worker.full_name} already has a current {qualification.title}.",
         ) from error
     return certificate
+
+
+def _require_published(qualification: Qualification) -> None:
+    if not qualification.live:
+        # A qualification a trainer added waits for review: nobody is certified against it.
+        raise refuse(
+            Refusal.QUALIFICATION_UNPUBLISHED,
+            f"{qualification.title} is waiting for review and has not been published, so "
+            "nothing can be certified against it yet.",
+        )
 
 
 def _check_sign_off(
@@ -414,6 +425,7 @@ def certificate_issue(
     if day > today:
         raise refuse(Refusal.FUTURE_DATE, "A certificate cannot be issued on a future date.")
     require(actor, Action.ISSUE_CERTIFICATE, worker, on=day)
+    _require_published(qualification)
     existing = selectors.current_certificate(worker, qualification)
     if existing is not None:
         raise refuse(

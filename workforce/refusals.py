@@ -61,6 +61,7 @@ class Refusal(models.TextChoices):
     MISSING_GLYPH = "missing_glyph", "Name cannot be printed"
     ALREADY_CURRENT = "already_current", "Already holds a current certificate"
     NOT_ELIGIBLE = "not_eligible", "Not eligible"
+    QUALIFICATION_UNPUBLISHED = "qualification_unpublished", "Qualification not published"
     REASON = "reason", "No reason given"
     REVOCATION_REASON = "revocation_reason", "No reason chosen from the list"
     ALREADY_REVOKED = "already_revoked", "Already revoked"

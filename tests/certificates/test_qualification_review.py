@@ -3,6 +3,7 @@ workflow: a trainer's edit is a draft that applies to nobody until a reviewer ap
 
 import pytest
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from wagtail.models import Revision
@@ -11,12 +12,13 @@ from wagtail.test.utils.form_data import querydict_from_html
 from certificates import demo as certificates_demo
 from certificates import services
 from certificates.models import Qualification
-from certificates.selectors import qualification_checklist
+from certificates.selectors import qualification_checklist, qualifications_for
 from curriculum import services as curriculum_services
 from curriculum.models import AssessmentMethod
 from tests.factories import UserFactory
 from workforce.models import User
 from workforce.permissions import CURRICULUM_REVIEWERS_GROUP, TRAINERS_GROUP
+from workforce.refusals import Refusal
 
 pytestmark = pytest.mark.django_db
 
@@ -90,6 +92,25 @@ def test_a_trainers_qualification_is_a_draft_until_reviewed(framework, trainer):
     assert not made.live
     assert made.live_revision is None
     assert made.latest_revision is not None
+
+
+def test_a_qualification_waiting_for_review_is_neither_judged_nor_issued(
+    framework, trainer, eligible_worker, manager
+):
+    made = services.qualification_create(
+        actor=trainer,
+        code="DRAFT-CERT",
+        title="Draft certificate",
+        framework=framework,
+        issuer_name="Link Worker Academy",
+        signatory="Head of Training",
+    )
+
+    assert made not in qualifications_for(framework)
+    with pytest.raises(ValidationError) as refused:
+        services.certificate_issue(actor=manager, worker=eligible_worker, qualification=made)
+    assert refused.value.error_list[0].code == Refusal.QUALIFICATION_UNPUBLISHED
+    assert not made.certificates.exists()
 
 
 def test_a_trainer_relaxing_the_rules_changes_nobody_until_a_reviewer_publishes(
