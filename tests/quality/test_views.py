@@ -224,3 +224,21 @@ def test_the_iqa_opens_the_evidence_file_of_a_sampled_assessment(
     assert client.get(file_url).status_code == 404
     client.force_login(assessor)
     assert client.get(file_url).status_code == 403
+
+
+def test_the_worker_sees_the_hold_and_its_reason_on_their_record(client, iqa, link_worker, assess):
+    held = assess()
+    iqa_sample_record(
+        assessment=held, quality_assurer=iqa, decision=IqaDecision.NOT_AGREED, reason=REASON
+    )
+    client.force_login(link_worker)
+
+    content = client.get(
+        f"/workers/{link_worker.pk}/competencies/{held.competency_id}/"
+    ).content.decode()
+
+    assert "On hold after quality assurance" in content
+    assert (
+        f"not agreed: on hold until re-assessed ({held.iqa_sample.sampled_at:%-d %b %Y})" in content
+    )
+    assert f"Reason: {REASON}" in content
