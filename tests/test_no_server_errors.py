@@ -33,6 +33,7 @@ ROLES = {
     "assessor": "assessor@example.org",
     "link worker": "linkworker@example.org",
     "manager": "manager@example.org",
+    "internal quality assurer": "iqa@example.org",
 }
 # Two objects of each kind of page, and one of each set of query parameters (a listing's sorts
 # and filters are the same view with other arguments).

@@ -77,10 +77,12 @@ def colleague(organisation):
 
 @pytest.fixture
 def kt_competency(framework):
-    """A live competency that accepts the knowledge test, which SPLW-ROL-01 does not."""
+    """A live competency whose evidence rule takes the knowledge test, which SPLW-ROL-01's does
+    not, and not a direct observation."""
     return (
         framework.competencies.exclude(parent_id_number="")
-        .filter(is_retired=False, accepted_methods__code="KT")
+        .filter(is_retired=False, required_methods__code="KT")
+        .exclude(required_methods__code="DOP")
         .exclude(accepted_methods__code="DOP")
         .order_by("sort_order")
         .first()
@@ -246,9 +248,9 @@ def test_progress_query_count_does_not_grow_with_assessments(
         .filter(is_retired=False, accepted_methods__isnull=False)
         .prefetch_related("accepted_methods")
         .distinct()
-        .order_by("sort_order")[:15]
+        .order_by("sort_order")[:12]
     )
-    assert len(competencies) == 15
+    assert len(competencies) == 12
     client.force_login(link_worker)
 
     def record(items):
@@ -270,10 +272,10 @@ def test_progress_query_count_does_not_grow_with_assessments(
     record(competencies[:3])
     with_three = queries()
     record(competencies[3:])
-    with_fifteen = queries()
+    with_twelve = queries()
 
-    assert Assessment.objects.filter(worker=link_worker).count() == 15
-    assert with_three == with_fifteen
+    assert Assessment.objects.filter(worker=link_worker).count() == 12
+    assert with_three == with_twelve
 
 
 # --- History ------------------------------------------------------------------------------
@@ -299,7 +301,7 @@ def test_history_shows_every_assessment_with_corrections_and_evidence(
     content = _text(response)
     assert response.status_code == 200
     assert content.count('nhsuk-tag--grey">Superseded</strong>') == 1
-    assert content.count('nhsuk-tag--green">Current</strong>') == 1
+    assert content.count('nhsuk-tag--green">Counts now</strong>') == 1
     assert "Reason: Entered the wrong level." in content
     assert "First observation." in content
     assert '<td class="nhsuk-table__cell">2 Developing</td>' in content
@@ -1026,14 +1028,14 @@ def test_caseload_shows_each_workers_proficient_count(
     assert re.search(rf'id="caseload-{colleague.pk}">0 of {total}<', content)
 
 
-def test_only_the_latest_assessment_is_marked_current(client, assessor, link_worker, record):
+def test_only_the_latest_assessment_by_a_method_counts(client, assessor, link_worker, record):
     earlier = record(level=2, assessed_on=timezone.localdate() - datetime.timedelta(days=20))
     latest = record(level=3)
     client.force_login(link_worker)
 
     content = _text(client.get(f"/workers/{link_worker.pk}/competencies/{latest.competency_id}/"))
 
-    assert content.count(">Current</strong>") == 1
+    assert content.count(">Counts now</strong>") == 1
     assert content.count(">Earlier</strong>") == 1
     assert earlier.pk != latest.pk
 

@@ -42,7 +42,7 @@ from tests.certificates.conftest import (  # noqa: F401 - fixtures, used by name
     qualification,
     second_assessor,
 )
-from tests.certificates.records import cpd, everything, supervision
+from tests.certificates.records import cpd, everything, signed_off, supervision
 from tests.certificates.test_issue import _renewal_records, due_certificate  # noqa: F401
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.imports.conftest import HEADERS, as_csv
@@ -225,6 +225,8 @@ def _certificate_renew(get):
     _renewal_records(worker, assessor, get("assess"))
     supervision(worker, assessor, 10)
     cpd(worker, points=20, formal_hours=10)
+    # Renewal, like the award, is signed off by an assessor and countersigned by the supervisor.
+    signed_off(worker, due.qualification, assessor=get("second_assessor"), supervisor=assessor)
     renewed = certificates.services.certificate_renew(actor=get("manager"), certificate=due)
     return Entry("certificates.certificate.renew", get("manager"), renewed)
 
