@@ -82,7 +82,7 @@ def qualifications_for(framework: CompetencyFramework) -> QuerySet[Qualification
         # judged or certified against it.
         Qualification.objects.filter(framework=framework, live=True)
         .select_related("framework", "observation_method", "required_method")
-        .prefetch_related("observation_competencies")
+        .prefetch_related("observation_competencies", "framework__scale_levels")
         .order_by("title", "pk")
     )
 
@@ -149,7 +149,8 @@ def checklists_for(
     A fixed number of queries whatever the number of workers or records; fewer when the caller
     has read `rules` (`evidence_rules.rules_for`), `achieved` (`evidence_rules.achievements`)
     and `figures` (`upkeep`) for the same workers and day already, and when the qualification's
-    framework, methods and observed competencies are loaded (see `qualifications_for`).
+    framework with its scale, methods and observed competencies are loaded (see
+    `qualifications_for`).
     """
     framework = qualification.framework
     if rules is None:
@@ -277,7 +278,8 @@ def renewal_checklist(certificate: Certificate, *, today: datetime.date | None =
                 competency__id_number__in=requirement.codes,
                 assessed_on__gt=since,
             )
-            .standing(today)
+            # Not one waiting for its assessor's confirmation, nor one on hold after IQA.
+            .counting(today)
             .exists()
         )
         items.append(ChecklistItem(requirement.label, done, "done" if done else "not yet"))

@@ -2,8 +2,8 @@
 
 - Siân (linkworker@): seven months in, about half way, with evidence waiting for review; no
   supervision confirmed for two months; held back from the safe-to-practise milestone by
-  SAF-02, where she has the knowledge test but still needs a simulation; a case-based
-  discussion her manager imported in Amara's name waits for Amara to confirm it.
+  SAF-02, where she has the knowledge test but still needs a simulation; a work-product
+  review her manager imported in Amara's name waits for Amara to confirm it.
 - Łucja: a new starter, three weeks in.
 - Kwame: everything the Core certificate asks for under each competency's evidence rule, ready
   to be signed off, countersigned and certified.
@@ -202,11 +202,14 @@ def _sian(story: _Story, worker: User) -> None:
         (120, "SPLW-REF-01", 3),
         (90, "SPLW-PCP-01", 2),
         (60, "SPLW-PCP-02", 3),
-        (45, "SPLW-EMP-02", 2),
         (30, "SPLW-COM-01", 3),
     ]:
         story.meet(worker, code, level, days_ago)
     story.assess(worker, "SPLW-SAF-02", 2, 155, method="KT")
+    # EMP-02 needs a case-based discussion and a record audit: the audit shows level 3, the
+    # discussion so far level 2.
+    story.assess(worker, "SPLW-EMP-02", 3, 46, method="RA")
+    story.assess(worker, "SPLW-EMP-02", 2, 45, method="CBD")
     first = story.assess(worker, "SPLW-OUT-01", 2, 25)
     services.assessment_correct(
         original=first,
@@ -296,12 +299,12 @@ def _tiny_pdf(title: str) -> bytes:
 
 
 def _pending_import(story: _Story, worker: User) -> None:
-    """Meera imports a case-based discussion Amara held with Siân, in Amara's name: it waits in
-    Amara's confirmation list and counts for nothing until she confirms it."""
+    """Meera imports a work-product review Amara made of Siân's closing summaries, in Amara's
+    name: it waits in Amara's confirmation list and counts for nothing until she confirms it."""
     rows = [
         "worker_email,competency_code,level,method,assessed_on,assessor_email,notes",
-        f"{worker.email},SPLW-EQU-02,3,CBD,{_day(8).isoformat()},{story.amara.email},"
-        "Found a free community transport scheme for a man who could not afford the bus.",
+        f"{worker.email},SPLW-OUT-03,3,WPR,{_day(8).isoformat()},{story.amara.email},"
+        "Closing summaries to the GP and the referrer: clear, timely, with what was agreed.",
     ]
     report = services.assessments_import(
         data="\n".join(rows).encode(), filename="north-pcn-case-discussions.csv", actor=story.meera

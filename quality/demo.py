@@ -1,7 +1,8 @@
 """Demo internal quality assurance: an IQA at Riverside North PCN and two samples (idempotent).
 
 Called by `load_demo_data` after the people and their records exist. One of Siân's assessments
-is not agreed (on hold until Amara re-assesses it; both are emailed), one of Kwame's is agreed.
+(PCP-02) is not agreed (on hold until Amara re-assesses it; both are emailed), one of Kwame's is
+agreed.
 """
 
 from competencies.models import Assessment, IqaDecision, IqaSample
@@ -13,10 +14,10 @@ from . import services
 
 IQA_EMAIL = "iqa@example.org"
 IQA_NAME = "Harriet Osei"
-ON_HOLD = ("linkworker@example.org", "SPLW-COM-01")
+ON_HOLD = ("linkworker@example.org", "SPLW-PCP-02")
 ON_HOLD_REASON = (
-    "The notes describe the community asset directory but not how Siân used it with a person: "
-    "level 3 needs an observed or discussed example of matching someone to an asset."
+    "The support plan reads as written for the person rather than with them: level 3 needs "
+    "goals the person owns, in their own words, and a note of how they were agreed together."
 )
 AGREED = ("kwame.mensah@example.org", "SPLW-PCP-01")
 

@@ -203,7 +203,7 @@ def test_assessor_records_an_assessment_and_the_link_workers_progress_changes(
     expect(newest).to_contain_text("3 Proficient")
     expect(newest).to_contain_text("Case-based discussion (CBD)")
     expect(newest).to_contain_text(ASSESSOR_NAME)
-    expect(newest).to_contain_text("Current")
+    expect(newest).to_contain_text("Counts now")
     # The earlier level 2 stays in the history: a new assessment is not a correction.
     earlier = history_rows(page).nth(1)
     expect(earlier).to_contain_text("2 Developing")
@@ -340,7 +340,7 @@ def test_a_correction_supersedes_the_record_and_both_stay_in_the_history(
         expect(rows).to_have_count(2)
         new, old = rows.nth(0), rows.nth(1)
         expect(new).to_contain_text("2 Developing")
-        expect(new).to_contain_text("Current")
+        expect(new).to_contain_text("Counts now")
         expect(new).to_contain_text(f"Correction. Reason: {reason}")
         expect(new).to_contain_text(f"{ASSESSOR_NAME}recorded {when}")
         expect(old).to_contain_text("3 Proficient")

@@ -339,7 +339,7 @@ def test_team_reads_take_the_same_queries_for_any_team_size(
         return selectors.team_matrix(manager, curriculum).rows
 
     # The evidence rules take four of them (competencies, their two method lists, the caps).
-    expected = 16 if reader == "overview" else 9
+    expected = 17 if reader == "overview" else 9
     grow_team(2)
     with django_assert_num_queries(expected):
         assert len(read()) == 2
@@ -348,17 +348,17 @@ def test_team_reads_take_the_same_queries_for_any_team_size(
         assert len(read()) == 12
 
 
-def test_team_checklists_take_twelve_queries_for_any_team(
+def test_team_checklists_take_ten_queries_for_any_team(
     grow_team, qualification, django_assert_num_queries
 ):
     small = [w.pk for w in grow_team(2)]
     large = small + [w.pk for w in grow_team(8)]
 
-    # Evidence rules 4, scale 1, assessments 1, upkeep 2, requirements 1, observers 1, named
-    # supervisors 1, observed competencies 1.
-    with django_assert_num_queries(12):
+    # Evidence rules 4, assessments 1, upkeep 2, requirements 1, observers 1, named supervisors 1
+    # (the scale and the observed competencies come with the qualification).
+    with django_assert_num_queries(10):
         assert len(selectors.team_checklists(small, qualification)) == 2
-    with django_assert_num_queries(12):
+    with django_assert_num_queries(10):
         checklists = selectors.team_checklists(large, qualification)
     assert len(checklists) == 10
     assert all(isinstance(c.items[-1].detail, str) for c in checklists.values())
