@@ -59,6 +59,51 @@ class AssessmentMethod(
         return f"{self.code} – {self.name}"
 
 
+class NationalFramework(models.TextChoices):
+    """A national framework or standard that the competencies are mapped to (the crosswalk)."""
+
+    NHSE_B1569 = (
+        "NHSE_B1569",
+        "NHS England social prescribing link worker workforce development framework (B1569)",
+    )
+    PCI = "PCI", "Personalised Care Institute curriculum"
+    ST0958 = "ST0958", "Community health and wellbeing worker apprenticeship standard (ST0958)"
+
+
+class NationalReference(
+    WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, index.Indexed, models.Model
+):
+    """A section, duty or knowledge, skill or behaviour of a national framework, e.g. ST0958 K3."""
+
+    framework = models.CharField(max_length=20, choices=NationalFramework.choices)
+    code = models.CharField(
+        max_length=40, help_text="As the framework numbers it, e.g. K3, or a section's name."
+    )
+    title = models.CharField(max_length=255, help_text="What it says, in a few words.")
+
+    search_fields = [
+        index.SearchField("code"),
+        index.SearchField("title"),
+        index.AutocompleteField("title"),
+    ]
+
+    class Meta:
+        ordering = ["framework", "code"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "code"], name="national_reference_unique_code"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.framework} {self.code} – {self.title}"
+
+    @property
+    def key(self) -> str:
+        """How the framework file and the rules file name it: 'ST0958:K3'."""
+        return f"{self.framework}:{self.code}"
+
+
 class CompetencyFramework(
     WorkflowMixin,
     DraftStateMixin,
@@ -204,6 +249,25 @@ class Competency(Orderable, ClusterableModel):
         related_name="competencies",
         verbose_name="any of these methods",
         help_text="One of these is needed (besides any 'all of' methods), e.g. DOP or SIM.",
+    )
+    advanced_descriptor = models.TextField(
+        "level 4 descriptor",
+        blank=True,
+        help_text="What the top of the scale (Advanced: teaches, leads or quality-assures) looks "
+        "like for this competency.",
+    )
+    senior_route = models.CharField(
+        "senior route",
+        max_length=255,
+        blank=True,
+        help_text="The senior link worker route it supports, e.g. practice educator.",
+    )
+    national_references = ParentalManyToManyField(
+        NationalReference,
+        blank=True,
+        related_name="competencies",
+        verbose_name="national framework references",
+        help_text="Where the national frameworks cover it: the crosswalk.",
     )
     is_core = models.BooleanField("core", default=False)
     needed_before_unsupervised_work = models.BooleanField(

@@ -18,6 +18,8 @@ from .models import (
     CompetencyFramework,
     CurriculumVersion,
     MethodCap,
+    NationalFramework,
+    NationalReference,
     ScaleLevel,
 )
 from .moodle import MoodleImportError, parse_framework_files
@@ -52,31 +54,103 @@ def framework_version_record(
     return version
 
 
+def _reviewed_ensure(model, *, lookup: dict, fields: dict, actor: User | None, action: str):
+    """Create the row with `lookup`, or update its `fields`; audited when anything changed (the
+    demo loader calls this on every run and must leave no trace then).
+
+    Such rows change through review like the framework: the system's and a reviewer's changes
+    are published as a new revision; anyone else's are saved as a draft revision for review,
+    and a new row of theirs waits, not live, until a reviewer publishes it.
+    """
+    existing = model.objects.filter(**lookup).first()
+    if existing is not None and all(getattr(existing, k) == v for k, v in fields.items()):
+        return existing
+    opts = model._meta
+    publish = actor is None or actor.has_perm(f"{opts.app_label}.publish_{opts.model_name}")
+    created = existing is None
+    obj = existing or model(**lookup, live=publish)
+    for name, value in fields.items():
+        setattr(obj, name, value)
+    if created or publish:
+        obj.save()
+    revision = obj.save_revision(user=actor, log_action=False)
+    if publish:
+        revision.publish(user=actor, log_action=False)
+    log(obj, action, user=actor, data={"created": created})
+    return obj
+
+
 @transaction.atomic
 def assessment_method_ensure(
     *, code: str, name: str, description: str = "", actor: User | None = None
 ) -> AssessmentMethod:
-    """Create the method with this code, or update its name and description; audited when
-    anything changed (the demo loader calls this on every run and must leave no trace then).
+    """Create the method with this code, or update its name and description (see
+    `_reviewed_ensure`: published by the system or a reviewer, else a draft for review)."""
+    return _reviewed_ensure(
+        AssessmentMethod,
+        lookup={"code": code},
+        fields={"name": name, "description": description},
+        actor=actor,
+        action="curriculum.method.ensure",
+    )
 
-    Methods change through review like the framework: the system's and a reviewer's changes
-    are published as a new revision; anyone else's are saved as a draft revision for review,
-    and a new method of theirs waits, not live, until a reviewer publishes it.
-    """
-    existing = AssessmentMethod.objects.filter(code=code).first()
-    if existing is not None and (existing.name, existing.description) == (name, description):
-        return existing
-    publish = actor is None or actor.has_perm("curriculum.publish_assessmentmethod")
-    created = existing is None
-    method = existing or AssessmentMethod(code=code, live=publish)
-    method.name, method.description = name, description
-    if created or publish:
-        method.save()
-    revision = method.save_revision(user=actor, log_action=False)
-    if publish:
-        revision.publish(user=actor, log_action=False)
-    log(method, "curriculum.method.ensure", user=actor, data={"created": created})
-    return method
+
+def _reference_errors(references: Sequence[Mapping[str, str]]) -> list[str]:
+    errors = []
+    for item in references:
+        framework, code = item.get("framework", ""), item.get("code", "")
+        if framework not in NationalFramework.values:
+            errors.append(
+                f"National reference {framework}:{code}: unknown framework {framework!r} "
+                f"(known: {', '.join(NationalFramework.values)})."
+            )
+        if not code.strip() or not item.get("title", "").strip():
+            errors.append(f"National reference {framework}:{code}: needs a code and a title.")
+    return errors
+
+
+@transaction.atomic
+def national_reference_ensure(
+    *, framework: str, code: str, title: str, actor: User | None = None
+) -> NationalReference:
+    """Create the reference to a national framework, or update its title (see
+    `_reviewed_ensure`: published by the system or a reviewer, else a draft for review)."""
+    if errors := _reference_errors([{"framework": framework, "code": code, "title": title}]):
+        raise ValidationError(errors)
+    return _reviewed_ensure(
+        NationalReference,
+        lookup={"framework": framework, "code": code},
+        fields={"title": title},
+        actor=actor,
+        action="curriculum.reference.ensure",
+    )
+
+
+def _references_by_key(
+    competencies: Sequence[dict],
+    references: Sequence[Mapping[str, str]],
+    actor: User | None,
+) -> dict[str, NationalReference]:
+    """The references the competencies name, by key ('ST0958:K3'): those defined in
+    `references` are created or updated first; a key neither defined nor known is refused."""
+    if errors := _reference_errors(references):
+        raise ValidationError(errors)
+    for item in references:
+        national_reference_ensure(
+            framework=item["framework"], code=item["code"], title=item["title"], actor=actor
+        )
+    known = {reference.key: reference for reference in NationalReference.objects.all()}
+    errors = []
+    for item in competencies:
+        where = f"Row {item['row']}: " if item.get("row") else ""
+        unknown = sorted(set(item.get("national_references", ())) - set(known))
+        if unknown:
+            errors.append(
+                f"{where}{item['id_number']}: unknown national reference {', '.join(unknown)}."
+            )
+    if errors:
+        raise ValidationError(errors)
+    return known
 
 
 def _field_errors(instance, label: str, *, exclude: list[str]) -> list[str]:
@@ -92,8 +166,8 @@ def _field_errors(instance, label: str, *, exclude: list[str]) -> list[str]:
     return []
 
 
-# Keys of a competency dict that name assessment methods by code rather than hold field values.
-_METHOD_KEYS = ("required_methods", "accepted_methods", "refresh_method")
+# Keys of a competency dict that name methods or references rather than hold field values.
+_RELATION_KEYS = ("required_methods", "accepted_methods", "refresh_method", "national_references")
 
 
 def _method_rule_errors(
@@ -143,6 +217,52 @@ def _methods_by_code(
     return methods
 
 
+def _framework_rule_errors(
+    scale: Sequence[rules.ScaleLevelData],
+    competencies: Sequence[dict],
+    method_caps: Mapping[str, int],
+) -> list[str]:
+    """The tree and the evidence rules and caps of a framework's competency dicts."""
+    errors = rules.tree_errors(
+        rules.CompetencyData(
+            id_number=item["id_number"],
+            short_name=item["short_name"],
+            parent_id_number=item.get("parent_id_number", ""),
+            cross_references=rules.split_codes(item.get("cross_references", "")),
+            row=item.get("row"),
+        )
+        for item in competencies
+    )
+    return errors + _method_rule_errors(competencies, method_caps, {lvl.value for lvl in scale})
+
+
+def _fill_competency(
+    competency: Competency,
+    item: dict,
+    methods: Mapping[str, AssessmentMethod],
+    references: Mapping[str, NationalReference],
+) -> Competency:
+    """Set a competency's fields, evidence rule and national references from its dict."""
+    for name, value in item.items():
+        if name not in {*_RELATION_KEYS, "row"}:
+            setattr(competency, name, value)
+    competency.required_methods = [methods[code] for code in item.get("required_methods", [])]
+    competency.accepted_methods = [methods[code] for code in item.get("accepted_methods", [])]
+    competency.refresh_method = methods.get(item.get("refresh_method") or "")
+    competency.national_references = [
+        references[key] for key in item.get("national_references", [])
+    ]
+    return competency
+
+
+def _competency_field_errors(competencies: Sequence[dict], children: list[Competency]) -> list:
+    errors = []
+    for item, child in zip(competencies, children, strict=True):
+        where = f"Row {item['row']}: " if item.get("row") else ""
+        errors += _field_errors(child, f"{where}{child.id_number}", exclude=["framework"])
+    return errors
+
+
 @transaction.atomic
 def framework_create(
     *,
@@ -153,14 +273,19 @@ def framework_create(
     scale: Sequence[rules.ScaleLevelData],
     competencies: Sequence[dict],
     method_caps: Mapping[str, int] | None = None,
+    national_references: Sequence[Mapping[str, str]] = (),
     moodle_scale_id: int | None = None,
     actor: User | None = None,
     publish: bool = True,
 ) -> CompetencyFramework:
     """Create a framework with its scale, competency tree and evidence rules, checked first.
 
-    Each competency is a dict of Competency fields, where `required_methods` ("all of") and
-    `accepted_methods` ("any of") are lists of method codes and `refresh_method` a method code.
+    Each competency is a dict of Competency fields (`advanced_descriptor` and `senior_route`
+    among them), where `required_methods` ("all of") and `accepted_methods` ("any of") are lists
+    of method codes, `refresh_method` a method code and `national_references` a list of keys of
+    national references, e.g. ["ST0958:K3", "PCI:Module 2"]. `national_references` here defines
+    references ({"framework": "ST0958", "code": "K3", "title": "…"}), created or updated through
+    review first; a key neither defined here nor known already is refused.
     `method_caps` maps a method code to the highest level it shows on its own, e.g. {"KT": 2}.
     With `publish`, the first revision goes live and becomes version 1; a published framework
     needs a descriptor for every scale level.
@@ -168,22 +293,13 @@ def framework_create(
     method_caps = dict(method_caps or {})
     if taken := framework_id_number_taken(id_number=id_number):
         raise ValidationError(taken)
-    errors = rules.scale_errors(scale) + rules.tree_errors(
-        rules.CompetencyData(
-            id_number=item["id_number"],
-            short_name=item["short_name"],
-            parent_id_number=item.get("parent_id_number", ""),
-            cross_references=rules.split_codes(item.get("cross_references", "")),
-            row=item.get("row"),
-        )
-        for item in competencies
-    )
+    errors = rules.scale_errors(scale) + _framework_rule_errors(scale, competencies, method_caps)
     if publish:
         errors += rules.scale_description_errors(scale)
-    errors += _method_rule_errors(competencies, method_caps, {level.value for level in scale})
     if errors:
         raise ValidationError(errors)
     methods = _methods_by_code(competencies, method_caps)
+    references = _references_by_key(competencies, national_references, actor)
     framework = CompetencyFramework(
         id_number=id_number,
         short_name=short_name,
@@ -207,19 +323,13 @@ def framework_create(
         MethodCap(method=methods[code], max_level=level, sort_order=index)
         for index, (code, level) in enumerate(method_caps.items())
     ]
-    children = []
-    for index, item in enumerate(competencies):
-        fields = {k: v for k, v in item.items() if k not in {*_METHOD_KEYS, "row"}}
-        child = Competency(sort_order=index, **fields)
-        child.required_methods = [methods[code] for code in item.get("required_methods", [])]
-        child.accepted_methods = [methods[code] for code in item.get("accepted_methods", [])]
-        child.refresh_method = methods.get(item.get("refresh_method") or "")
-        children.append(child)
+    children = [
+        _fill_competency(Competency(sort_order=index), item, methods, references)
+        for index, item in enumerate(competencies)
+    ]
     framework.competencies = children
     field_errors = _field_errors(framework, "Framework", exclude=[])
-    for item, child in zip(competencies, children, strict=True):
-        where = f"Row {item['row']}: " if item.get("row") else ""
-        field_errors += _field_errors(child, f"{where}{child.id_number}", exclude=["framework"])
+    field_errors += _competency_field_errors(competencies, children)
     if field_errors:
         raise ValidationError(field_errors)
     framework.save()
@@ -228,6 +338,90 @@ def framework_create(
         revision.publish(user=actor)
         framework.refresh_from_db()
     return framework
+
+
+@transaction.atomic
+def framework_revise(
+    *,
+    framework: CompetencyFramework,
+    competencies: Sequence[dict],
+    national_references: Sequence[Mapping[str, str]] = (),
+    description: str | None = None,
+    actor: User | None = None,
+) -> CompetencyFramework:
+    """A new edition of a framework's competencies: each dict updates the competency with its
+    `id_number` (only the keys it holds) or adds a new one at the end; none is removed (retire
+    instead). Dicts are as for `framework_create`, checked the same way against the whole tree.
+
+    Saved as a revision under review: the system's or a reviewer's goes live as the next
+    curriculum version; anyone else's waits as a draft for a reviewer.
+    """
+    if actor is not None and not actor.has_perm("curriculum.change_competencyframework"):
+        raise PermissionDenied("You may not change competency frameworks.")
+    framework = CompetencyFramework.objects.get(pk=framework.pk).get_latest_revision_as_object()
+    current = {child.id_number: child for child in framework.competencies.all()}
+    children = list(current.values())
+    changed = []
+    for item in competencies:
+        child = current.get(item["id_number"])
+        if child is None:
+            child = Competency(framework=framework, sort_order=len(children))
+            children.append(child)
+            current[item["id_number"]] = child
+        changed.append((item, child))
+    # Check the whole tree as it will be: every competency, with the changes applied.
+    as_dicts = {
+        child.id_number: {
+            "id_number": child.id_number,
+            "short_name": child.short_name,
+            "parent_id_number": child.parent_id_number,
+            "cross_references": child.cross_references,
+            "required_methods": [m.code for m in child.required_methods.all()],
+            "accepted_methods": [m.code for m in child.accepted_methods.all()],
+            "refresh_months": child.refresh_months,
+            "refresh_method": child.refresh_method.code if child.refresh_method else "",
+        }
+        for child in children
+        if child.id_number
+    }
+    for item, _child in changed:
+        as_dicts[item["id_number"]] = {**as_dicts.get(item["id_number"], {}), **item}
+    caps = {cap.method.code: cap.max_level for cap in framework.method_caps.all()}
+    scale = [
+        rules.ScaleLevelData(value=level.value, name=level.name)
+        for level in framework.scale_levels.all()
+    ]
+    if errors := _framework_rule_errors(scale, list(as_dicts.values()), caps):
+        raise ValidationError(errors)
+    methods = _methods_by_code(list(as_dicts.values()), caps)
+    references = _references_by_key(competencies, national_references, actor)
+    for item, child in changed:
+        if child.pk is not None:
+            # Keep what the dict does not mention.
+            item = {
+                "required_methods": [m.code for m in child.required_methods.all()],
+                "accepted_methods": [m.code for m in child.accepted_methods.all()],
+                "refresh_method": child.refresh_method.code if child.refresh_method else "",
+                "national_references": [r.key for r in child.national_references.all()],
+                **item,
+            }
+        _fill_competency(child, item, methods, references)
+    framework.competencies = children
+    if description is not None:
+        framework.description = description
+    field_errors = _field_errors(framework, "Framework", exclude=[])
+    field_errors += _competency_field_errors([item for item, _ in changed], [c for _, c in changed])
+    if field_errors:
+        raise ValidationError(field_errors)
+    publish = actor is None or actor.has_perm("curriculum.publish_competencyframework")
+    if publish:
+        # Saved first so that new competencies have their ids in the version's snapshot, which
+        # the competency pages' histories read by id.
+        framework.save()
+    revision = framework.save_revision(user=actor, log_action=True)
+    if publish:
+        revision.publish(user=actor)
+    return CompetencyFramework.objects.get(pk=framework.pk)
 
 
 @transaction.atomic

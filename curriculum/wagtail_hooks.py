@@ -12,7 +12,7 @@ from workforce.viewsets import InUseSnippetDeleteView
 
 from .admin_views import admin_urls, export_url, menu_item
 from .forms import CompetencyFrameworkForm
-from .models import AssessmentMethod, CompetencyFramework
+from .models import AssessmentMethod, CompetencyFramework, NationalReference
 
 
 class CompetencyFrameworkIndexView(IndexView):
@@ -79,6 +79,9 @@ class CompetencyFrameworkViewSet(SnippetViewSet):
                     FieldPanel("accepted_methods", widget=forms.CheckboxSelectMultiple),
                     FieldPanel("refresh_months"),
                     FieldPanel("refresh_method"),
+                    FieldPanel("advanced_descriptor"),
+                    FieldPanel("senior_route"),
+                    FieldPanel("national_references", widget=forms.CheckboxSelectMultiple),
                     FieldPanel("is_core"),
                     FieldPanel("needed_before_unsupervised_work"),
                     FieldPanel("is_retired"),
@@ -107,8 +110,25 @@ class AssessmentMethodViewSet(SnippetViewSet):
     copy_view_enabled = False
 
 
+class NationalReferenceViewSet(SnippetViewSet):
+    """The crosswalk's references, kept by trainers and published by reviewers like methods."""
+
+    model = NationalReference
+    delete_view_class = InUseSnippetDeleteView
+    icon = "link"
+    menu_label = "National framework references"
+    menu_order = 220
+    add_to_admin_menu = True
+    panels = [FieldPanel("framework"), FieldPanel("code"), FieldPanel("title")]
+    list_display = ["framework", "code", "title", LiveStatusTagColumn(), UpdatedAtColumn()]
+    list_filter = ["framework"]
+    search_fields = ["code", "title"]
+    copy_view_enabled = False
+
+
 register_snippet(CompetencyFrameworkViewSet)
 register_snippet(AssessmentMethodViewSet)
+register_snippet(NationalReferenceViewSet)
 
 
 @hooks.register("register_log_actions")
@@ -121,6 +141,9 @@ def register_curriculum_log_actions(actions):
     )
     actions.register_action(
         "curriculum.method.ensure", "Save assessment method", "Assessment method saved"
+    )
+    actions.register_action(
+        "curriculum.reference.ensure", "Save national reference", "National reference saved"
     )
 
 
