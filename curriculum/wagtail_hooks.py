@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList
 from wagtail.admin.ui.menus import MenuItem
 from wagtail.admin.ui.tables import LiveStatusTagColumn, UpdatedAtColumn
+from wagtail.log_actions import LogFormatter
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import IndexView, SnippetViewSet
 
@@ -145,6 +146,15 @@ def register_curriculum_log_actions(actions):
     actions.register_action(
         "curriculum.reference.ensure", "Save national reference", "National reference saved"
     )
+
+    @actions.register_action("curriculum.edition.publish")
+    class EditionPublished(LogFormatter):
+        label = "Publish edition"
+
+        def format_message(self, log_entry):
+            data = log_entry.data
+            changes = "; ".join(data.get("changes", [])) or "first published"
+            return f"Edition {data['edition']} ({data['version_label']}) published: {changes}"
 
 
 @hooks.register("register_admin_urls")
