@@ -2,8 +2,9 @@
 
 Descriptions are HTML both ways: imported ones are cleaned into Wagtail's rich-text format (so
 the admin editor can open them), exported ones are front-end HTML. What Moodle's format cannot
-hold (evidence rules, method caps, refreshers, assessment criteria, the core, milestone and retired
-flags, scale level descriptors) travels beside it in a rules file (JSON), so Moodle's own file
+hold (evidence rules, method caps, refreshers, assessment criteria, level-4 descriptors, senior
+routes, national framework references, the core, milestone and retired flags, scale level
+descriptors) travels beside it in a rules file (JSON), so Moodle's own file
 stays exactly what Moodle reads and writes; an export gives both in one zip.
 """
 
@@ -14,7 +15,7 @@ import json
 import re
 import zipfile
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.html import linebreaks
 from wagtail.admin.rich_text.converters.db_html import DbHTMLConverter
@@ -89,6 +90,9 @@ class ParsedFramework:
     competencies: list[dict]
     # From a rules file beside the CSV; None when there was none.
     method_caps: dict[str, int] | None = None
+    # The national framework references the competencies name (the crosswalk), from the rules
+    # file: {"framework": "ST0958", "code": "K3", "title": "…"} each.
+    national_references: list[dict] = field(default_factory=list)
 
     def create_kwargs(self) -> dict:
         return {
@@ -100,6 +104,7 @@ class ParsedFramework:
             "scale": self.scale,
             "competencies": self.competencies,
             "method_caps": self.method_caps,
+            "national_references": self.national_references,
         }
 
     def depths(self) -> dict[str, int]:
@@ -500,6 +505,9 @@ _RULE_FIELDS = {
     "refresh_months": ("refresh_months", "months"),
     "refresh_method": ("refresh_method", "code"),
     "assessment_criteria": ("assessment_criteria", "text"),
+    "advanced_descriptor": ("advanced_descriptor", "text"),
+    "senior_route": ("senior_route", "text"),
+    "national_references": ("national_references", "codes"),
     "core": ("is_core", "flag"),
     "needed_before_unsupervised_work": ("needed_before_unsupervised_work", "flag"),
     "retired": ("is_retired", "flag"),
@@ -520,7 +528,11 @@ def write_framework_rules(framework: CompetencyFramework) -> str:
     levels = sorted(framework.scale_levels.all(), key=lambda level: level.value)
     caps = sorted(framework.method_caps.all(), key=lambda cap: (cap.sort_order or 0, cap.pk))
     competencies = []
+    references = {}
     for competency in tree_order(framework.competencies.all()):
+        references |= {
+            reference.key: reference for reference in competency.national_references.all()
+        }
         competencies.append(
             {
                 "id_number": competency.id_number,
@@ -531,6 +543,11 @@ def write_framework_rules(framework: CompetencyFramework) -> str:
                 if competency.refresh_method
                 else "",
                 "assessment_criteria": competency.assessment_criteria,
+                "advanced_descriptor": competency.advanced_descriptor,
+                "senior_route": competency.senior_route,
+                "national_references": sorted(
+                    reference.key for reference in competency.national_references.all()
+                ),
                 "core": competency.is_core,
                 "needed_before_unsupervised_work": competency.needed_before_unsupervised_work,
                 "retired": competency.is_retired,
@@ -545,6 +562,10 @@ def write_framework_rules(framework: CompetencyFramework) -> str:
             for level in levels
         ],
         "method_caps": {cap.method.code: cap.max_level for cap in caps},
+        "national_references": [
+            {"framework": reference.framework, "code": reference.code, "title": reference.title}
+            for reference in sorted(references.values(), key=lambda r: (r.framework, r.code))
+        ],
         "competencies": competencies,
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
@@ -597,6 +618,7 @@ def apply_framework_rules(parsed: ParsedFramework, rules_data: bytes | str) -> P
         caps = {}
     items = document.get("competencies", [])
     competencies = _rules_competencies(parsed.competencies, items, errors)
+    references = _rules_references(document.get("national_references", []), errors)
     if errors:
         raise MoodleImportError(errors)
     return ParsedFramework(
@@ -608,7 +630,21 @@ def apply_framework_rules(parsed: ParsedFramework, rules_data: bytes | str) -> P
         scale=scale,
         competencies=competencies,
         method_caps={code: int(level) for code, level in caps.items()},
+        national_references=references,
     )
+
+
+def _rules_references(items, errors: list[str]) -> list[dict]:
+    """The national references defined in the rules file: framework, code and title, as text."""
+    references = []
+    for item in items if isinstance(items, list) else [None]:
+        if not isinstance(item, dict) or not all(
+            isinstance(item.get(key), str) for key in ("framework", "code", "title")
+        ):
+            errors.append(f"Rules file: national reference {json.dumps(item)} is not valid.")
+            continue
+        references.append({key: item[key] for key in ("framework", "code", "title")})
+    return references
 
 
 def _rules_scale(levels: list[ScaleLevelData], items, errors: list[str]) -> list[ScaleLevelData]:

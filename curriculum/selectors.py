@@ -304,14 +304,14 @@ def framework_id_number_taken(*, id_number: str) -> str | None:
 
 def framework_for_export(*, id_number: str, with_rules: bool = False) -> CompetencyFramework | None:
     """The framework with its scale and competencies in three queries, whatever its size; with
-    its rules (methods of each competency, method caps) in four more."""
+    its rules (methods and national references of each competency, method caps) in five more."""
     lookups = ["scale_levels", "competencies"]
     if with_rules:
         lookups += [
             models.Prefetch(
                 "competencies",
                 queryset=Competency.objects.select_related("refresh_method").prefetch_related(
-                    "required_methods", "accepted_methods"
+                    "required_methods", "accepted_methods", "national_references"
                 ),
             ),
             models.Prefetch("method_caps", queryset=MethodCap.objects.select_related("method")),

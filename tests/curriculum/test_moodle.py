@@ -22,7 +22,7 @@ from django.urls import reverse
 from wagtail.models import ModelLogEntry
 
 from curriculum import selectors, services
-from curriculum.models import Competency, CompetencyFramework
+from curriculum.models import Competency, CompetencyFramework, NationalReference
 from curriculum.moodle import (
     HEADER,
     MoodleImportError,
@@ -727,13 +727,15 @@ def _rules_of(framework: CompetencyFramework) -> dict:
                 c.refresh_method.code if c.refresh_method else "",
                 c.assessment_criteria,
                 (c.is_core, c.needed_before_unsupervised_work, c.is_retired),
+                (c.advanced_descriptor, c.senior_route),
+                sorted((r.framework, r.code, r.title) for r in c.national_references.all()),
             )
             for c in framework.competencies.all()
         },
     }
 
 
-def test_evidence_rules_caps_and_refreshers_survive_an_export_and_import(tmp_path):
+def test_evidence_rules_caps_refreshers_and_the_crosswalk_survive_an_export_and_import(tmp_path):
     for code in ("KT", "SIM", "DOP", "ELC"):
         services.assessment_method_ensure(code=code, name=f"Method {code}")
     original = services.framework_create(
@@ -752,6 +754,9 @@ def test_evidence_rules_caps_and_refreshers_survive_an_export_and_import(tmp_pat
                 "short_name": "Suicidal thoughts",
                 "required_methods": ["SIM", "KT"],
                 "assessment_criteria": "Asks directly.\nKnows the crisis line.",
+                "advanced_descriptor": "Leads the team's practice in suicide prevention.",
+                "senior_route": "Lead link worker",
+                "national_references": ["ST0958:K2", "NHSE_B1569:Core competencies"],
                 "is_core": True,
                 "needed_before_unsupervised_work": True,
             },
@@ -766,7 +771,12 @@ def test_evidence_rules_caps_and_refreshers_survive_an_export_and_import(tmp_pat
             },
         ],
         method_caps={"ELC": 1, "KT": 2},
+        national_references=[
+            {"framework": "ST0958", "code": "K2", "title": "Causes of ill-health"},
+            {"framework": "NHSE_B1569", "code": "Core competencies", "title": "Core skills"},
+        ],
     )
+    before = _rules_of(original)
     exported = selectors.framework_for_export(id_number="RT-1", with_rules=True)
     with zipfile.ZipFile(io.BytesIO(write_framework_zip(exported))) as archive:
         assert archive.namelist() == ["RT-1.csv", "RT-1.rules.json"]
@@ -778,6 +788,8 @@ def test_evidence_rules_caps_and_refreshers_survive_an_export_and_import(tmp_pat
     csv_path, rules_path = tmp_path / "rt.csv", tmp_path / "rt.rules.json"
     csv_path.write_text(csv_text.replace("RT-1", "RT-2"))
     rules_path.write_text(rules_text.replace("RT-1", "RT-2"))
+    # The references travel in the rules file: an installation without them gets them from it.
+    NationalReference.objects.all().delete()
 
     call_command(
         "import_framework", str(csv_path), "--rules", str(rules_path), stdout=io.StringIO()
@@ -785,7 +797,11 @@ def test_evidence_rules_caps_and_refreshers_survive_an_export_and_import(tmp_pat
 
     imported = CompetencyFramework.objects.get(id_number="RT-2")
     assert imported.live
-    assert _rules_of(imported) == _rules_of(original)
+    assert _rules_of(imported) == before
+    assert before["competencies"]["SAF-02"][-1] == [
+        ("NHSE_B1569", "Core competencies", "Core skills"),
+        ("ST0958", "K2", "Causes of ill-health"),
+    ]
     assert _rules_of(imported)["competencies"]["SAF-02"][0] == ["KT", "SIM"]
 
 
