@@ -74,6 +74,7 @@ urlpatterns = [
     path("", include("competencies.urls")),
     path("", include("imports.urls")),
     path("", include("quality.urls")),
+    path("", include("sharing.urls")),
 ]
 
 if settings.DEBUG:

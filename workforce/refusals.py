@@ -75,6 +75,12 @@ class Refusal(models.TextChoices):
     NOT_NAMED_SUPERVISOR = "not_named_supervisor", "Not the worker's named supervisor"
     NO_SIGN_OFF = "no_sign_off", "Award not signed off and countersigned"
     ISSUER_TOOK_PART = "issuer_took_part", "Issuer took part in the award"
+    # Share links
+    SHARE_LABEL = "share_label", "No label for the share link"
+    SHARE_EXPIRY = "share_expiry", "Share link expiry out of range"
+    SHARE_DETAIL = "share_detail", "Level of detail not on the list"
+    SHARE_NOT_STANDING = "share_not_standing", "Certificate revoked or replaced"
+    SHARE_NOT_ACTIVE = "share_not_active", "Share link already revoked or expired"
     # People
     FULL_NAME = "full_name", "No full name"
     EMAIL_TAKEN = "email_taken", "Email address already in use"

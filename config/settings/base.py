@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "oversight",
     "imports",
     "quality",
+    "sharing",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
