@@ -38,6 +38,7 @@ from .models import (
     RevocationReason,
 )
 from .pdf import MissingFontsError, MissingGlyphError, check_fonts_installed, render_certificate
+from .signals import certificate_issued
 
 # Certificate numbers avoid letters and digits that read alike (0/O, 1/I/L).
 _NUMBER_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -190,6 +191,8 @@ def _issue(
     try:
         with transaction.atomic():
             certificate.save()
+            # The apps built on this one act in the same transaction (credentials signs it).
+            certificate_issued.send(sender=Certificate, certificate=certificate)
     except IntegrityError as error:
         certificate.pdf.storage.delete(certificate.pdf.name)
         if not Certificate.objects.filter(

@@ -37,7 +37,6 @@ from .forms import (
     SupervisorForm,
 )
 from .models import Certificate, CertificateStatus, Qualification
-from .open_badges import achievement_credential
 from .resources import CertificateRegisterResource
 
 
@@ -635,26 +634,21 @@ def verify_json(request: HttpRequest, code: str) -> JsonResponse:
 
 @rate_limited("verify", *CHECK_RATES, json=True)
 def verify_credential(request: HttpRequest, code: str) -> JsonResponse:
-    """The Open Badges 3.0 credential of a certificate that still stands (valid, renewal due or
-    expired: its dates say which). A revoked or superseded one is gone: 410, with its status."""
+    """The certificate's Open Badges 3.0 credential exactly as it was signed at issue, whatever
+    has happened since: a revoked one is served too, and its status entry in our status list
+    says it is revoked, which is what wallets and verifiers check."""
     certificate = selectors.certificate_by_code(code)
     if certificate is None:
         return JsonResponse({"error": "No certificate has this verification code."}, status=404)
-    services.certificate_verified(certificate=certificate)
-    status = certificate.status_on(timezone.localdate())
-    if not status.stands:
+    # Signed by the credentials app when it was issued (certificates.signals).
+    signed = getattr(certificate, "signed_credential", None)
+    if signed is None:
         return JsonResponse(
-            {"error": f"This certificate is {status.label.lower()}.", "status": status.value},
-            status=410,
+            {"error": "This certificate has no signed credential yet; try again later."},
+            status=404,
         )
-    response = JsonResponse(
-        achievement_credential(
-            certificate,
-            verification_url=services.verification_url(certificate.verification_code),
-            site_url=settings.SITE_BASE_URL,
-        ),
-        json_dumps_params={"ensure_ascii": False},
-    )
+    services.certificate_verified(certificate=certificate)
+    response = JsonResponse(signed.document, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = "application/vc+ld+json; charset=utf-8"
     response["Cache-Control"] = "no-store"
     return response

@@ -71,6 +71,7 @@ urlpatterns = [
     path("", include("workforce.urls")),
     path("", include("oversight.urls")),
     path("", include("certificates.urls")),
+    path("", include("credentials.urls")),
     path("", include("competencies.urls")),
     path("", include("imports.urls")),
     path("", include("quality.urls")),

@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "curriculum",
     "competencies",
     "certificates",
+    "credentials",
     "oversight",
     "imports",
     "quality",
@@ -199,6 +200,16 @@ MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(10 * 1024 * 1024)))
 # A certificate PDF is a few hundred kilobytes; a larger upload cannot be one of ours.
 CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
+# Verifiable credentials (credentials/keys.py): Ed25519 keys as `id=seed` pairs, the active key
+# first; keys after it, and CREDENTIAL_RETIRED_KEYS (`id=publicKeyMultibase`), stay published so
+# that what they signed still verifies. Without keys, a key file made on first use (not production).
+CREDENTIAL_SIGNING_KEYS = os.environ.get("CREDENTIAL_SIGNING_KEYS", "")
+CREDENTIAL_RETIRED_KEYS = os.environ.get("CREDENTIAL_RETIRED_KEYS", "")
+CREDENTIAL_SIGNING_KEY_FILE = Path(
+    os.environ.get("CREDENTIAL_SIGNING_KEY_FILE", BASE_DIR / ".credential-signing-key")
+)
+# A pasted or uploaded credential to check: a whole-record export with many certificates fits.
+CREDENTIAL_CHECK_MAX_BYTES = 1024 * 1024
 # Spreadsheet imports (assessments, rosters): the largest file accepted (bytes).
 IMPORT_MAX_BYTES = int(os.environ.get("IMPORT_MAX_BYTES", str(5 * 1024 * 1024)))
 # Spreadsheet imports: the most rows read below the headings (empty ones count), CSV or XLSX.

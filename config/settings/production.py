@@ -5,6 +5,7 @@ from django.core.exceptions import ImproperlyConfigured
 from .base import *  # noqa: F403
 from .base import (
     CERTIFICATE_STORAGE,
+    CREDENTIAL_SIGNING_KEYS,
     EVIDENCE_STORAGE,
     SECRET_KEY,
     env_bool,
@@ -15,6 +16,14 @@ if not SECRET_KEY:
     raise ImproperlyConfigured(
         "DJANGO_SECRET_KEY is not set. Production will not start without a secret key of its own "
         "(generate one with: python -c 'import secrets; print(secrets.token_urlsafe(50))')."
+    )
+
+# Credentials are signed with keys from the environment only: never a file made on the server.
+CREDENTIAL_SIGNING_KEY_FILE = None
+if not CREDENTIAL_SIGNING_KEYS.strip():
+    raise ImproperlyConfigured(
+        "CREDENTIAL_SIGNING_KEYS is not set. Production will not start without a key to sign "
+        "credentials with (make one with: python manage.py credential_key)."
     )
 
 DEBUG = False
