@@ -77,7 +77,7 @@ class NationalReference(
 
     framework = models.CharField(max_length=20, choices=NationalFramework.choices)
     code = models.CharField(
-        max_length=40, help_text="As the framework numbers it, e.g. K3, or a section's name."
+        max_length=100, help_text="As the framework numbers or names it, e.g. K3, or a section's name."
     )
     title = models.CharField(max_length=255, help_text="What it says, in a few words.")
 
