@@ -77,7 +77,8 @@ class NationalReference(
 
     framework = models.CharField(max_length=20, choices=NationalFramework.choices)
     code = models.CharField(
-        max_length=100, help_text="As the framework numbers or names it, e.g. K3, or a section's name."
+        max_length=100,
+        help_text="As the framework numbers or names it, e.g. K3, or a section's name.",
     )
     title = models.CharField(max_length=255, help_text="What it says, in a few words.")
 
@@ -379,6 +380,23 @@ class CurriculumPage(RoutablePageMixin, Page):
             context_overrides=curriculum_print_context(self),
             template="curriculum/curriculum_print.html",
         )
+
+    @path("crosswalk/", name="crosswalk")
+    def crosswalk_view(self, request):
+        from .selectors import crosswalk_rows
+
+        return self.render(
+            request,
+            context_overrides={"rows": crosswalk_rows(self), "frameworks": NationalFramework},
+            template="curriculum/crosswalk.html",
+        )
+
+    @path("crosswalk/csv/", name="crosswalk_csv")
+    def crosswalk_csv_view(self, request):
+        from .crosswalk import crosswalk_csv_response
+        from .selectors import crosswalk_rows
+
+        return crosswalk_csv_response(crosswalk_rows(self), filename=f"{self.slug}-crosswalk.csv")
 
     @path("competencies/<str:code>/", name="competency")
     def competency_view(self, request, code):

@@ -17,6 +17,8 @@ from .models import (
     MethodCap,
     ModuleCompetency,
     ModulePage,
+    NationalFramework,
+    NationalReference,
 )
 
 
@@ -281,6 +283,7 @@ def competency_context(curriculum, competency: Competency) -> dict:
     return {
         "curriculum": curriculum,
         "competency": competency,
+        "national_references": crosswalk_columns(competency.national_references.filter(live=True)),
         "methods": required + [m for m in accepted if m not in required],
         "evidence_rule": rule,
         "taught_in": list(
@@ -293,6 +296,53 @@ def competency_context(curriculum, competency: Competency) -> dict:
         "framework_version": current_version(curriculum.framework),
         "threshold": curriculum.framework.proficiency_threshold,
     }
+
+
+@dataclass(frozen=True)
+class CrosswalkColumn:
+    """One national framework's references for a competency: a cell of the crosswalk."""
+
+    framework: str
+    label: str
+    references: tuple[NationalReference, ...]
+
+
+@dataclass(frozen=True)
+class CrosswalkRow:
+    """A competency of the crosswalk table with its references, framework by framework."""
+
+    competency: Competency
+    columns: tuple[CrosswalkColumn, ...]
+
+
+def crosswalk_columns(references) -> tuple[CrosswalkColumn, ...]:
+    """References grouped by national framework, in the frameworks' order, every one present."""
+    by_framework: dict[str, list[NationalReference]] = {}
+    for reference in sorted(references, key=lambda r: (r.framework, r.code)):
+        by_framework.setdefault(reference.framework, []).append(reference)
+    return tuple(
+        CrosswalkColumn(value, label, tuple(by_framework.get(value, ())))
+        for value, label in NationalFramework.choices
+    )
+
+
+def crosswalk_rows(curriculum) -> list[CrosswalkRow]:
+    """The public crosswalk: each competency in use, in the framework's order, with its published
+    national references. Two queries, whatever the size of the framework."""
+    competencies = (
+        Competency.objects.assessable()
+        .filter(framework=curriculum.framework)
+        .prefetch_related(
+            models.Prefetch(
+                "national_references", queryset=NationalReference.objects.filter(live=True)
+            )
+        )
+        .order_by("sort_order", "pk")
+    )
+    return [
+        CrosswalkRow(competency, crosswalk_columns(competency.national_references.all()))
+        for competency in competencies
+    ]
 
 
 def framework_id_number_taken(*, id_number: str) -> str | None:

@@ -1,8 +1,13 @@
 """The crosswalk to the national frameworks, level-4 descriptors and senior routes: kept through
 the framework services, and shown on the public site."""
 
+import csv
+import io
+
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from curriculum import services
 from curriculum.models import Competency, NationalFramework, NationalReference
@@ -144,3 +149,153 @@ def test_framework_revise_checks_the_whole_tree():
         )
 
     assert any("NOPE" in message for message in error.value.messages)
+
+
+# The public pages
+
+
+@pytest.fixture
+def curriculum(db):
+    from wagtail.models import Site
+
+    from curriculum.models import CurriculumPage
+
+    framework = _framework()
+    home = Site.objects.get(is_default_site=True).root_page.specific
+    page = CurriculumPage(title="Core", slug="core", version_label="1", framework=framework)
+    home.add_child(instance=page)
+    page.save_revision().publish()
+    return page
+
+
+def _add_competencies(framework, count: int) -> None:
+    services.framework_revise(
+        framework=framework,
+        competencies=[
+            {
+                "id_number": f"D-{n:02}",
+                "parent_id_number": "D",
+                "short_name": f"Competency {n}",
+                "accepted_methods": ["DOP"],
+                "national_references": ["ST0958:Duty 3"],
+            }
+            for n in range(3, 3 + count)
+        ],
+    )
+
+
+def test_the_competency_page_shows_the_level_4_descriptor_route_and_references(client, curriculum):
+    url = f"{curriculum.url}competencies/D-01/"
+
+    page = client.get(url).content.decode()
+
+    assert "Coaches colleagues in what-matters conversations." in page
+    assert "senior link worker route of <strong data-senior-route>practice educator" in page
+    assert "<strong>Duty 3</strong> Work with individuals on their goals" in page
+    assert "<strong>Social prescribing</strong> Personalised care approaches" in page
+    # NHS England's framework has no reference for it: said so, not left blank.
+    assert "Not covered" in page
+    assert f'href="{curriculum.url}crosswalk/"' in page
+
+
+def test_the_competency_page_costs_the_same_whatever_its_number_of_references(
+    client, curriculum, django_assert_num_queries
+):
+    url = f"{curriculum.url}competencies/D-01/"
+    client.get(url)  # warm the site and page caches
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    services.national_reference_ensure(framework="PCI", code="Health literacy", title="Level 2")
+    services.framework_revise(
+        framework=curriculum.framework,
+        competencies=[
+            {
+                "id_number": "D-01",
+                "national_references": [
+                    "ST0958:Duty 3",
+                    "PCI:Social prescribing",
+                    "PCI:Health literacy",
+                ],
+            }
+        ],
+    )
+
+    with django_assert_num_queries(len(before)):
+        page = client.get(url).content.decode()
+
+    assert "<strong>Health literacy</strong>" in page
+
+
+def test_a_reference_waiting_for_review_is_not_shown(client, curriculum, trainer):
+    services.national_reference_ensure(
+        framework="ST0958", code="Duty 3", title="A trainer's new title", actor=trainer
+    )
+
+    page = client.get(f"{curriculum.url}competencies/D-01/").content.decode()
+
+    # The trainer's draft title waits for a reviewer; the published one stays.
+    assert "A trainer's new title" not in page
+    assert "Work with individuals on their goals" in page
+
+
+def test_the_crosswalk_table_lists_each_competency_with_its_references(client, curriculum):
+    page = client.get(f"{curriculum.url}crosswalk/").content.decode()
+
+    assert "<caption" in page
+    assert page.count('scope="col"') == 5  # competency, senior route, three frameworks
+    assert page.count('scope="row"') == 1  # D-01; the domain D is not a competency
+    for label in (
+        "NHS England social prescribing link worker workforce development framework (B1569)",
+        "Personalised Care Institute curriculum",
+        "Community health and wellbeing worker apprenticeship standard (ST0958)",
+    ):
+        assert label in page
+    assert f'href="{curriculum.url}competencies/D-01/"' in page
+    assert "not a regulated qualification" in page
+    assert f'href="{curriculum.url}crosswalk/csv/"' in page
+
+
+def test_the_crosswalk_page_costs_the_same_whatever_the_size_of_the_framework(
+    client, curriculum, django_assert_num_queries
+):
+    url = f"{curriculum.url}crosswalk/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    _add_competencies(curriculum.framework, 5)
+
+    with django_assert_num_queries(len(before)):
+        page = client.get(url).content.decode()
+
+    assert page.count('scope="row"') == 6
+
+
+def test_the_crosswalk_csv_is_the_same_table(client, curriculum):
+    response = client.get(f"{curriculum.url}crosswalk/csv/")
+
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="core-crosswalk.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Code", "Competency", "Core", "Senior route"]
+    assert rows[0][4:] == [label for _value, label in NationalFramework.choices]
+    assert rows[1] == [
+        "D-01",
+        "Holds a what-matters conversation",
+        "No",
+        "Practice educator",
+        "",
+        "Social prescribing – Personalised care approaches",
+        "Duty 3 – Work with individuals on their goals",
+    ]
+    assert len(rows) == 2
+
+
+def test_the_curriculum_index_says_what_the_certificate_is_and_links_the_crosswalk(
+    client, curriculum
+):
+    page = client.get(curriculum.url).content.decode()
+
+    assert "not a regulated qualification" in page
+    assert "ST0958" in page
+    assert "Personalised Care Institute" in page
+    assert f'href="{curriculum.url}crosswalk/"' in page
