@@ -299,3 +299,97 @@ def test_the_curriculum_index_says_what_the_certificate_is_and_links_the_crosswa
     assert "ST0958" in page
     assert "Personalised Care Institute" in page
     assert f'href="{curriculum.url}crosswalk/"' in page
+
+
+# Recognition of prior learning, under the evidence rules
+
+
+@pytest.fixture
+def record_rpl(framework, assessor, link_worker):
+    import datetime
+
+    from django.utils import timezone
+
+    from competencies import services as competency_services
+    from curriculum.models import AssessmentMethod
+
+    rpl = AssessmentMethod.objects.get(code="RPL")
+
+    def _record(code: str, level: int):
+        return competency_services.assessment_record(
+            worker=link_worker,
+            competency=framework.competencies.get(id_number=code),
+            level=level,
+            method=rpl,
+            assessed_on=timezone.localdate() - datetime.timedelta(days=1),
+            assessor=assessor,
+        )
+
+    return _record
+
+
+def _achieved(worker, framework, code: str) -> int:
+    from competencies.evidence_rules import achievements
+
+    competency = framework.competencies.get(id_number=code)
+    found = achievements([worker.pk], framework).get((worker.pk, competency.pk))
+    return found.achieved_level if found else 0
+
+
+def test_the_rpl_method_says_what_evidence_it_needs(framework):
+    from curriculum.models import AssessmentMethod
+
+    rpl = AssessmentMethod.objects.get(code="RPL")
+
+    assert rpl.name == "Recognition of prior learning"
+    for needed in ("certificate", "awarding body or its register", "mapping", "3 years"):
+        assert needed in rpl.description
+    assert framework.method_caps.get(method=rpl).max_level == 3
+
+
+def test_prior_learning_counts_where_accepted_but_never_shows_advanced(
+    record_rpl, link_worker, framework
+):
+    # SPLW-COM-01 (community directory) is covered by ST0958's K9, so it accepts RPL.
+    record_rpl("SPLW-COM-01", 4)
+
+    assert _achieved(link_worker, framework, "SPLW-COM-01") == 3
+
+
+def test_prior_learning_is_refused_where_the_competency_does_not_accept_it(
+    record_rpl, link_worker, framework
+):
+    # Safe to practise needs evidence from practice here: no credit for a certificate.
+    with pytest.raises(ValidationError):
+        record_rpl("SPLW-SAF-02", 3)
+
+    assert _achieved(link_worker, framework, "SPLW-SAF-02") == 0
+
+
+def test_rpl_is_accepted_only_where_an_accredited_route_covers_the_competency(framework):
+    accepting = framework.competencies.filter(accepted_methods__code="RPL")
+
+    assert sorted(accepting.values_list("id_number", flat=True)) == [
+        "SPLW-COM-01",
+        "SPLW-EQU-02",
+        "SPLW-PCP-03",
+    ]
+    for competency in accepting:
+        assert {r.framework for r in competency.national_references.all()} & {"ST0958", "PCI"}
+    assert not framework.competencies.filter(required_methods__code="RPL").exists()
+
+
+def test_the_framework_has_saf_04_and_out_05_and_every_competency_is_mapped(framework):
+    competencies = framework.competencies.assessable()
+
+    assert competencies.count() == 31
+    assert competencies.filter(is_core=True).count() == 23
+    saf_04 = competencies.get(id_number="SPLW-SAF-04")
+    assert saf_04.is_core
+    assert saf_04.needed_before_unsupervised_work
+    assert not competencies.get(id_number="SPLW-OUT-05").is_core
+    assert competencies.get(id_number="SPLW-EQU-04").is_core
+    for competency in competencies.prefetch_related("national_references"):
+        assert competency.advanced_descriptor, competency.id_number
+        assert competency.senior_route, competency.id_number
+        assert competency.national_references.all(), competency.id_number
