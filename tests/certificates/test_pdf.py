@@ -1,6 +1,8 @@
-"""The certificate PDF: PDF/A-3b, names in any script, a QR code, and bytes that never change."""
+"""The certificate PDF: tagged PDF/A-3a, names in any script, a QR code, and bytes that never
+change."""
 
 import contextlib
+import ctypes
 import hashlib
 import io
 import re
@@ -8,6 +10,7 @@ import subprocess
 import zlib
 
 import pypdfium2
+import pypdfium2.raw as pdfium_c
 import pytest
 import zxingcpp
 
@@ -57,15 +60,101 @@ def issue(manager, qualification):
     return _issue
 
 
-def test_the_pdf_is_pdf_a_3b_with_its_sha256_stored(issue, eligible_worker):
+def test_the_pdf_is_pdf_a_3a_with_its_sha256_stored(issue, eligible_worker):
     certificate = issue(eligible_worker)
     content = certificate.pdf.read()
 
     assert content.startswith(b"%PDF")
     metadata = xmp_metadata(content)
     assert 'pdfaid:part="3"' in metadata
-    assert 'pdfaid:conformance="B"' in metadata
+    # "A": the accessible level of PDF/A, which asks for the structure tree checked below.
+    assert 'pdfaid:conformance="A"' in metadata
     assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
+
+
+def pdfinfo(content: bytes, *options: str) -> str:
+    return subprocess.run(  # noqa: S603 - a fixed command and this test's own options
+        ["/usr/bin/pdfinfo", *options, "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+
+
+def structure_text(content: bytes) -> list[tuple[str, str]]:
+    """The structure tree in reading order as (element type, its text), from poppler's
+    `pdfinfo -struct-text`: an element's line is indented under its parent, and each quoted
+    line is text of every element it lies within."""
+    elements: list[list[str]] = []
+    open_elements: list[tuple[int, int]] = []  # (indent, index in elements)
+    for line in pdfinfo(content, "-struct-text").splitlines():
+        indent = len(line) - len(line.lstrip())
+        while open_elements and open_elements[-1][0] >= indent:
+            open_elements.pop()
+        stripped = line.strip()
+        if stripped.startswith('"'):
+            for _, index in open_elements:
+                elements[index][1] += stripped.strip('"') + " "
+        elif stripped:
+            open_elements.append((indent, len(elements)))
+            elements.append([stripped.split()[0].rstrip(":"), ""])
+    return [(kind, " ".join(text.split())) for kind, text in elements]
+
+
+def _utf16(getter, element) -> str:
+    size = getter(element, None, 0)
+    if size <= 2:
+        return ""
+    buffer = ctypes.create_string_buffer(size)
+    getter(element, buffer, size)
+    return buffer.raw[: size - 2].decode("utf-16-le")
+
+
+def alternative_texts(content: bytes) -> dict[str, list[str]]:
+    """Each structure element type's alternative texts (/Alt), read with PDFium: poppler does
+    not print them."""
+    document = pypdfium2.PdfDocument(content)
+    found: dict[str, list[str]] = {}
+    for page in document:
+        tree = pdfium_c.FPDF_StructTree_GetForPage(page.raw)
+        count = pdfium_c.FPDF_StructTree_CountChildren(tree)
+        stack = [pdfium_c.FPDF_StructTree_GetChildAtIndex(tree, i) for i in range(count)]
+        while stack:
+            element = stack.pop()
+            if not element:
+                continue
+            kind = _utf16(pdfium_c.FPDF_StructElement_GetType, element)
+            if alt := _utf16(pdfium_c.FPDF_StructElement_GetAltText, element):
+                found.setdefault(kind, []).append(alt)
+            children = pdfium_c.FPDF_StructElement_CountChildren(element)
+            stack += [
+                pdfium_c.FPDF_StructElement_GetChildAtIndex(element, i) for i in range(children)
+            ]
+        pdfium_c.FPDF_StructTree_Close(tree)
+    return found
+
+
+def test_the_pdf_is_tagged_for_screen_readers(issue, eligible_worker):
+    certificate = issue(eligible_worker)
+    content = certificate.pdf.read()
+
+    assert re.search(r"^Tagged:\s+yes$", pdfinfo(content), re.M)
+    elements = structure_text(content)
+    headings = [(kind, text) for kind, text in elements if kind in ("H1", "H2")]
+    # Read in the printed order: the title, the check, then the record and how to keep it.
+    assert headings == [
+        ("H1", "Link Worker Practice Certificate (Core)"),
+        ("H2", "Check this certificate"),
+        ("H2", "Competencies achieved"),
+        ("H2", "Keeping this qualification"),
+    ]
+    header_cells = [text for kind, text in elements if kind == "TH"]
+    assert header_cells[:6] == ["Code", "Competency", "Level", "Date", "Method", "Assessor"]
+    # Each competency's name heads its row, so a cell is read with its competency.
+    first_competency = certificate.snapshot["competencies"][0]["title"]
+    assert first_competency in header_cells
+    assert ("P", certificate.holder_name) in elements
+    verification_url = services.verification_url(certificate.verification_code)
+    assert alternative_texts(content)["Figure"] == [
+        f"QR code of this certificate's verification page: {verification_url}"
+    ]
 
 
 def test_the_pdf_shows_the_certificate_fields(issue, eligible_worker):
@@ -85,7 +174,7 @@ def test_the_pdf_shows_the_certificate_fields(issue, eligible_worker):
         "Signed off by",
         "Countersigned by",
         "Head of Training",
-        "version 1",
+        certificate.snapshot["curriculum"],  # "…, version N" of the framework
     ):
         assert expected in text
 
