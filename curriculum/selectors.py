@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.db.models.deletion import Collector, ProtectedError, RestrictedError
 from wagtail.models import Page, PageLogEntry, WorkflowState
 
+from .content_files import EDITION_ACTION
 from .models import (
     AssessmentMethod,
     Competency,
@@ -40,6 +41,10 @@ class PublishedVersion:
     published_at: datetime.datetime
     changed: tuple[str, ...]
     content: dict
+    # A curriculum edition the demo loader published, and the change summaries it gave.
+    edition: int | None = None
+    version_label: str = ""
+    edition_changes: tuple[str, ...] = ()
 
 
 def _comparable(value):
@@ -84,11 +89,17 @@ COMPETENCY_FIELDS = {
 
 
 def page_versions(page: Page) -> list[PublishedVersion]:
-    """Every published revision of a page, oldest first, with the fields each one changed."""
+    """Every published revision of a page, oldest first, with the fields each one changed and,
+    where it was published as an edition of the curriculum, the edition and what it changed."""
     entries = (
         PageLogEntry.objects.filter(page=page, action="wagtail.publish", revision__isnull=False)
         .select_related("revision")
         .order_by("timestamp", "pk")
+    )
+    editions = dict(
+        PageLogEntry.objects.filter(
+            page=page, action=EDITION_ACTION, revision__isnull=False
+        ).values_list("revision_id", "data")
     )
     versions: list[PublishedVersion] = []
     previous = None
@@ -101,12 +112,16 @@ def page_versions(page: Page) -> list[PublishedVersion]:
                     item.get("competency") for item in content["module_competencies"]
                 ],
             }
+        edition = editions.get(entry.revision_id, {})
         versions.append(
             PublishedVersion(
                 number=number,
                 published_at=entry.timestamp,
                 changed=_changes(previous, content, MODULE_FIELDS),
                 content=content,
+                edition=edition.get("edition"),
+                version_label=edition.get("version_label", ""),
+                edition_changes=tuple(edition.get("changes", ())),
             )
         )
         previous = content

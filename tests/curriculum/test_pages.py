@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from wagtail.models import Page
 from wagtail.test.utils import WagtailPageTestCase
 
-from curriculum.demo_content import MODULES
+from curriculum.content_files import demo_content
 from curriculum.models import CurriculumPage, HomePage, ModulePage
 
 pytestmark = pytest.mark.django_db
@@ -84,10 +84,10 @@ def test_curriculum_index_lists_modules_and_competencies(client, demo_curriculum
 
     content = response.content.decode()
     assert response.status_code == 200
-    for module in MODULES:
-        assert module["title"].replace('"', "&quot;") in content
-        for competency in module["competencies"]:
-            assert f"/curriculum/competencies/{competency['code']}/" in content
+    for module in demo_content().latest.modules:
+        assert module.title.replace('"', "&quot;") in content
+        for code in module.competencies:
+            assert f"/curriculum/competencies/{code}/" in content
 
 
 def test_module_page_shows_outcomes_content_competencies_and_version(client, demo_curriculum):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
 from competencies.models import Assessment, Evidence
-from curriculum import demo_content
+from curriculum.content_files import demo_content
 from curriculum.models import Competency
 from tests.e2e.test_sign_in import sign_in
 from workforce.models import User
@@ -26,7 +26,7 @@ ASSESSOR_NAME = "Amara Okafor"
 LINK_WORKER = "linkworker@example.org"
 LINK_WORKER_NAME = "Siân Ŵyn Pritchard"
 OTHER_LINK_WORKER = "kwame.mensah@example.org"
-MODULES = {module["code"]: module for module in demo_content.MODULES}
+MODULES = {module.code: module for module in demo_content().latest.modules}
 WAITING_ACCOUNT = "When my background differs from the person I support"
 PHONE = {"width": 375, "height": 667}
 
@@ -81,7 +81,7 @@ def counted(locator: Locator, pattern: re.Pattern) -> tuple[int, int]:
 
 def module_section(page: Page, code: str) -> Locator:
     # Each module is a <section> labelled by its heading, so a region named after the module.
-    return page.get_by_role("region", name=MODULES[code]["title"], exact=True)
+    return page.get_by_role("region", name=MODULES[code].title, exact=True)
 
 
 def module_figures(page: Page, code: str) -> tuple[int, int]:
@@ -194,7 +194,7 @@ def test_assessor_records_an_assessment_and_the_link_workers_progress_changes(
 
     # … and the new assessment, at the top of the competency's history.
     section = module_section(page, "EMP")
-    section.get_by_text(f"Competencies in {MODULES['EMP']['title']}").click()  # open <details>
+    section.get_by_text(f"Competencies in {MODULES['EMP'].title}").click()  # open <details>
     follow(page, section.get_by_role("link", name=re.compile(r"^SPLW-EMP-02 ")))
     assert path_of(page) == history_url(worker, "SPLW-EMP-02")
     expect(current_level(page)).to_contain_text("3 Proficient")

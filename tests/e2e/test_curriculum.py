@@ -12,14 +12,15 @@ import pytest
 from playwright.sync_api import Page, expect
 from wagtail.models import PageLogEntry
 
-from curriculum import demo_content
+from curriculum.content_files import demo_content
 from curriculum.models import ModulePage
 from tests.e2e.conftest import ASSET_TYPES, CSP_SIGNS, TIMEOUT_MS, VIEWPORT
 from tests.e2e.test_sign_in import sign_in
 
 CURRICULUM_URL = "/curriculum/"
 ROL_URL = "/curriculum/rol/"
-MODULES = {module["code"]: module for module in demo_content.MODULES}
+CONTENT = demo_content().latest
+MODULES = {module.code: module for module in CONTENT.modules}
 NEW_SUMMARY = (
     "What a link worker does, what they never do, and how to explain the role to the people "
     "they support."
@@ -220,14 +221,14 @@ def test_wagtail_page_editor_scripts_run_under_the_csp(page, visit, follow, demo
 def test_curriculum_index_lists_the_modules_and_passes_axe(page, visit, follow, demo_data):
     visit(page, CURRICULUM_URL)
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(demo_content.CURRICULUM["title"])
+    expect(page.get_by_role("heading", level=1)).to_have_text(CONTENT.framework.curriculum.title)
     cards = page.locator(".app-module-list > li")
-    expect(cards).to_have_count(len(demo_content.MODULES))
-    expect(cards.first.get_by_role("link")).to_have_text(f"1. {MODULES['ROL']['title']}")
+    expect(cards).to_have_count(len(CONTENT.modules))
+    expect(cards.first.get_by_role("link")).to_have_text(f"1. {MODULES['ROL'].title}")
 
     follow(page, page.get_by_role("link", name="Printable version of the whole curriculum"))
     assert path_of(page) == "/curriculum/print/"
-    expect(page.locator(".app-print-module")).to_have_count(len(demo_content.MODULES))
+    expect(page.locator(".app-print-module")).to_have_count(len(CONTENT.modules))
 
 
 @pytest.mark.parametrize("code", ["ROL", "EQU", "OUT"])
@@ -236,24 +237,22 @@ def test_module_page_passes_axe(page, visit, demo_data, code):
 
     visit(page, f"/curriculum/{code.lower()}/")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(module["title"])
+    expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
     expect(page.get_by_text(f"Module {code}", exact=True)).to_be_visible()
     expect(page.get_by_text("Module version 1,")).to_be_visible()
     competencies = page.get_by_role("region", name="Competencies this module develops")
-    expect(competencies.locator("tbody tr")).to_have_count(len(module["competencies"]))
+    expect(competencies.locator("tbody tr")).to_have_count(len(module.competencies))
 
 
 def test_competency_page_passes_axe(page, visit, demo_data):
-    competency = next(
-        item for item in MODULES["PCP"]["competencies"] if item["code"] == "SPLW-PCP-01"
-    )
+    competency = next(item for item in CONTENT.framework.competencies if item.code == "SPLW-PCP-01")
 
     visit(page, "/curriculum/competencies/SPLW-PCP-01/")
 
-    expect(page.get_by_role("heading", level=1)).to_have_text(competency["title"])
+    expect(page.get_by_role("heading", level=1)).to_have_text(competency.title)
     expect(page.get_by_text("Competency SPLW-PCP-01", exact=True)).to_be_visible()
     expect(page.get_by_role("heading", name="Taught in")).to_be_visible()
-    expect(page.get_by_role("link", name=MODULES["PCP"]["title"])).to_be_visible()
+    expect(page.get_by_role("link", name=MODULES["PCP"].title)).to_be_visible()
 
 
 def test_unknown_competency_is_a_styled_404(page, visit, demo_data):
@@ -268,7 +267,7 @@ def test_search_finds_the_role_module_and_passes_axe(page, visit, follow, demo_d
 
     expect(page.get_by_role("heading", level=1)).to_have_text("Search the curriculum")
     expect(page.get_by_role("searchbox", name="Search for")).to_have_value("interpreter")
-    result = page.get_by_role("link", name=MODULES["ROL"]["title"], exact=True)
+    result = page.get_by_role("link", name=MODULES["ROL"].title, exact=True)
     expect(result).to_be_visible()
 
     follow(page, result)

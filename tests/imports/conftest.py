@@ -10,8 +10,8 @@ import pytest
 from django.utils import timezone
 
 from competencies.models import Assessment
-from curriculum import demo_content
 from curriculum import services as curriculum_services
+from curriculum.content_files import demo_content
 from curriculum.models import AssessmentMethod, CompetencyFramework
 from curriculum.rules import ScaleLevelData
 
@@ -71,9 +71,9 @@ def assessment_count() -> int:
 @pytest.fixture
 def methods(db) -> dict[str, AssessmentMethod]:
     """The demo's assessment methods (KT, DOP, SIM, …)."""
-    for code, name, description in demo_content.METHODS:
+    for method in demo_content().latest.framework.methods:
         AssessmentMethod.objects.get_or_create(
-            code=code, defaults={"name": name, "description": description}
+            code=method.code, defaults={"name": method.name, "description": method.description}
         )
     return {method.code: method for method in AssessmentMethod.objects.all()}
 
@@ -87,8 +87,13 @@ def small_framework(methods) -> CompetencyFramework:
         id_number="SPLW-CORE",
         short_name="Link worker core competencies",
         scale=[
-            ScaleLevelData(value=value, name=name, description=text, is_proficient=proficient)
-            for value, name, text, proficient in demo_content.SCALE
+            ScaleLevelData(
+                value=level.value,
+                name=level.name,
+                description=level.description,
+                is_proficient=level.proficient,
+            )
+            for level in demo_content().latest.framework.scale
         ],
         competencies=[
             {"id_number": "ROL", "short_name": "The role"},
