@@ -14,12 +14,6 @@ from .models import Certificate
 VC_V2 = "https://www.w3.org/ns/credentials/v2"
 OPEN_BADGES_V3 = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CONTEXT = [VC_V2, OPEN_BADGES_V3]
-# The published identifier of the schema these credentials follow (1EdTech's JSON Schema).
-SCHEMA_ID = (
-    "https://purl.imsglobal.org/spec/ob/v3p0/schema/json/"
-    "ob_v3p0_achievementcredential-jsonschema1.json"
-)
-SCHEMA_TYPE = "1EdTechJsonSchemaValidator2019"
 
 
 @dataclass(frozen=True)
@@ -203,7 +197,6 @@ def achievement_credential(
             "statusListIndex": str(profile.status_index),
             "statusListCredential": profile.status_list_url,
         },
-        "credentialSchema": [{"id": SCHEMA_ID, "type": SCHEMA_TYPE}],
     }
 
 

@@ -70,7 +70,8 @@ def sign(document: dict, key: IssuerKey, *, created: datetime.datetime) -> dict:
         "proofPurpose": "assertionMethod",
     }
     signature = key.sign(_hash_data(unsecured, options))
-    return {**unsecured, "proof": {**options, "proofValue": multibase_base58btc(signature)}}
+    # A list, as the Open Badges schema asks, even of one proof.
+    return {**unsecured, "proof": [{**options, "proofValue": multibase_base58btc(signature)}]}
 
 
 @dataclass(frozen=True)

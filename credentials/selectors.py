@@ -32,10 +32,6 @@ from .models import SignedCredential, StatusList
 from .profiles import competency_pages, scale_of
 from .services import status_list_url
 
-CLR_SCHEMA_ID = (
-    "https://purl.imsglobal.org/spec/clr/v2p0/schema/json/clr_v2p0_clrcredential_schema.json"
-)
-
 
 def signed_credential(certificate: Certificate) -> dict | None:
     """The certificate's credential as signed at issue; None if it was never signed."""
@@ -260,6 +256,5 @@ def holder_record(holder: User) -> dict:
             ],
             "verifiableCredential": [*documents, *competency_credentials],
         },
-        "credentialSchema": [{"id": CLR_SCHEMA_ID, "type": "1EdTechJsonSchemaValidator2019"}],
     }
     return integrity.sign(record, active_key(), created=now)

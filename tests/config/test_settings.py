@@ -48,6 +48,8 @@ def test_production_starts_with_its_settings_from_the_environment():
         DJANGO_ALLOWED_HOSTS="academy.example.org,www.academy.example.org",
         DATABASE_URL="postgres://academy@db.internal:5432/academy",
         SITE_BASE_URL="https://academy.example.org/",
+        # Production also needs a key to sign credentials with (tests/credentials/test_keys.py).
+        CREDENTIAL_SIGNING_KEYS="2026-11=" + "A" * 43,
     )
 
     assert result.returncode == 0, result.stderr
