@@ -358,3 +358,20 @@ def test_history_pages_show_edition_2_and_its_change_summaries(site):
         assert "Edition 1" in history, code
         for summary in summaries:
             assert " ".join(summary.split()) in history, (code, summary)
+
+
+def test_every_further_reading_item_of_the_content_files_is_on_its_module_page(site):
+    """The whole further reading block of each changed module, as the content file lists it."""
+    latest = read_content().latest
+    for code in CHANGED_MODULES:
+        items = [
+            item
+            for block in latest.module(code.upper()).body
+            if block.type == "further_reading"
+            for item in block.items
+        ]
+        assert len(items) >= 3, code
+        for item in items:
+            assert item.title in site[code].further_reading, (code, item.title)
+            if item.url:
+                assert f'href="{html.escape(item.url)}"' in site[code].html, (code, item.url)
