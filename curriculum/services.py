@@ -340,6 +340,27 @@ def framework_create(
     return framework
 
 
+def _in_tree_order(children: list[Competency]) -> list[Competency]:
+    """The competencies renumbered in order, each new one placed after its domain's others,
+    so that it lists with its siblings rather than at the end of the framework (a new domain
+    goes at the end)."""
+    ordered: list[Competency] = []
+    for child in children:
+        if child.pk is None and child.parent_id_number:
+            siblings = [
+                i
+                for i, other in enumerate(ordered)
+                if other.parent_id_number == child.parent_id_number
+                or other.id_number == child.parent_id_number
+            ]
+            ordered.insert(siblings[-1] + 1 if siblings else len(ordered), child)
+        else:
+            ordered.append(child)
+    for index, child in enumerate(ordered):
+        child.sort_order = index
+    return ordered
+
+
 @transaction.atomic
 def framework_revise(
     *,
@@ -351,7 +372,8 @@ def framework_revise(
 ) -> CompetencyFramework:
     """A new edition of a framework's competencies: each dict updates the competency with its
     `id_number` (only the keys it holds) or adds a new one at the end; none is removed (retire
-    instead). Dicts are as for `framework_create`, checked the same way against the whole tree.
+    instead): it is placed after the other competencies of its domain. Dicts are as for
+    `framework_create`, checked the same way against the whole tree.
 
     Saved as a revision under review: the system's or a reviewer's goes live as the next
     curriculum version; anyone else's waits as a draft for a reviewer.
@@ -360,7 +382,7 @@ def framework_revise(
         raise PermissionDenied("You may not change competency frameworks.")
     framework = CompetencyFramework.objects.get(pk=framework.pk).get_latest_revision_as_object()
     current = {child.id_number: child for child in framework.competencies.all()}
-    children = list(current.values())
+    children = sorted(current.values(), key=lambda child: child.sort_order or 0)
     changed = []
     for item in competencies:
         child = current.get(item["id_number"])
@@ -406,7 +428,7 @@ def framework_revise(
                 **item,
             }
         _fill_competency(child, item, methods, references)
-    framework.competencies = children
+    framework.competencies = _in_tree_order(children)
     if description is not None:
         framework.description = description
     field_errors = _field_errors(framework, "Framework", exclude=[])

@@ -126,6 +126,25 @@ def test_framework_revise_adds_a_competency_and_changes_core_as_the_next_version
     assert added.pk in [item["pk"] for item in snapshot]
 
 
+def test_a_new_competency_lists_with_its_domain_not_at_the_end():
+    framework = _framework()
+    services.framework_revise(
+        framework=framework,
+        competencies=[
+            {"id_number": "E", "short_name": "Another domain"},
+            {"id_number": "E-01", "parent_id_number": "E", "short_name": "Other"},
+        ],
+    )
+
+    revised = services.framework_revise(
+        framework=framework,
+        competencies=[{"id_number": "D-02", "parent_id_number": "D", "short_name": "New"}],
+    )
+
+    order = revised.competencies.order_by("sort_order").values_list("id_number", flat=True)
+    assert list(order) == ["D", "D-01", "D-02", "E", "E-01"]
+
+
 def test_a_trainers_revision_is_a_draft_for_review(trainer):
     framework = _framework()
 
