@@ -219,6 +219,8 @@ def test_status_only_shows_the_status_and_no_levels(client, certificate):
     assert certificate.snapshot["competencies"][0]["code"] not in page
     assert certificate.holder.email not in page
     assert LABEL not in page  # the label is the holder's note, not the visitor's business
+    # The signed credential carries the levels too, so a status-only link does not offer it.
+    assert "credential.json" not in page
     assert ShareLinkOpening.objects.filter(link=link).count() == 1
 
 
@@ -227,6 +229,7 @@ def test_with_levels_shows_the_certificates_competencies_as_issued(client, certi
 
     page = client.get(path_of(link)).content.decode()
 
+    assert f"/verify/{certificate.verification_code}/credential.json" in page
     rows = certificate.snapshot["competencies"]
     assert rows
     for row in rows:
