@@ -27,7 +27,7 @@ def _codes(error: ValidationError) -> set[str]:
 def test_an_assessment_records_the_live_framework_version(record, framework):
     assessment = record(notes="Explained the role clearly to a new referral.")
 
-    assert assessment.framework_version == framework.versions.get(number=1)
+    assert assessment.framework_version == framework.versions.latest("number")
     assert assessment.level == 3
     entry = ModelLogEntry.objects.for_instance(assessment).get()
     assert entry.action == "competencies.assessment.record"
@@ -171,7 +171,7 @@ def test_a_correction_needs_a_reason_and_cannot_be_made_twice(record, methods, a
 
 
 def test_the_database_refuses_self_assessment(link_worker, competency, methods, framework):
-    version = framework.versions.get()
+    version = framework.versions.latest("number")
     with pytest.raises(IntegrityError):
         Assessment.objects.create(
             worker=link_worker,
@@ -193,7 +193,7 @@ def test_a_superseding_row_without_a_reason_is_refused_by_the_database(
             worker=link_worker,
             assessor=assessor,
             competency=competency,
-            framework_version=framework.versions.get(),
+            framework_version=framework.versions.latest("number"),
             level=3,
             method=methods["DOP"],
             assessed_on=TODAY,
@@ -214,7 +214,7 @@ def test_assessments_and_their_framework_are_protected_from_deletion(record, fra
     with pytest.raises(Exception, match="protected"):
         assessment.competency.delete()
     with pytest.raises(Exception, match="protected"):
-        CompetencyFramework.objects.get(pk=framework.pk).versions.get().delete()
+        CompetencyFramework.objects.get(pk=framework.pk).versions.latest("number").delete()
     assert Assessment.objects.filter(pk=assessment.pk).exists()
 
 

@@ -99,8 +99,9 @@ def test_module_page_shows_outcomes_content_competencies_and_version(client, dem
     assert "Case study:" in content
     assert "Reflect" in content
     assert "SPLW-ROL-01" in content
-    assert "Module version 1" in content
-    assert "framework version 1" in content
+    # The demo publishes edition 1 of the module and the framework, then edition 2.
+    assert "Module version 2" in content
+    assert "framework version 2" in content
 
 
 def test_competency_page_shows_criteria_methods_and_where_it_is_taught(client, demo_curriculum):

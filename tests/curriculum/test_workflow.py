@@ -36,6 +36,7 @@ def test_a_trainers_module_change_is_live_only_after_approval(
     client, demo_curriculum, trainer, reviewer
 ):
     module = ModulePage.objects.get(code="ROL")
+    published = len(page_versions(module))  # the demo's editions
     module.summary = "A clearer summary of the link worker's role."
     revision = module.save_revision(user=trainer)
     module.get_workflow().start(module, trainer)
@@ -49,7 +50,7 @@ def test_a_trainers_module_change_is_live_only_after_approval(
 
     assert "A clearer summary" in client.get("/curriculum/rol/").content.decode()
     versions = page_versions(module)
-    assert [version.number for version in versions] == [1, 2]
+    assert [version.number for version in versions] == list(range(1, published + 2))
     assert versions[-1].changed == ("Summary",)
     # The old version is still there to read.
     first_revision = module.revisions.order_by("created_at").first()
@@ -65,35 +66,36 @@ def test_publishing_the_framework_records_a_new_version_and_keeps_the_old_text(
 ):
     competency = Competency.objects.get(id_number="SPLW-ROL-01")
     old_title = competency.short_name
+    published = framework.versions.count()  # the demo's editions
     draft = framework.latest_revision.as_object()
     edited = next(c for c in draft.competencies.all() if c.id_number == "SPLW-ROL-01")
     edited.short_name = "Explains what a link worker does, and what the role is not"
     draft.save_revision(user=trainer)
     framework.get_workflow().start(framework, trainer)
 
-    assert CurriculumVersion.objects.filter(framework=framework).count() == 1
+    assert CurriculumVersion.objects.filter(framework=framework).count() == published
     _approve(type(framework).objects.get(pk=framework.pk), reviewer)
 
     versions = list(framework.versions.order_by("number"))
-    assert [version.number for version in versions] == [1, 2]
+    assert [version.number for version in versions] == list(range(1, published + 2))
     competency.refresh_from_db()
     assert competency.short_name.startswith("Explains what a link worker does")
-    assert competency_as_of(version=versions[0], competency_id=competency.pk)["short_name"] == (
+    assert competency_as_of(version=versions[-2], competency_id=competency.pk)["short_name"] == (
         old_title
     )
-    assert [v.changed for v in competency_versions(competency)] == [
-        ("First published",),
-        ("Title",),
-    ]
+    changes = [v.changed for v in competency_versions(competency)]
+    assert changes[0] == ("First published",)
+    assert changes[-1] == ("Title",)
     page = client.get("/curriculum/competencies/SPLW-ROL-01/").content.decode()
     assert old_title in page
-    assert "The current framework version is 2" in page
+    assert f"The current framework version is {published + 1}" in page
 
 
 def test_a_competency_unchanged_in_a_new_version_shows_no_new_history(framework, reviewer):
+    published = framework.versions.count()  # the demo's editions
     revision = framework.save_revision(user=reviewer)
     revision.publish(user=reviewer)
 
-    assert framework.versions.count() == 2
+    assert framework.versions.count() == published + 1
     unchanged = Competency.objects.get(id_number="SPLW-SAF-01")
     assert [v.number for v in competency_versions(unchanged)] == [1]

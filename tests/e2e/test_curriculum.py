@@ -137,7 +137,8 @@ def test_trainer_change_goes_live_only_after_a_reviewer_approves_it(
     expect(module_heading(page)).to_have_text(rol.title)
     expect(page.get_by_text(old_summary)).to_be_visible()
     expect(page.get_by_text(NEW_SUMMARY)).to_have_count(0)
-    expect(page.get_by_text("Module version 1,")).to_be_visible()
+    # The demo published the module's edition 1 and edition 2.
+    expect(page.get_by_text("Module version 2,")).to_be_visible()
 
     # The reviewer signs in on their own computer, opens the page and approves the change.
     reviewer = admin_browser.new_page()
@@ -159,24 +160,26 @@ def test_trainer_change_goes_live_only_after_a_reviewer_approves_it(
         f"Page '{rol.title}' has been updated."
     )
 
-    # Now the public page shows the new summary, as the module's second version …
+    # Now the public page shows the new summary, as the module's third version …
     visit(page, ROL_URL)
     expect(module_heading(page)).to_have_text(rol.title)
     expect(page.get_by_text(NEW_SUMMARY)).to_be_visible()
     expect(page.get_by_text(old_summary)).to_have_count(0)
-    expect(page.get_by_text("Module version 2,")).to_be_visible()
+    expect(page.get_by_text("Module version 3,")).to_be_visible()
 
-    # … and its history lists both versions, newest first, with what changed.
+    # … and its history lists every version, newest first, with what changed.
     follow(page, page.get_by_role("link", name="What changed"))
     assert path_of(page) == "/curriculum/rol/history/"
     rows = page.get_by_role("region", name="Published versions").locator("tbody tr")
-    expect(rows).to_have_count(2)
-    expect(rows.nth(0).get_by_role("rowheader")).to_have_text("2")
+    expect(rows).to_have_count(3)
+    expect(rows.nth(0).get_by_role("rowheader")).to_have_text("3")
     expect(rows.nth(0)).to_contain_text("Summary")
-    expect(rows.nth(1).get_by_role("rowheader")).to_have_text("1")
-    expect(rows.nth(1)).to_contain_text("First published")
+    expect(rows.nth(1).get_by_role("rowheader")).to_have_text("2")
+    expect(rows.nth(1)).to_contain_text("Edition 2")
+    expect(rows.nth(2).get_by_role("rowheader")).to_have_text("1")
+    expect(rows.nth(2)).to_contain_text("First published")
 
-    assert PageLogEntry.objects.filter(page=rol, action="wagtail.publish").count() == 2
+    assert PageLogEntry.objects.filter(page=rol, action="wagtail.publish").count() == 3
     admin_browser.assert_no_problems()
 
 
@@ -239,7 +242,7 @@ def test_module_page_passes_axe(page, visit, demo_data, code):
 
     expect(page.get_by_role("heading", level=1)).to_have_text(module.title)
     expect(page.get_by_text(f"Module {code}", exact=True)).to_be_visible()
-    expect(page.get_by_text("Module version 1,")).to_be_visible()
+    expect(page.get_by_text("Module version 2,")).to_be_visible()  # editions 1 and 2
     competencies = page.get_by_role("region", name="Competencies this module develops")
     expect(competencies.locator("tbody tr")).to_have_count(len(module.competencies))
 
