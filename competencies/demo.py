@@ -2,15 +2,18 @@
 
 - Siân (linkworker@): seven months in, about half way, with evidence waiting for review; no
   supervision confirmed for two months; held back from the safe-to-practise milestone by
-  SAF-02, where she has the knowledge test but still needs a simulation; a work-product
-  review her manager imported in Amara's name waits for Amara to confirm it.
+  SAF-02, where she has the knowledge test but still needs a simulation (SAF-04, new to the
+  milestone in edition 2, she has met with a knowledge test and a case discussion); a
+  work-product review her manager imported in Amara's name waits for Amara to confirm it.
 - Łucja: a new starter, three weeks in.
 - Kwame: everything the Core certificate asks for under each competency's evidence rule, ready
   to be signed off, countersigned and certified.
 - Aisha: qualified almost three years ago, so her certificate is close to renewal, and her
   information governance e-learning refresher is overdue.
 Each works with Owen Price as named supervisor; Amara Okafor assesses. Dates are relative to
-today, so the story stays true whenever the demo is loaded.
+today, so the story stays true whenever the demo is loaded. The core competencies are read from
+the framework as published, so SAF-04 and EQU-04 (core from edition 2) are met by their evidence
+rules like the others: a knowledge test and a case-based discussion, a direct observation.
 """
 
 import datetime
@@ -178,7 +181,7 @@ def _aisha(story: _Story, worker: User) -> None:
     dates from then too, so its 12-month refresher is long overdue."""
     story.name_supervisor(worker, story.owen)
     for index, code in enumerate(story.core_codes()):
-        story.meet(worker, code, 3, 1100 - index * 2)
+        story.meet(worker, code, 3, 1100 - index)
     story.assess(worker, "SPLW-PCP-01", 3, 1080, method="DOP", assessor=story.owen)
     story.assess(worker, "SPLW-COM-02", 3, 1075, method="PD")
     story.supervision(worker, 10, as_of_days_ago=AISHA_CERTIFIED_DAYS_AGO, supervisor=story.owen)
@@ -199,6 +202,7 @@ def _sian(story: _Story, worker: User) -> None:
         (160, "SPLW-SAF-01", 3),
         (150, "SPLW-SAF-03", 3),
         (140, "SPLW-OUT-04", 3),
+        (50, "SPLW-SAF-04", 3),
         (120, "SPLW-REF-01", 3),
         (90, "SPLW-PCP-01", 2),
         (60, "SPLW-PCP-02", 3),

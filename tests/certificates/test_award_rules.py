@@ -118,5 +118,5 @@ def test_the_core_rule_names_the_competency_and_what_it_still_needs(
     assert not item.met
     # What is under way is named first.
     assert item.detail.startswith(
-        "0 of 21: SPLW-SAF-02 needs a simulation or role-play as well as the knowledge test; "
+        "0 of 23: SPLW-SAF-02 needs a simulation or role-play as well as the knowledge test; "
     )

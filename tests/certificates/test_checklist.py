@@ -68,9 +68,9 @@ def test_everything_met_is_eligible(
 
     checklist = qualification_checklist(link_worker, qualification)
 
-    assert len(core_codes) == 21
+    assert len(core_codes) == 23
     assert _items(checklist) == {
-        CORE: (True, "21 of 21"),
+        CORE: (True, "23 of 23"),
         OBSERVATIONS: (True, "2 of 2"),
         DISCUSSION: (True, "done"),
         SUPERVISION: (True, "10 of 10"),
@@ -89,7 +89,7 @@ def test_one_core_competency_below_the_level_is_not_met(
 
     met, detail = _items(qualification_checklist(link_worker, qualification))[CORE]
 
-    assert (met, detail) == (False, "20 of 21")
+    assert (met, detail) == (False, "22 of 23")
 
 
 def test_retired_core_competencies_are_not_required(
@@ -101,7 +101,7 @@ def test_retired_core_competencies_are_not_required(
 
     met, detail = _items(qualification_checklist(link_worker, qualification))[CORE]
 
-    assert (met, detail) == (True, "20 of 20")
+    assert (met, detail) == (True, "22 of 22")
 
 
 def test_two_observations_by_the_same_assessor_count_once(
@@ -256,7 +256,7 @@ def test_page_shows_the_checklist_to_a_link_worker(
     html = response.content.decode()
     assert qualification.title in html
     assert CORE in html
-    assert "0 of 21" in html
+    assert "0 of 23" in html
     assert "Not yet" in html
     assert 'class="app-table-scroll" tabindex="0" role="region"' in html
     assert "ready to be certified" not in html

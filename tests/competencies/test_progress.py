@@ -59,7 +59,7 @@ def test_module_completion_and_milestone(record, demo_curriculum, framework, lin
     rol = next(module for module in progress.modules if module.module.code == "ROL")
     assert (rol.proficient, rol.total, rol.percent, rol.complete) == (2, 3, 67, False)
     assert progress.core_proficient == 2
-    assert len(progress.core) == 21
+    assert len(progress.core) == 23
     assert not progress.safe_to_practise
     assert {s.competency.id_number for s in progress.milestone} == {
         "SPLW-ROL-01",
@@ -68,8 +68,12 @@ def test_module_completion_and_milestone(record, demo_curriculum, framework, lin
         "SPLW-SAF-01",
         "SPLW-SAF-02",
         "SPLW-SAF-03",
+        "SPLW-SAF-04",
         "SPLW-OUT-04",
     }
+    # The edition-2 competencies are on the progress page: SAF-04 above, OUT-05 in its module.
+    out = next(module for module in progress.modules if module.module.code == "OUT")
+    assert out.total == 5
     # Unfinished milestone competencies come first in the next steps.
     assert progress.next_steps[0].competency.needed_before_unsupervised_work
     assert "SPLW-ROL-01" not in [s.competency.id_number for s in progress.next_steps]
@@ -80,8 +84,10 @@ def test_safe_to_practise_once_every_milestone_competency_is_proficient(
 ):
     caps = {"ELC": 1, "KT": 2}
     for competency in framework.competencies.filter(needed_before_unsupervised_work=True):
-        rule = list(competency.required_methods.all()) or list(competency.accepted_methods.all())
-        for method in rule[:2]:
+        # Every "all of" method and one "any of" method (SAF-04: a knowledge test and a case
+        # discussion or simulation).
+        rule = [*competency.required_methods.all(), *competency.accepted_methods.all()[:1]]
+        for method in rule:
             record(competency=competency, method=method, level=caps.get(method.code, 3))
 
     assert worker_progress(link_worker, demo_curriculum).safe_to_practise
