@@ -343,7 +343,13 @@ def test_the_open_badges_credential_matches_the_specification(client, certificat
     assert certificate.holder.email not in response.content.decode()
 
 
-def test_a_revoked_certificate_has_no_credential(client, certificate, manager):
+def test_a_revoked_certificate_keeps_its_signed_credential_and_its_status_says_revoked(
+    client, certificate, manager
+):
+    # Chosen over a 410: the credential stays exactly as signed (a wallet already holds a copy),
+    # and its entry in our status list is what tells any verifier it is revoked.
+    url = f"/verify/{certificate.verification_code}/credential.json"
+    before = client.get(url).json()
     services.certificate_revoke(
         actor=manager,
         certificate=certificate,
@@ -351,10 +357,19 @@ def test_a_revoked_certificate_has_no_credential(client, certificate, manager):
         details="Wrong person.",
     )
 
-    response = client.get(f"/verify/{certificate.verification_code}/credential.json")
+    response = client.get(url)
 
-    assert response.status_code == 410
-    assert response.json()["status"] == "revoked"
+    assert response.status_code == 200
+    assert response.json() == before
+    status = before["credentialStatus"]
+    assert status["statusPurpose"] == "revocation"
+    report = client.post(
+        "/credentials/verify.json", json.dumps(before), content_type="application/json"
+    ).json()
+    assert report["valid"] is False
+    assert [check["result"] for check in report["checks"] if check["check"] == "Status"] == [
+        "failed"
+    ]
 
 
 def test_links_name_the_site_from_settings_never_the_host_header(client, certificate, settings):
