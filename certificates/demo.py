@@ -9,6 +9,9 @@ and left uncertified, for a manager to issue.
 
 Every award is signed off by an assessor and countersigned by the worker's named supervisor
 (north: Owen Price; east: Ifeoma Eze) on the day it was issued.
+
+Aisha has shared her certificate, with its competency levels, for an interview; the link has
+been opened once.
 """
 
 import datetime
@@ -143,10 +146,60 @@ def _signed_off(
 
 
 def load() -> dict[str, int]:
-    """Create the qualification and the demo certificates unless they exist."""
+    """Create the qualification, the demo certificates and Aisha's share link unless they
+    exist."""
     qualification, added = load_qualification()
+    return {
+        "qualifications": added,
+        "certificates": _load_certificates(qualification),
+        "share links": _load_share_link(),
+    }
+
+
+AISHA_EMAIL = "aisha.khan@example.org"
+AISHA_SHARE_LABEL = "For Riverside PCN interview"
+
+
+def _aisha_share_link():
+    """Aisha's demo share link while it still opens (links expire: a later run makes another)."""
+    # Sharing sits above certificates; the demo reaches up to it here only, when it is run.
+    from sharing.models import ShareLink
+
+    links = ShareLink.objects.filter(holder__email=AISHA_EMAIL, label=AISHA_SHARE_LABEL)
+    return next((link for link in links if link.status_now.is_active), None)
+
+
+def _load_share_link() -> int:
+    """Aisha shares her certificate with its competency levels, and the link is opened once."""
+    from sharing import services as sharing_services
+    from sharing.models import ShareDetail
+
+    certificate = Certificate.objects.filter(holder__email=AISHA_EMAIL, is_current=True).first()
+    if certificate is None or _aisha_share_link() is not None:
+        return 0
+    link = sharing_services.share_link_create(
+        holder=certificate.holder,
+        certificate=certificate,
+        label=AISHA_SHARE_LABEL,
+        detail=ShareDetail.LEVELS,
+    )
+    sharing_services.share_link_opened(link=link)
+    return 1
+
+
+def share_link_address() -> str | None:
+    """The address of Aisha's demo share link, for load_demo_data to print."""
+    from sharing.selectors import share_url
+
+    link = _aisha_share_link()
+    return share_url(link) if link else None
+
+
+def _load_certificates(qualification: Qualification) -> int:
+    """The demo certificates in every state, unless there are certificates already; how many
+    were issued."""
     if Certificate.objects.exists():
-        return {"qualifications": added, "certificates": 0}
+        return 0
     people = {user.email: user for user in User.objects.filter(email__endswith="@example.org")}
     north_manager = people["manager@example.org"]
     east_manager = people["east.manager@example.org"]
@@ -168,7 +221,7 @@ def load() -> dict[str, int]:
         )
 
     # Aisha's records come from competencies.demo; renewal is due now.
-    issue(north_manager, people["aisha.khan@example.org"], AISHA_CERTIFIED_DAYS_AGO)
+    issue(north_manager, people[AISHA_EMAIL], AISHA_CERTIFIED_DAYS_AGO)
 
     huong = people["east.linkworker@example.org"]
     _qualify(story, huong, 1090, east_assessors)
@@ -196,4 +249,4 @@ def load() -> dict[str, int]:
     kwame = people["kwame.mensah@example.org"]
     supervisor = _named_supervisor(north_manager, kwame, story.owen)
     _signed_off(qualification, kwame, north_sign_off, supervisor, 0)
-    return {"qualifications": added, "certificates": issued}
+    return issued

@@ -22,6 +22,7 @@ from django.test import Client, RequestFactory
 from django.urls import Resolver404, resolve
 from wagtail.admin.menu import admin_menu
 
+from certificates import demo as certificates_demo
 from workforce.models import User
 
 pytestmark = pytest.mark.django_db
@@ -34,6 +35,8 @@ ROLES = {
     "link worker": "linkworker@example.org",
     "manager": "manager@example.org",
     "internal quality assurer": "iqa@example.org",
+    # Holds a certificate and a share link: the sharing pages with a link to list and open.
+    "certificate holder": "aisha.khan@example.org",
 }
 # Two objects of each kind of page, and one of each set of query parameters (a listing's sorts
 # and filters are the same view with other arguments).
@@ -182,7 +185,9 @@ def test_no_page_reachable_by_any_demo_role_answers_with_a_server_error(demo):
     visits: dict[str, int] = {}
     for role, email in ROLES.items():
         client = Client(raise_request_exception=False)
-        start = ["/", "/verify/", "/accounts/login/"]
+        # The demo's share link is sent by email, not linked: start from it too.
+        shared = urlsplit(certificates_demo.share_link_address()).path
+        start = ["/", "/verify/", "/accounts/login/", shared]
         if email is not None:
             user = User.objects.get(email=email)
             client.force_login(user)

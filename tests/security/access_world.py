@@ -32,6 +32,7 @@ from competencies.models import (
 )
 from curriculum import demo as curriculum_demo
 from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, CurriculumPage
+from sharing.services import share_link_create
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.kept import rewriting_kept_records
 from workforce.models import Membership, Organisation, Role, User
@@ -275,6 +276,10 @@ def build() -> World:
         title="Matrix handout", file=ContentFile(b"A public handout.", name="handout.txt")
     )
     world.objects.update(
+        # The target shares their certificate (the share link pages and the shared page).
+        share_link=share_link_create(
+            holder=target, certificate=certificate, label="For the matrix", detail="levels"
+        ),
         document=document,
         page=curriculum,
         root_page=Page.objects.get(depth=1),

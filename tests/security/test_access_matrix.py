@@ -27,6 +27,7 @@ from wagtail.models import Revision, Task, Workflow
 
 from competencies import selectors as competencies_selectors
 from competencies.models import Assessment
+from sharing.tokens import token_for
 from tests.security import access_world
 from tests.security.access_world import ACTORS, ADMIN_ACTORS, MARKER
 from tests.security.matrix import (
@@ -169,6 +170,17 @@ RULES: tuple[Rule, ...] = (
         ANY_SIGNED_IN,
         "one's own account",
     ),
+    Rule(
+        ("sharing:links", "sharing:create"),
+        ANY_SIGNED_IN,
+        "one's own share links (someone who has left their post still holds their certificates)",
+    ),
+    Rule(
+        ("sharing:detail", "sharing:revoke"),
+        page(frozenset({"worker"})),
+        "only the holder sees and revokes their share link",
+    ),
+    Rule(("sharing:shared",), PUBLIC, "a share link's page, for anyone who has its address"),
     Rule(
         ("certificates:my_certificate_pdf",),
         page(frozenset({"worker"})),
@@ -383,6 +395,7 @@ KNOWN_SERVER_ERRORS = {
 }
 # Pages that show the target's name to anyone by design.
 NAMES_THE_TARGET = {
+    "sharing:shared",
     "certificates:verify",
     "certificates:verify_json",
     "certificates:verify_credential",
@@ -411,6 +424,9 @@ def parameter_values(world) -> dict[str, dict[str, object]]:
         "competencies:assessment_countersign": {"pk": world.countersign.pk},
         "competencies:supervision_confirm": {"pk": world.session.pk},
         "certificates:verify*": {"code": world.certificate.verification_code},
+        "sharing:detail": {"pk": world.objects["share_link"].pk},
+        "sharing:revoke": {"pk": world.objects["share_link"].pk},
+        "sharing:shared": {"token": token_for(world.objects["share_link"].key)},
         "certificates:*issue": {"code": world.qualification.code},
         "certificates:bulk_*": {"pk": world.bulk.pk},
         "imports:import_*": {"pk": world.assessment_import.pk},

@@ -47,3 +47,8 @@ class Command(BaseCommand):
             "print it with `.venv/bin/python manage.py demo_otp_code trainer@example.org`, or add "
             f"the demo key {workforce_demo.DEMO_TOTP_SECRET} to an authenticator app."
         )
+        if address := certificates_demo.share_link_address():
+            self.stdout.write(
+                f"Aisha's share link “{certificates_demo.AISHA_SHARE_LABEL}” (with competency "
+                f"levels), open to anyone without signing in: {address}"
+            )
