@@ -55,7 +55,7 @@ def test_production_with_a_key_passes_the_deploy_check():
 
 @pytest.mark.django_db
 def test_a_malformed_key_stops_the_checks(settings):
-    settings.CREDENTIAL_SIGNING_KEYS = "2026-11=too-short"
+    settings.CREDENTIAL_SIGNING_KEYS = "2026-11=AAAA"  # three bytes, not 32
 
     with pytest.raises(SystemCheckError, match="must be 32 bytes"):
         call_command("check")
