@@ -100,3 +100,11 @@ def test_the_record_takes_a_fixed_number_of_queries(
 
     with django_assert_max_num_queries(20):
         assert client.get("/credentials/record.json").status_code == 200
+
+
+def test_the_holders_certificates_page_links_to_the_record(client, certificate, eligible_worker):
+    client.force_login(eligible_worker)
+
+    html = client.get("/progress/certificates/").content.decode()
+
+    assert 'href="/credentials/record.json"' in html

@@ -196,3 +196,21 @@ def test_an_unknown_status_list_is_a_json_404(client, db):
 
     assert response.status_code == 404
     assert response.json() == {"error": "No status list has this number."}
+
+
+def test_a_bulk_issue_signs_each_certificate_it_issues(
+    client, manager, eligible_worker, qualification, django_capture_on_commit_callbacks
+):
+    # The background task runs once the request's transaction commits.
+    with django_capture_on_commit_callbacks(execute=True):
+        bulk = certificate_services.bulk_issue_request(
+            actor=manager, qualification=qualification, workers=[eligible_worker]
+        )
+    bulk.refresh_from_db()
+
+    (certificate,) = bulk.certificates.all()
+    credential = _credential(client, certificate)
+    assert credential["credentialSubject"]["identifier"][0]["identityHash"] == (
+        eligible_worker.full_name
+    )
+    assert node_verify(credential, published(client, credential))["verified"] is True
