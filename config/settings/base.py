@@ -206,7 +206,7 @@ CERTIFICATE_CHECK_MAX_BYTES = 5 * 1024 * 1024
 CREDENTIAL_SIGNING_KEYS = os.environ.get("CREDENTIAL_SIGNING_KEYS", "")
 CREDENTIAL_RETIRED_KEYS = os.environ.get("CREDENTIAL_RETIRED_KEYS", "")
 CREDENTIAL_SIGNING_KEY_FILE = Path(
-    os.environ.get("CREDENTIAL_SIGNING_KEY_FILE", BASE_DIR / ".credential-signing-key")
+    os.environ.get("CREDENTIAL_SIGNING_KEY_FILE") or BASE_DIR / ".credential-signing-key"
 )
 # A pasted or uploaded credential to check: a whole-record export with many certificates fits.
 CREDENTIAL_CHECK_MAX_BYTES = 1024 * 1024
