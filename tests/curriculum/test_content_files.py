@@ -18,6 +18,7 @@ from curriculum.content_files import (
     render_markdown,
 )
 from curriculum.models import Competency, CompetencyFramework, CurriculumPage, ModulePage
+from workforce.models import User
 
 MODULE_FILES = sorted((CONTENT_DIR / "modules").glob("*.toml"))
 
@@ -656,3 +657,21 @@ def test_a_first_edition_site_is_brought_up_to_the_second_and_then_left_alone(
     assert "and records it." in client.get("/curriculum/rol/").content.decode()
     assert Competency.objects.filter(id_number="T-ROL-03").exists()
     assert Revision.objects.count() == revisions
+
+
+def test_the_admin_histories_name_each_edition_and_its_changes(client, second_edition):
+    client.force_login(User.objects.create_superuser("admin@example.org", "test-password"))
+    rol = ModulePage.objects.get(code="ROL")
+    framework = CompetencyFramework.objects.get()
+
+    page_history = client.get(f"/admin/pages/{rol.pk}/history/")
+    framework_history = client.get(
+        f"/admin/snippets/curriculum/competencyframework/history/{framework.pk}/"
+    )
+
+    assert page_history.status_code == 200
+    assert "Edition 2 (2030.2) published: Interpreting: record the offer" in (
+        page_history.content.decode()
+    )
+    assert framework_history.status_code == 200
+    assert "New: T-ROL-03 Agrees a job title" in framework_history.content.decode()
