@@ -152,7 +152,9 @@ def _module_errors(framework: FrameworkFile, modules: dict[str, ModuleFile]) -> 
             errors.append(
                 f"{name}: competencies: {', '.join(missing)} of domain {domain.code} missing"
             )
-        if not errors and module.competencies != expected:
+        if duplicated := _duplicates(module.competencies):
+            errors.append(f"{name}: competencies: {', '.join(duplicated)} listed more than once")
+        elif set(module.competencies) == set(expected) and module.competencies != expected:
             errors.append(
                 f"{name}: competencies: not in the order of domain {domain.code} "
                 f"({', '.join(expected)})"

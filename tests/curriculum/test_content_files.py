@@ -374,6 +374,12 @@ FAULTS = {
         '["T-ROL-02", "T-ROL-01"]',
         ["modules/rol.toml: competencies: not in the order of domain T-ROL"],
     ),
+    "competency listed twice": (
+        "modules/rol.toml",
+        '["T-ROL-01", "T-ROL-02"]',
+        '["T-ROL-01", "T-ROL-02", "T-ROL-01"]',
+        ["modules/rol.toml: competencies: T-ROL-01 listed more than once"],
+    ),
     "code used twice": (
         "framework.toml",
         'code = "T-ROL-02"',
