@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import jsonschema
 from django.conf import settings
+from django.db import models
 from django.urls import Resolver404, resolve
 from django.utils import timezone
 
@@ -26,10 +27,12 @@ SCHEMA_FILE = (
 _SCHEMA_ERRORS_SHOWN = 3
 
 
-class CheckState:
-    PASSED = "passed"
-    FAILED = "failed"
-    NOT_CHECKED = "not_checked"
+class CheckState(models.TextChoices):
+    """What one check of a credential found."""
+
+    PASSED = "passed", "Passed"
+    FAILED = "failed", "Failed"
+    NOT_CHECKED = "not_checked", "Not checked"
 
 
 @dataclass(frozen=True)
@@ -49,7 +52,7 @@ class Check:
         return self.state == CheckState.FAILED
 
     def as_dict(self) -> dict:
-        return {"check": self.name, "result": self.state, "message": self.message}
+        return {"check": self.name, "result": str(self.state), "message": self.message}
 
 
 @dataclass(frozen=True)
@@ -278,7 +281,8 @@ def check(document: dict) -> Report:
     types = _types(document)
     if "ClrCredential" in types:
         signature, key = _signature(document)
-        inner = document.get("credentialSubject", {}).get("verifiableCredential", [])
+        subject = document.get("credentialSubject")
+        inner = subject.get("verifiableCredential", []) if isinstance(subject, dict) else []
         # Each certificate inside keeps its own status entry; a competency's has none.
         reports = [
             _badge_report(item, inside_record=True)

@@ -19,12 +19,15 @@ CHECK_RATES = (Rate(30, 60), Rate(300, 3600))
 CREDENTIAL_TYPE = "application/vc+ld+json; charset=utf-8"
 
 
-def _json(data: dict, *, content_type: str = CREDENTIAL_TYPE, cache: str = "no-store"):
+def _json(
+    data: dict, *, content_type: str = CREDENTIAL_TYPE, cache: str = "no-store", public: bool = True
+) -> JsonResponse:
     response = JsonResponse(data, json_dumps_params={"ensure_ascii": False})
     response["Content-Type"] = content_type
     response["Cache-Control"] = cache
-    # Wallets and verifiers read these from other origins.
-    response["Access-Control-Allow-Origin"] = "*"
+    if public:
+        # Wallets and verifiers in a browser read the keys and status lists from other origins.
+        response["Access-Control-Allow-Origin"] = "*"
     return response
 
 
@@ -102,7 +105,6 @@ def verify_json(request: HttpRequest) -> JsonResponse:
 def record(request: HttpRequest) -> JsonResponse:
     """The signed-in person's own whole record (CLR 2.0), to download: nobody else's, ever."""
     document = selectors.holder_record(request.user)
-    response = _json(document, cache="private, no-store")
+    response = _json(document, cache="private, no-store", public=False)
     response["Content-Disposition"] = 'attachment; filename="learning-record.json"'
-    del response["Access-Control-Allow-Origin"]
     return response
