@@ -30,6 +30,7 @@ from competencies.models import (
     SupervisionKind,
     SupervisionSession,
 )
+from credentials.services import credential_sign
 from curriculum import demo as curriculum_demo
 from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, CurriculumPage
 from sharing.services import share_link_create
@@ -249,6 +250,8 @@ def build() -> World:
         pdf_sha256="1" * 64,
         issued_by=people["manager"],
     )
+    # Made here without the issuing service, so signed here as the service would have.
+    credential_sign(certificate=certificate)
     bulk = BulkIssue.objects.create(
         requested_by=people["manager"], qualification=qualification, worker_ids=[target.pk]
     )
