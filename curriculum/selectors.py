@@ -83,6 +83,9 @@ COMPETENCY_FIELDS = {
     "assessment_criteria": "Assessment criteria",
     "accepted_methods": "Accepted methods",
     "is_core": "Core",
+    "advanced_descriptor": "Level 4 descriptor",
+    "senior_route": "Senior route",
+    "national_references": "National references",
     "is_retired": "Retired",
     "parent_id_number": "Domain",
 }

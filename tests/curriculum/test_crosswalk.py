@@ -412,3 +412,24 @@ def test_the_framework_has_saf_04_and_out_05_and_every_competency_is_mapped(fram
         assert competency.advanced_descriptor, competency.id_number
         assert competency.senior_route, competency.id_number
         assert competency.national_references.all(), competency.id_number
+
+
+def test_a_change_of_references_or_descriptor_shows_in_the_competencys_history():
+    from curriculum.selectors import competency_versions
+
+    framework = _framework()
+    services.framework_revise(
+        framework=framework,
+        competencies=[
+            {
+                "id_number": "D-01",
+                "advanced_descriptor": "Leads the team's practice.",
+                "national_references": ["ST0958:Duty 3"],
+            }
+        ],
+    )
+
+    history = competency_versions(framework.competencies.get(id_number="D-01"))
+
+    assert [version.number for version in history] == [1, 2]
+    assert history[-1].changed == ("Level 4 descriptor", "National references")
