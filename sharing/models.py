@@ -1,6 +1,8 @@
 """Share links: a holder shows one certificate, or their whole record, to someone without an
 account, for a while, at the level of detail they chose; and when each link was opened."""
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -35,7 +37,14 @@ class ShareStatus(models.TextChoices):
     @property
     def tag_colour(self) -> str:
         """The NHS.UK tag colour showing it; the words say the status, the colour repeats it."""
-        return {"active": "green", "expired": "grey", "revoked": "red"}[self.value]
+        return _TAG_COLOURS[self]
+
+
+_TAG_COLOURS = {
+    ShareStatus.ACTIVE: "green",
+    ShareStatus.EXPIRED: "grey",
+    ShareStatus.REVOKED: "red",
+}
 
 
 class ShareLink(AppendOnlyModel):
@@ -84,7 +93,7 @@ class ShareLink(AppendOnlyModel):
     def current_detail(self) -> ShareDetail:
         return ShareDetail(self.detail)
 
-    def status_at(self, moment) -> ShareStatus:
+    def status_at(self, moment: datetime.datetime) -> ShareStatus:
         if self.revoked_at is not None:
             return ShareStatus.REVOKED
         if moment >= self.expires_at:

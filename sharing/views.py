@@ -5,7 +5,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 
 from certificates.selectors import certificates_of
 from workforce.ratelimit import Rate, rate_limited
@@ -116,7 +115,7 @@ def shared(request: HttpRequest, token: str) -> HttpResponse:
     link = selectors.link_by_token(token)
     if link is None:
         raise Http404("No share link has this address.")
-    if not link.status_at(timezone.now()).is_active:
+    if not link.status_now.is_active:
         # Gone: the same page whether revoked or expired, naming nothing and no one.
         return _private(render(request, "sharing/gone.html", status=410))
     services.share_link_opened(link=link)

@@ -14,6 +14,7 @@ from certificates import services as certificate_services
 from certificates.models import RevocationReason
 from sharing import selectors, services, tokens
 from sharing.models import ShareDetail, ShareLink, ShareLinkOpening, ShareStatus
+from workforce import ratelimit
 
 pytestmark = pytest.mark.django_db
 
@@ -326,8 +327,10 @@ def test_guessed_and_altered_tokens_get_the_same_404(client, certificate):
     assert not ShareLinkOpening.objects.exists()
 
 
-def test_token_guessing_is_rate_limited(client, certificate, settings):
+def test_token_guessing_is_rate_limited(client, certificate, settings, monkeypatch):
     settings.RATE_LIMITS_ENABLED = True
+    # One fixed instant, so that the requests fall in one window of the limit however slow.
+    monkeypatch.setattr(ratelimit.time, "time", lambda: 1893488410.0)
     link = share(certificate)
     key = tokens.new_key()
 
