@@ -56,6 +56,12 @@ def test_manager_sees_the_flags_then_the_matrix_and_the_gaps(page, visit, follow
     assert name_cell.evaluate("cell => getComputedStyle(cell).position") == "sticky"
     kwame = matrix.locator("tbody tr", has=page.get_by_role("link", name=KWAME))
     expect(kwame.locator("td.app-cell--proficient").first).to_contain_text("3")
+    # The edition-2 competencies have their columns, SAF-04 marked core.
+    codes = matrix.locator("thead th.app-matrix__competency")
+    expect(codes).to_have_count(31)
+    expect(codes.filter(has_text="SPLW-OUT-05")).to_have_count(1)
+    core = matrix.locator("th.app-matrix__competency--core")
+    expect(core.filter(has_text="SPLW-SAF-04")).to_have_count(1)
 
     # The gap analysis: two charts, each with its table.
     follow(page, subnav(page).get_by_role("link", name="Gap analysis"))
