@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
+from wagtail.log_actions import log
 
 from certificates.models import Certificate
 from certificates.open_badges import Profile, achievement_credential
@@ -65,14 +66,24 @@ def credential_sign(*, certificate: Certificate) -> SignedCredential:
         profile=profile,
     )
     key = active_key()
-    signed = integrity.sign(document, key, created=timezone.now())
-    return SignedCredential.objects.create(
+    signed = SignedCredential.objects.create(
         certificate=certificate,
         status_list=status_list,
         status_index=index,
-        document=signed,
+        document=integrity.sign(document, key, created=timezone.now()),
         verification_method=key.method_id,
     )
+    log(
+        certificate,
+        "credentials.credential.sign",
+        data={
+            "number": certificate.number,
+            "key": key.method_id,
+            "status_list": status_list.pk,
+            "status_index": index,
+        },
+    )
+    return signed
 
 
 def credentials_sign_missing() -> int:

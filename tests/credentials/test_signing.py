@@ -7,6 +7,7 @@ import json
 
 import pytest
 from django.db import IntegrityError
+from wagtail.models import ModelLogEntry
 
 from certificates import services as certificate_services
 from certificates.models import RevocationReason
@@ -214,3 +215,12 @@ def test_a_bulk_issue_signs_each_certificate_it_issues(
         eligible_worker.full_name
     )
     assert node_verify(credential, published(client, credential))["verified"] is True
+
+
+def test_signing_is_recorded_in_the_audit_log(certificate):
+    entry = ModelLogEntry.objects.get(action="credentials.credential.sign")
+    signed = SignedCredential.objects.get(certificate=certificate)
+
+    assert entry.object_id == str(certificate.pk)
+    assert entry.data["key"] == signed.verification_method
+    assert entry.data["status_index"] == signed.status_index
