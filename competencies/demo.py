@@ -36,6 +36,12 @@ def _day(days_ago: int) -> datetime.date:
     return timezone.localdate() - datetime.timedelta(days=days_ago)
 
 
+def _practice_first(codes) -> list[str]:
+    """Method codes in order, recognition of prior learning last: the demo's people are
+    assessed in practice unless a story says otherwise."""
+    return sorted(codes, key=lambda code: (code == "RPL", code))
+
+
 class _Story:
     def __init__(self, framework: CompetencyFramework):
         self.competencies = {
@@ -60,7 +66,7 @@ class _Story:
         method, and the first "any of" one, each within its cap."""
         competency = self.competencies[code]
         methods = sorted(m.code for m in competency.required_methods.all())
-        methods += sorted(m.code for m in competency.accepted_methods.all())[:1]
+        methods += _practice_first(m.code for m in competency.accepted_methods.all())[:1]
         for offset, method in enumerate(methods):
             cap = self.caps.get(method)
             self.assess(
@@ -75,7 +81,7 @@ class _Story:
     def assess(self, worker, code, level, days_ago, *, method=None, assessor=None, **extra):
         competency = self.competencies[code]
         named = competency.accepted_methods.all() or competency.required_methods.all()
-        method_code = method or sorted(m.code for m in named)[0]
+        method_code = method or _practice_first(m.code for m in named)[0]
         return services.assessment_record(
             worker=worker,
             competency=competency,
