@@ -21,7 +21,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rules",
             help="Also write the rules file (JSON: evidence rules, method caps, refreshers, "
-            "scale level descriptors) to this file; import_framework --rules reads it back.",
+            "scale level descriptors, level-4 descriptors, senior routes and national framework "
+            "references) to this file; import_framework --rules reads it back.",
         )
 
     def handle(self, *args, id_number: str, output: str | None, rules: str | None, **options):

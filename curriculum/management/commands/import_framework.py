@@ -20,7 +20,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--rules",
             help="The rules file (JSON) exported beside the CSV: evidence rules, method caps, "
-            "refreshers and scale level descriptors, which Moodle's CSV cannot hold.",
+            "refreshers, scale level descriptors, level-4 descriptors, senior routes and national "
+            "framework references, which Moodle's CSV cannot hold.",
         )
         parser.add_argument(
             "--dry-run", action="store_true", help="Check the file and summarise it; save nothing."
