@@ -48,7 +48,8 @@ class FrameworkUploadForm(forms.Form):
         label="Rules file (optional)",
         required=False,
         help_text="The .rules.json file exported beside the CSV: evidence rules, method caps, "
-        "refreshers and scale level descriptors, which Moodle's CSV has no place for.",
+        "refreshers, scale level descriptors, level-4 descriptors, senior routes and national "
+        "framework references, which Moodle's CSV has no place for.",
         validators=[FileExtensionValidator(["json"], message="Choose a .json rules file.")],
     )
 
