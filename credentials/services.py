@@ -73,8 +73,9 @@ def credential_sign(*, certificate: Certificate) -> SignedCredential:
         document=integrity.sign(document, key, created=timezone.now()),
         verification_method=key.method_id,
     )
+    # About the signed credential: the certificate's own history stays its issue and revocation.
     log(
-        certificate,
+        signed,
         "credentials.credential.sign",
         data={
             "number": certificate.number,

@@ -221,6 +221,7 @@ def test_signing_is_recorded_in_the_audit_log(certificate):
     entry = ModelLogEntry.objects.get(action="credentials.credential.sign")
     signed = SignedCredential.objects.get(certificate=certificate)
 
-    assert entry.object_id == str(certificate.pk)
+    assert entry.object_id == str(signed.pk)
+    assert entry.data["number"] == certificate.number
     assert entry.data["key"] == signed.verification_method
     assert entry.data["status_index"] == signed.status_index
