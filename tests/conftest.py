@@ -1,7 +1,12 @@
 """Fixtures shared by every test module."""
 
+from contextlib import contextmanager
+
 import pytest
+from django.conf import settings
 from django.core.cache import caches
+from django.core.management import call_command
+from django.test import override_settings
 from django.test.client import ClientMixin
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
@@ -62,23 +67,42 @@ def nobody():
     return UserFactory()
 
 
+@contextmanager
+def _indexes_left_alone():
+    """Without Wagtail's reference index (the admin's "usage" counts, which no test of ours reads)
+    and the search index (which `searchable_curriculum` fills when a test searches): keeping them
+    up to date is most of the cost of building the curriculum, in every test using it."""
+    search_without_updates = {
+        name: {**backend, "AUTO_UPDATE": False}
+        for name, backend in settings.WAGTAILSEARCH_BACKENDS.items()
+    }
+    with (
+        disable_reference_index_auto_update(),
+        override_settings(WAGTAILSEARCH_BACKENDS=search_without_updates),
+    ):
+        yield
+
+
 @pytest.fixture
 def demo_curriculum(db) -> CurriculumPage:
-    """The brief's curriculum and framework, built by the demo loader.
-
-    Without Wagtail's reference index (the admin's "usage" counts, which no test of ours reads):
-    keeping it up to date is half the cost of building the curriculum, in every test using it.
-    """
-    with disable_reference_index_auto_update():
+    """The brief's curriculum and framework, built by the demo loader, both editions."""
+    with _indexes_left_alone():
         curriculum_demo.load()
     return CurriculumPage.objects.get()
+
+
+@pytest.fixture
+def searchable_curriculum(demo_curriculum) -> CurriculumPage:
+    """The demo curriculum with its pages in the search index."""
+    call_command("update_index", verbosity=0)
+    return demo_curriculum
 
 
 @pytest.fixture
 def framework(db) -> CompetencyFramework:
     """The brief's competency framework alone: a third of the cost of the whole curriculum.
     Tests that show curriculum pages (modules, progress by module) ask for `demo_curriculum`."""
-    with disable_reference_index_auto_update():
+    with _indexes_left_alone():
         return curriculum_demo.load_framework()
 
 

@@ -125,7 +125,7 @@ def test_printable_view_holds_every_module(client, demo_curriculum):
     assert content.count('class="app-print-module"') == 9
 
 
-def test_public_search_finds_modules(client, demo_curriculum):
+def test_public_search_finds_modules(client, searchable_curriculum):
     response = client.get("/search/", {"q": "interpreter"})
 
     content = response.content.decode()
