@@ -152,47 +152,10 @@ def load() -> dict[str, int]:
     return {
         "qualifications": added,
         "certificates": _load_certificates(qualification),
-        "share links": _load_share_link(),
     }
 
 
 AISHA_EMAIL = "aisha.khan@example.org"
-AISHA_SHARE_LABEL = "For Riverside PCN interview"
-
-
-def _aisha_share_link():
-    """Aisha's demo share link while it still opens (links expire: a later run makes another)."""
-    # Sharing sits above certificates; the demo reaches up to it here only, when it is run.
-    from sharing.models import ShareLink
-
-    links = ShareLink.objects.filter(holder__email=AISHA_EMAIL, label=AISHA_SHARE_LABEL)
-    return next((link for link in links if link.status_now.is_active), None)
-
-
-def _load_share_link() -> int:
-    """Aisha shares her certificate with its competency levels, and the link is opened once."""
-    from sharing import services as sharing_services
-    from sharing.models import ShareDetail
-
-    certificate = Certificate.objects.filter(holder__email=AISHA_EMAIL, is_current=True).first()
-    if certificate is None or _aisha_share_link() is not None:
-        return 0
-    link = sharing_services.share_link_create(
-        holder=certificate.holder,
-        certificate=certificate,
-        label=AISHA_SHARE_LABEL,
-        detail=ShareDetail.LEVELS,
-    )
-    sharing_services.share_link_opened(link=link)
-    return 1
-
-
-def share_link_address() -> str | None:
-    """The address of Aisha's demo share link, for load_demo_data to print."""
-    from sharing.selectors import share_url
-
-    link = _aisha_share_link()
-    return share_url(link) if link else None
 
 
 def _load_certificates(qualification: Qualification) -> int:

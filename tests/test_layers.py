@@ -7,10 +7,11 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 
 # Data flows one way (DESIGN.md, "Architecture"): each app may import only its own layer and
-# those below. oversight and imports share the top; neither may import the other. quality
-# (internal quality assurance) judges assessments and sits on competencies, below certificates
-# (whose demo loader builds its demo). config is the composition root (settings, the URL map),
-# so it may import every app and none imports it.
+# those below. oversight and imports share the top with credentials (signing certificates) and
+# sharing (a holder's share links); no app imports another of its own layer. quality
+# (internal quality assurance) judges assessments and sits on competencies, below certificates.
+# config (settings, the URL map) and demo (load_demo_data, which runs every app's demo loader)
+# are composition roots: they may import every app and none imports them.
 LAYERS = {
     "workforce": 0,
     "curriculum": 1,
@@ -19,6 +20,9 @@ LAYERS = {
     "certificates": 4,
     "oversight": 5,
     "imports": 5,
+    "credentials": 5,
+    "sharing": 5,
+    "demo": 6,
     "config": 6,
 }
 

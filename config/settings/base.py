@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "imports",
     "quality",
     "sharing",
+    "demo",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",

@@ -6,7 +6,7 @@ from urllib.parse import urlsplit
 import pytest
 from django.core.management import call_command
 
-from certificates import demo as certificates_demo
+from sharing import demo as sharing_demo
 from sharing import selectors
 from sharing.models import ShareDetail, ShareLink
 
@@ -32,7 +32,7 @@ def test_aisha_has_shared_her_certificate_and_the_command_prints_the_address(cli
     call_command("load_demo_data", stdout=again)
     assert ShareLink.objects.count() == 1
     assert address in again.getvalue()
-    assert certificates_demo.share_link_address() == address
+    assert sharing_demo.share_link_address() == address
     page = client.get(urlsplit(address).path)
     assert page.status_code == 200
     assert "SPLW-PCP-01" in page.content.decode()

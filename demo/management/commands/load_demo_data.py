@@ -9,6 +9,7 @@ from certificates.pdf import MissingFontsError, check_fonts_installed
 from competencies import demo as competencies_demo
 from curriculum import demo as curriculum_demo
 from quality import demo as quality_demo
+from sharing import demo as sharing_demo
 from workforce import demo as workforce_demo
 from workforce.models import Role
 
@@ -34,6 +35,7 @@ class Command(BaseCommand):
                 | competencies_demo.load()
                 | quality_demo.load()
                 | certificates_demo.load()
+                | sharing_demo.load()
             )
         summary = ", ".join(f"{count} {what}" for what, count in added.items())
         self.stdout.write(self.style.SUCCESS(f"Demo data ready (added {summary})."))
@@ -47,8 +49,8 @@ class Command(BaseCommand):
             "print it with `.venv/bin/python manage.py demo_otp_code trainer@example.org`, or add "
             f"the demo key {workforce_demo.DEMO_TOTP_SECRET} to an authenticator app."
         )
-        if address := certificates_demo.share_link_address():
+        if address := sharing_demo.share_link_address():
             self.stdout.write(
-                f"Aisha's share link “{certificates_demo.AISHA_SHARE_LABEL}” (with competency "
+                f"Aisha's share link “{sharing_demo.AISHA_SHARE_LABEL}” (with competency "
                 f"levels), open to anyone without signing in: {address}"
             )
