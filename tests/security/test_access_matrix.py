@@ -27,6 +27,7 @@ from wagtail.models import Revision, Task, Workflow
 
 from competencies import selectors as competencies_selectors
 from competencies.models import Assessment
+from curriculum.models import NationalReference
 from sharing.tokens import token_for
 from tests.security import access_world
 from tests.security.access_world import ACTORS, ADMIN_ACTORS, MARKER
@@ -356,6 +357,8 @@ RULES: tuple[Rule, ...] = (
             "wagtailsnippetchoosers_curriculum_competencyframework:*",
             "wagtailsnippets_curriculum_assessmentmethod:*",
             "wagtailsnippetchoosers_curriculum_assessmentmethod:*",
+            "wagtailsnippets_curriculum_nationalreference:*",
+            "wagtailsnippetchoosers_curriculum_nationalreference:*",
             "wagtailsnippets_certificates_qualification:*",
             "wagtailsnippetchoosers_certificates_qualification:*",
         ),
@@ -452,6 +455,9 @@ def parameter_values(world) -> dict[str, dict[str, object]]:
         },
         "curriculum_framework_export": {"pk": world.framework.pk},
         "wagtailsnippet*_assessmentmethod:*": {"pk": world.method.pk},
+        "wagtailsnippet*_nationalreference:*": {
+            "pk": NationalReference.objects.order_by("pk").first().pk
+        },
         "wagtailsnippet*_qualification:*": {"pk": world.qualification.pk},
         "organisations:*": {"pk": world.org_a.pk},
         "memberships:*": {"pk": world.membership.pk},
