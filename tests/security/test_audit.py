@@ -27,8 +27,10 @@ from wagtail.models import ModelLogEntry
 
 import certificates.services
 import competencies.services
+import credentials.services
 import curriculum.services
 import quality.services
+import sharing.services
 import workforce.services
 from certificates.models import BulkIssue, Certificate, Qualification, RevocationReason
 from competencies.models import EvidenceKind, IqaDecision, SupervisionKind
@@ -54,8 +56,10 @@ pytestmark = pytest.mark.django_db
 SERVICE_MODULES = [
     certificates.services,
     competencies.services,
+    credentials.services,
     curriculum.services,
     quality.services,
+    sharing.services,
     workforce.services,
 ]
 PDF = b"%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
@@ -459,6 +463,46 @@ def _framework_create(get):
     return Entry("wagtail.edit", trainer, framework)
 
 
+def _framework_revise(get):
+    trainer = get("trainer")
+    revised = curriculum.services.framework_revise(
+        framework=get("framework"),
+        competencies=[{"id_number": "SPLW-ROL-01", "short_name": "Explains the role, revised"}],
+        actor=trainer,
+    )
+    # A trainer's edition is a draft revision for review: Wagtail's own entry records it.
+    return Entry("wagtail.edit", trainer, revised)
+
+
+def _national_reference_ensure(get):
+    trainer = get("trainer")
+    reference = curriculum.services.national_reference_ensure(
+        framework="ST0958", code="K99", title="An audited knowledge item.", actor=trainer
+    )
+    return Entry("curriculum.reference.ensure", trainer, reference, {"created": True})
+
+
+def _credential_sign(get):
+    # Issuing signs the certificate's credential in the same transaction; the system signs.
+    certificate = _certificate(get)
+    return Entry("credentials.credential.sign", None, certificate.signed_credential)
+
+
+def _share_link_create(get):
+    certificate = _certificate(get)
+    link = sharing.services.share_link_create(
+        holder=certificate.holder, certificate=certificate, label="For an interview"
+    )
+    return Entry("sharing.link.create", certificate.holder, link, {"label": "For an interview"})
+
+
+def _share_link_revoke(get):
+    holder = get("link_worker")
+    link = sharing.services.share_link_create(holder=holder, label="Whole record")
+    sharing.services.share_link_revoke(holder=holder, link=link)
+    return Entry("sharing.link.revoke", holder, link)
+
+
 def _framework_import(get):
     trainer = get("trainer")
     example = Path(settings.BASE_DIR).parent / "shared" / "interop"
@@ -608,6 +652,11 @@ SERVICE_CASES: dict[str, Callable] = {
     "curriculum.services.assessment_method_ensure": _assessment_method_ensure,
     "curriculum.services.framework_create": _framework_create,
     "curriculum.services.framework_import": _framework_import,
+    "curriculum.services.framework_revise": _framework_revise,
+    "curriculum.services.national_reference_ensure": _national_reference_ensure,
+    "credentials.services.credential_sign": _credential_sign,
+    "sharing.services.share_link_create": _share_link_create,
+    "sharing.services.share_link_revoke": _share_link_revoke,
     "workforce.services.user_create": _user_create,
     "workforce.services.organisation_create": _organisation_create,
     "workforce.services.membership_start": _membership_start,
@@ -636,6 +685,14 @@ NOT_AUDITED = {
     "competencies.services.assessment_import_queue": (
         "marks a checked upload as being saved by the background task, whose save is logged "
         "as competencies.assessment.import (or import_fail)"
+    ),
+    "credentials.services.status_list_url": "builds a link; writes nothing",
+    "credentials.services.credentials_sign_missing": (
+        "signs each certificate through credential_sign, which logs credentials.credential.sign"
+    ),
+    "sharing.services.share_link_opened": (
+        "an anonymous opening: its ShareLinkOpening row (date and time only) is the record, and "
+        "the holder reads it on the link's page"
     ),
     "workforce.services.user_invite_send": (
         "emails a set-password link to someone whose creation (workforce.user.create) is logged"
