@@ -62,6 +62,8 @@ migrate: install ## Apply database migrations
 
 demo: runtime-deps migrate ## Install, migrate the SQLite database, load demo data and serve on http://127.0.0.1:8000
 	$(MANAGE) load_demo_data
+	@# Certificates issued before credentials were signed (an older demo database) get theirs.
+	$(MANAGE) sign_credentials
 	@# Background tasks (search index, reference index) queued by the demo data run now.
 	$(MANAGE) db_worker --batch --no-startup-delay > .demo-worker.log 2>&1
 	@echo ""
@@ -85,6 +87,7 @@ checks: install ## Django system checks, migrations check, deployment check unde
 	DJANGO_SETTINGS_MODULE=config.settings.production \
 	DJANGO_SECRET_KEY=check-deploy-only-$$(date +%s)-a-long-random-looking-secret-value-for-checks \
 	DJANGO_ALLOWED_HOSTS=academy.example.org \
+	CREDENTIAL_SIGNING_KEYS="$$(DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) credential_key check-only)" \
 	$(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install system-deps ## The pytest suite alone (browser tests included)
