@@ -54,6 +54,9 @@ def test_a_valid_certificate_shows_valid_without_an_account(client, certificate)
     assert "Link Worker Practice Certificate (Core)" in html
     assert "Link Worker Academy" in html
     assert f"{certificate.valid_until:%-d %B %Y}" in html
+    # An employer reading it learns what kind of certificate it is.
+    assert "it is not a regulated qualification" in html
+    assert 'href="/curriculum/crosswalk/"' in html
 
 
 def test_the_json_twin_has_the_same_facts(client, certificate):
