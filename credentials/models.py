@@ -3,6 +3,7 @@
 from django.db import models
 
 from certificates.models import Certificate
+from workforce.append_only import AppendOnlyModel
 
 # The W3C Bitstring Status List's minimum length (16 KB of bits), so that one entry hides among
 # many: fewer certificates than this still get a list this long.
@@ -28,7 +29,7 @@ class StatusList(models.Model):
         return f"Status list {self.pk} ({self.get_purpose_display().lower()})"
 
 
-class SignedCredential(models.Model):
+class SignedCredential(AppendOnlyModel):
     """A certificate's Open Badges credential as signed at issue, served as it was signed."""
 
     certificate = models.OneToOneField(

@@ -1,5 +1,6 @@
 """Kept records stay: no path deletes an assessment, evidence, a review, a countersignature, a
-certificate, a check of one or an audit log entry, or rewrites what it recorded."""
+certificate, a check of one, a signed credential, a share link or an opening of one, or an audit
+log entry, or rewrites what it recorded."""
 
 import ast
 import datetime
@@ -23,11 +24,26 @@ from competencies.models import (
     EvidenceKind,
     EvidenceReview,
 )
+from credentials.models import SignedCredential
+from sharing import services as sharing_services
+from sharing.models import ShareLink, ShareLinkOpening
 from workforce.append_only import REWRITE_SETTING, AppendOnlyModel, KeptRecordError
 
 pytestmark = pytest.mark.django_db
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-APPS = ("certificates", "competencies", "config", "curriculum", "imports", "oversight", "workforce")
+APPS = (
+    "certificates",
+    "competencies",
+    "config",
+    "credentials",
+    "curriculum",
+    "demo",
+    "imports",
+    "oversight",
+    "quality",
+    "sharing",
+    "workforce",
+)
 KEPT_MODELS = {
     Assessment,
     Countersignature,
@@ -35,6 +51,9 @@ KEPT_MODELS = {
     EvidenceReview,
     Certificate,
     CertificateCheck,
+    SignedCredential,
+    ShareLink,
+    ShareLinkOpening,
 }
 # What hand-written SQL meets: PostgreSQL's triggers; SQLite, the demo's database, has none.
 EXPECTED = "refused" if connection.vendor == "postgresql" else "ran"
@@ -82,6 +101,9 @@ def kept(
         actor=manager, worker=eligible_worker, qualification=qualification
     )
     certificate_services.certificate_verified(certificate=certificate)
+    link = sharing_services.share_link_create(
+        holder=eligible_worker, certificate=certificate, label="For an interview"
+    )
     return {
         Assessment: assessment,
         Evidence: evidence,
@@ -89,6 +111,9 @@ def kept(
         Countersignature: countersignature,
         Certificate: certificate,
         CertificateCheck: certificate.checks.get(),
+        SignedCredential: certificate.signed_credential,
+        ShareLink: link,
+        ShareLinkOpening: sharing_services.share_link_opened(link=link),
     }
 
 
