@@ -70,6 +70,79 @@ def test_a_credential_signed_by_someone_else_names_the_key(client, certificate):
     assert _checks(report)["Issuer key"]["result"] == "failed"
 
 
+def _look_alikes(entries: int) -> list[dict]:
+    """Entries that differ in nothing RDFC-1.0 looks at first: it would try their orders."""
+    return [
+        {
+            "http://example.org/said": "the same",
+            "http://example.org/holds": [{"http://example.org/word": "x"} for _ in range(2)],
+        }
+        for _ in range(entries)
+    ]
+
+
+def _never_canonicalised(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise AssertionError("canonicalisation was attempted")
+
+    monkeypatch.setattr("credentials.integrity.jsonld.normalize", refuse)
+
+
+@pytest.mark.parametrize(
+    ("subject", "reason"),
+    [
+        # Nested look-alikes: 1.5 KB of these took 4.5 s to canonicalise, each one more ~10x.
+        (
+            {"http://example.org/parts": [{"http://example.org/of": _look_alikes(6)}] * 2},
+            "look-alike entries under http://example.org/parts",
+        ),
+        (
+            {
+                "http://example.org/parts": [
+                    {"http://example.org/n": 1, "http://example.org/of": _look_alikes(6)}
+                ]
+            },
+            "look-alike entries under http://example.org/of",
+        ),
+        # Blank nodes named by the sender can be wired into any graph at all.
+        (
+            {"id": "_:b0", "http://example.org/knows": {"id": "_:b1"}},
+            "names blank nodes itself",
+        ),
+    ],
+)
+def test_a_document_shaped_to_cost_minutes_is_refused_unread(
+    client, certificate, monkeypatch, subject, reason
+):
+    credential = _credential(client, certificate)
+    credential["credentialSubject"] = subject
+    _never_canonicalised(monkeypatch)
+
+    report = _post_json(client, json.dumps(credential)).json()
+
+    signature = _checks(report)["Signature"]
+    assert signature["result"] == "failed"
+    assert signature["message"].startswith("It cannot be checked: ")
+    assert reason in signature["message"]
+
+
+def test_look_alike_entries_differing_in_what_they_say_are_read_as_usual(client, certificate):
+    # The shape check refuses only look-alikes: entries that differ are canonicalised (and this
+    # changed subject then fails on its signature, as any change does).
+    credential = _credential(client, certificate)
+    entries = _look_alikes(3)
+    for number, entry in enumerate(entries):
+        entry["http://example.org/said"] = f"entry {number}"
+        entry["http://example.org/holds"] = [{"http://example.org/word": w} for w in "xy"]
+    credential["credentialSubject"] = {"http://example.org/parts": entries}
+
+    report = _post_json(client, json.dumps(credential)).json()
+
+    assert _checks(report)["Signature"]["message"] == (
+        "The signature does not match the content: it has been changed since it was signed."
+    )
+
+
 def test_an_expired_certificate_fails_on_its_dates(client, certificate):
     with rewriting_kept_records():
         Certificate.objects.filter(pk=certificate.pk).update(
