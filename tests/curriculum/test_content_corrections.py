@@ -23,6 +23,8 @@ from curriculum.content_files import read_content
 pytestmark = pytest.mark.django_db
 
 CHANGED_MODULES = ["rol", "ref", "com", "equ", "out", "saf", "pro"]
+# Competencies whose own words edition 2 corrects (framework.toml's [[changes]]).
+CORRECTED_COMPETENCIES = ["SPLW-REF-01", "SPLW-EQU-01", "SPLW-PRO-02"]
 
 
 class Page:
@@ -62,6 +64,12 @@ def site(django_db_setup, django_db_blocker) -> dict[str, Page]:
                 response = client.get(path)
                 assert response.status_code == 200, path
                 pages[name] = Page(response.content.decode())
+        for name, path in [("index", "/curriculum/")] + [
+            (code, f"/curriculum/competencies/{code}/") for code in CORRECTED_COMPETENCIES
+        ]:
+            response = client.get(path)
+            assert response.status_code == 200, path
+            pages[name] = Page(response.content.decode())
         transaction.set_rollback(True)
     for cache in caches.all(initialized_only=True):
         cache.clear()
@@ -375,3 +383,25 @@ def test_every_further_reading_item_of_the_content_files_is_on_its_module_page(s
             assert item.title in site[code].further_reading, (code, item.title)
             if item.url:
                 assert f'href="{html.escape(item.url)}"' in site[code].html, (code, item.url)
+
+
+def test_the_competencies_say_what_the_modules_now_teach(site):
+    referral = site["SPLW-REF-01"].text
+    assert "Records 871731000000106 once per episode, at the first interaction" in referral
+    interpreting = site["SPLW-EQU-01"].text
+    assert "except in an emergency" not in interpreting
+    assert (
+        "where an adult chose a family member or friend instead, the offer and the choice were"
+        in (interpreting)
+    )
+    assert "no child was asked to interpret" in interpreting
+    cpd = site["SPLW-PRO-02"].text
+    assert "the same as the National Association of Link Workers asks of its members per" in cpd
+    assert "membership year" in cpd
+
+
+def test_the_curriculum_index_tells_self_referrers_they_can_register_with_a_gp(site):
+    assert (
+        "If you are not registered with a GP, you can still register: you do not need proof of "
+        "address, ID or immigration status."
+    ) in site["index"].text
