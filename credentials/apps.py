@@ -9,12 +9,14 @@ class CredentialsConfig(AppConfig):
         from certificates.models import Certificate
         from certificates.signals import certificate_issued
 
-        from . import checks  # noqa: F401  (registers the signing-key check)
-        from .services import credential_sign
+        from . import (
+            checks,  # noqa: F401  (registers the signing-key check)
+            services,
+        )
 
         def sign_on_issue(sender, *, certificate: Certificate, **kwargs) -> None:
             """Sign every certificate as it is issued, in the issue's own transaction."""
-            credential_sign(certificate=certificate)
+            services.credential_sign(certificate=certificate)
 
         # Held strongly: the function is local to this method.
         certificate_issued.connect(sign_on_issue, sender=Certificate, weak=False)

@@ -22,7 +22,7 @@ from django.test import Client, RequestFactory
 from django.urls import Resolver404, resolve
 from wagtail.admin.menu import admin_menu
 
-from certificates import demo as certificates_demo
+from sharing import demo as sharing_demo
 from workforce.models import User
 
 pytestmark = pytest.mark.django_db
@@ -186,7 +186,7 @@ def test_no_page_reachable_by_any_demo_role_answers_with_a_server_error(demo):
     for role, email in ROLES.items():
         client = Client(raise_request_exception=False)
         # The demo's share link is sent by email, not linked: start from it too.
-        shared = urlsplit(certificates_demo.share_link_address()).path
+        shared = urlsplit(sharing_demo.share_link_address()).path
         # The public crosswalk is linked from the curriculum; named so that it is always opened.
         start = ["/", "/verify/", "/accounts/login/", shared, "/curriculum/crosswalk/"]
         if email is not None:

@@ -162,8 +162,17 @@ def test_each_certificate_takes_its_own_index_in_the_list(certificate):
         duplicate.save()
 
 
-def test_certificates_issued_before_signing_are_signed_by_the_command(client, certificate):
-    SignedCredential.objects.filter(certificate=certificate).delete()
+@pytest.fixture
+def unsigned_certificate(request, monkeypatch):
+    """A certificate issued before signing began (signed credentials are kept: none is deleted)."""
+    with monkeypatch.context() as before_signing:
+        before_signing.setattr("credentials.services.credential_sign", lambda **kwargs: None)
+        return request.getfixturevalue("certificate")
+
+
+def test_certificates_issued_before_signing_are_signed_by_the_command(client, unsigned_certificate):
+    certificate = unsigned_certificate
+    assert not SignedCredential.objects.filter(certificate=certificate).exists()
     assert client.get(f"/verify/{certificate.verification_code}/credential.json").status_code == 404
 
     assert credentials_sign_missing() == 1
