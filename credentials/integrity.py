@@ -57,7 +57,8 @@ def canonical(document: dict) -> str:
 # that. A document from outside is first read for that shape (in linear time) and refused.
 MAX_NODES = 5_000
 MAX_DEPTH = 32
-_REFUSED_KEYWORDS = ("@graph", "@reverse", "@included")
+# A record's credentials sit in graph containers (@graph), so graphs are read like properties.
+_REFUSED_KEYWORDS = ("@reverse", "@included")
 
 
 def _entry_shape(node: dict) -> str:
@@ -106,7 +107,7 @@ def costly_shape(document: dict) -> str | None:
         if keyword := next((key for key in _REFUSED_KEYWORDS if key in value), None):
             return f"it uses {keyword}, which no credential of ours holds."
         for key, items in value.items():
-            if key.startswith("@") or not isinstance(items, list):
+            if (key.startswith("@") and key != "@graph") or not isinstance(items, list):
                 stack.append((items, depth + 1))
                 continue
             # Entries without an id under one property must differ in what they directly say.
