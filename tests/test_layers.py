@@ -23,6 +23,7 @@ LAYERS = {
     "credentials": 5,
     "sharing": 5,
     "demo": 6,
+    "scale": 6,
     "config": 6,
 }
 

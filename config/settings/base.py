@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "quality",
     "sharing",
     "demo",
+    "scale",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
