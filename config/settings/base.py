@@ -239,6 +239,38 @@ CERTIFICATE_STORAGE = {
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": PRIVATE_MEDIA_ROOT / "certificates", "base_url": "/no-public-url/"},
 }
+# With STORAGE_S3_BUCKET set, evidence and certificate PDFs live on an S3-compatible store instead,
+# so that every app server sees them. boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
+STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL", "") or None
+STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION", "") or "eu-west-2"
+
+
+def s3_storage(location: str) -> dict:
+    """A private S3 storage under one prefix of STORAGE_S3_BUCKET."""
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": STORAGE_S3_BUCKET,
+            "endpoint_url": STORAGE_S3_ENDPOINT_URL,
+            "region_name": STORAGE_S3_REGION,
+            "location": location,
+            # Objects are private and never linked to: the permission-checked views stream them.
+            # Should anything ask for a URL, it is signed and short-lived.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": 60,
+            # Stored files are kept records: a new file never replaces one of the same name.
+            "file_overwrite": False,
+            "signature_version": "s3v4",
+            "addressing_style": "path" if STORAGE_S3_ENDPOINT_URL else None,
+        },
+    }
+
+
+if STORAGE_S3_BUCKET:
+    EVIDENCE_STORAGE = s3_storage("evidence")
+    CERTIFICATE_STORAGE = s3_storage("certificates")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
