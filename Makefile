@@ -20,7 +20,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig $(FONT_PACKAGES)
 # ...and those only the suite needs on top: the browser and the PDF text tools.
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: help install runtime-deps system-deps font-packages preflight assets migrate demo serve test lint checks pytest clean
+.PHONY: help install runtime-deps system-deps font-packages preflight assets migrate demo serve test lint checks pytest clean bench
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -94,6 +94,18 @@ pytest: install system-deps ## The pytest suite alone (browser tests included)
 	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 test: lint checks pytest ## Everything: lint, checks and the whole test suite
+
+# The national-scale database make bench seeds (or reuses), beside a 1/100th one (..._small).
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lwa_scale
+BENCH_CACHE_URL ?= redis://127.0.0.1:6379/3
+bench: install runtime-deps ## Seed or reuse the national-scale PostgreSQL database and measure it (BENCH_ARGS="--only verification --quick")
+	@DEBIAN_PACKAGES_PURPOSE="make bench (wrk drives the load)" scripts/debian-packages wrk
+	DJANGO_SETTINGS_MODULE=scale.bench.settings \
+	DJANGO_SECRET_KEY=bench-only-$$(date +%s)-$$RANDOM-a-throwaway-secret-for-the-benchmark-servers \
+	DJANGO_ALLOWED_HOSTS=127.0.0.1,localhost DJANGO_SECURE_SSL_REDIRECT=0 RATE_LIMITS_ENABLED=0 \
+	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
+	CREDENTIAL_SIGNING_KEYS="$$(DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) credential_key bench)" \
+	$(MANAGE) bench $(BENCH_ARGS)
 
 clean: ## Remove installed and generated files (keeps the database)
 	rm -rf .venv $(BOOTSTRAP) node_modules static/nhsuk staticfiles .pytest_cache .ruff_cache
