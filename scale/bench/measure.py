@@ -1,0 +1,64 @@
+"""Measuring in this process: medians of repeated runs, query counts, peak memory."""
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from .results import median
+from .server import BenchError
+
+
+def timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+def median_time(action: Callable[[], object], *, repeats: int, warmup: int = 1) -> float:
+    """The median of `repeats` timings of `action`, after `warmup` untimed runs."""
+    for _ in range(warmup):
+        action()
+    return median([timed(action) for _ in range(max(1, repeats))])
+
+
+def count_queries(action: Callable[[], object]) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        action()
+    return len(captured.captured_queries)
+
+
+def client_for(user=None) -> Client:
+    """A test client on the host the settings allow, signed in as `user` when given."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def fetch(client: Client, url: str) -> bytes:
+    """GET `url` and read the whole body; anything but a 200 is an error of the scenario."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise BenchError(f"GET {url} answered {response.status_code}")
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    response.close()
+    return body
+
+
+@dataclass
+class PageTiming:
+    seconds: float  # median
+    queries: int
+    size: int
+
+
+def time_page(client: Client, url: str, *, repeats: int) -> PageTiming:
+    """The median time of `repeats` requests for `url`, and the queries of one more."""
+    body = fetch(client, url)
+    seconds = median_time(lambda: fetch(client, url), repeats=repeats, warmup=0)
+    queries = count_queries(lambda: fetch(client, url))
+    return PageTiming(seconds=seconds, queries=queries, size=len(body))
