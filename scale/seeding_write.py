@@ -60,7 +60,7 @@ class Table:
         if len(self.rows) >= self.flush_rows:
             self.flush()
 
-    def _prepared(self) -> list[tuple]:
+    def prepared(self) -> list[tuple]:
         """The rows as the database takes them: COPY reads JSON as text and adapts the rest
         itself; elsewhere each field prepares its value (datetimes in UTC, decimals, JSON)."""
         if connection.vendor == "postgresql":
@@ -87,18 +87,23 @@ class Table:
         if not self.rows:
             return
         started = time.perf_counter()
-        write_rows(self.name, self.columns, self._prepared())
+        write_rows(self.name, self.columns, self.prepared())
         self.seconds += time.perf_counter() - started
         self.written += len(self.rows)
         self.rows = []
 
 
-def write_rows(table: str, columns: list[str], rows: Iterable[tuple]) -> None:
-    """Write `rows` into `table`: COPY on PostgreSQL, batched INSERTs elsewhere."""
+def write_rows(
+    table: str, columns: list[str], rows: Iterable[tuple], *, copy: bool | None = None
+) -> None:
+    """Write `rows` into `table`: COPY on PostgreSQL, batched INSERTs elsewhere (or as `copy`
+    says)."""
+    if copy is None:
+        copy = connection.vendor == "postgresql"
     quoted = ", ".join(connection.ops.quote_name(column) for column in columns)
     name = connection.ops.quote_name(table)
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
+        if copy:
             with cursor.cursor.copy(f"COPY {name} ({quoted}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)

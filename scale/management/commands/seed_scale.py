@@ -1,6 +1,5 @@
 """seed_scale: fill the database to national size for benchmarks (see scale/seeding.py)."""
 
-import sys
 import time
 from pathlib import Path
 
@@ -66,6 +65,13 @@ class Command(BaseCommand):
         )
         parser.add_argument("--random-seed", type=int, default=17)
         parser.add_argument(
+            "--rendered",
+            type=int,
+            default=seeding.RENDERED_SAMPLE,
+            help="How many certificates the real renderer draws (at least 1); the rest share "
+            "the first one's PDF, each made different by a line after its end.",
+        )
+        parser.add_argument(
             "--replace",
             action="store_true",
             help="Drop the database (PostgreSQL, or an SQLite file), migrate it afresh and seed.",
@@ -103,8 +109,9 @@ class Command(BaseCommand):
             summary = seeding.seed(
                 sizes,
                 random_seed=options["random_seed"],
-                progress=_Bar(sys.stderr),
+                progress=_Bar(self.stderr._out),
                 force=options["force"],
+                rendered=options["rendered"],
             )
         except (seeding.SeedRefused, MissingFontsError) as error:
             raise CommandError(str(error)) from error
