@@ -20,7 +20,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig $(FONT_PACKAGES)
 # ...and those only the suite needs on top: the browser and the PDF text tools.
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: help install runtime-deps system-deps font-packages preflight assets migrate demo serve test lint checks pytest clean bench
+.PHONY: help install runtime-deps system-deps font-packages preflight assets migrate demo serve test lint checks pytest clean bench scale-demo test-scale
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -91,7 +91,7 @@ checks: install ## Django system checks, migrations check, deployment check unde
 	$(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install system-deps ## The pytest suite alone (browser tests included)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not scale" $(PYTEST_ARGS)
 
 test: lint checks pytest ## Everything: lint, checks and the whole test suite
 
@@ -106,6 +106,12 @@ bench: install runtime-deps ## Seed or reuse the national-scale PostgreSQL datab
 	DATABASE_URL=$(BENCH_DATABASE_URL) CACHE_URL=$(BENCH_CACHE_URL) \
 	CREDENTIAL_SIGNING_KEYS="$$(DJANGO_SETTINGS_MODULE=config.settings.dev $(MANAGE) credential_key bench)" \
 	$(MANAGE) bench $(BENCH_ARGS)
+
+scale-demo: install runtime-deps ## Two app servers and two task workers on one PostgreSQL, Redis (database 7) and a local S3 server
+	$(PY) scripts/scale_demo.py $(SCALE_DEMO_ARGS)
+
+test-scale: install runtime-deps ## The scale-out tests, left out of make test: two task workers; the scale demo driven over HTTP
+	$(PY) -m pytest -n 0 -m scale
 
 clean: ## Remove installed and generated files (keeps the database)
 	rm -rf .venv $(BOOTSTRAP) node_modules static/nhsuk staticfiles .pytest_cache .ruff_cache
