@@ -45,7 +45,11 @@ def _scale_demo_module():
 def demo():
     scale_demo = _scale_demo_module()
     running = scale_demo.ScaleDemo(
-        database=DATABASE, postgres=POSTGRES, cache_url=CACHE_URL, say=lambda _: None
+        database=DATABASE,
+        postgres=POSTGRES,
+        cache_url=CACHE_URL,
+        gunicorn_workers=1,  # two servers are the point; one process each is enough
+        say=lambda _: None,
     )
     try:
         yield running.start()
