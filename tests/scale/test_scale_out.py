@@ -42,9 +42,10 @@ def _scale_demo_module():
 
 
 @pytest.fixture(scope="module")
-def demo():
+def demo(tmp_path_factory):
     scale_demo = _scale_demo_module()
     running = scale_demo.ScaleDemo(
+        log_dir=tmp_path_factory.mktemp("scale-demo-logs"),
         database=DATABASE,
         postgres=POSTGRES,
         cache_url=CACHE_URL,
