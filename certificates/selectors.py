@@ -541,10 +541,34 @@ class Candidate:
     current: Certificate | None
 
 
-def candidates_for(manager: User, qualification: Qualification) -> list[Candidate]:
-    """The manager's link workers with no current certificate of `qualification`, and how far
-    each is from it; eligible ones first."""
-    workers = list(people_in_scope(manager, Action.ISSUE_CERTIFICATE))
+# Judging a worker's checklist reads all their assessments: the register judges everyone a
+# manager may certify only up to this many (a practice or a PCN); a manager of more (a national
+# manager of thousands) chooses an organisation first.
+CANDIDATES_JUDGED_MAX = 300
+
+
+def candidate_workers(manager: User, *, organisation: Organisation | None = None) -> QuerySet[User]:
+    """The active link workers `manager` may certify today, in one of their organisations when
+    given."""
+    workers = people_in_scope(manager, Action.ISSUE_CERTIFICATE)
+    if organisation is not None:
+        workers = workers.filter(
+            pk__in=Membership.objects.active_on()
+            .filter(organisation=organisation, role=Role.LINK_WORKER)
+            .values("user")
+        )
+    return workers
+
+
+def candidates_for(
+    manager: User, qualification: Qualification, *, workers: QuerySet[User] | None = None
+) -> list[Candidate]:
+    """The manager's link workers (of `workers`, a narrowing of `candidate_workers`, when given)
+    with no current certificate of `qualification`, and how far each is from it; eligible ones
+    first. A fixed number of queries, but it reads every assessment of every worker judged."""
+    if workers is None:
+        workers = candidate_workers(manager)
+    workers = list(workers)
     checklists = checklists_for([worker.pk for worker in workers], qualification)
     held = {
         certificate.holder_id: certificate
@@ -559,6 +583,29 @@ def candidates_for(manager: User, qualification: Qualification) -> list[Candidat
     ]
     candidates.sort(key=lambda c: (not c.checklist.eligible, c.worker.full_name))
     return candidates
+
+
+def ready_to_issue(
+    manager: User, qualification: Qualification, *, workers: QuerySet[User]
+) -> list[tuple[Candidate, AwardSignOff]]:
+    """Those of `workers` a certificate of `qualification` may be issued to now: eligible, with
+    a standing sign-off that is countersigned, and no current certificate. Only those with a
+    sign-off are judged, so it is cheap for any number of workers. A fixed number of queries."""
+    signed = AwardSignOff.objects.filter(
+        _fresh(timezone.localdate()),
+        holder__in=workers,
+        qualification=qualification,
+        certificate__isnull=True,
+    ).values("holder")
+    candidates = candidates_for(manager, qualification, workers=workers.filter(pk__in=signed))
+    sign_offs = sign_offs_standing([c.worker.pk for c in candidates], qualification)
+    return [
+        (candidate, sign_offs[candidate.worker.pk])
+        for candidate in candidates
+        if candidate.checklist.eligible
+        and candidate.worker.pk in sign_offs
+        and sign_offs[candidate.worker.pk].countersigned_at
+    ]
 
 
 def bulk_issue_for(manager: User, pk: int) -> BulkIssue | None:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from competencies.selectors import default_curriculum
 from workforce.models import Role, User
-from workforce.permissions import Action, denial_reason, role_required
+from workforce.permissions import Action, denial_reason, organisations_for, role_required
 from workforce.ratelimit import Rate, rate_limited
 from workforce.refusals import refusal_text
 from workforce.services import export_record, membership_supervisor_set
@@ -130,18 +130,37 @@ def register(request: HttpRequest) -> HttpResponse:
     else:
         status = ""
     page = Paginator(certificates, REGISTER_PAGE_SIZE).get_page(request.GET.get("page"))
+    organisations = organisations_for(request.user, Action.ISSUE_CERTIFICATE).order_by("name")
+    chosen = request.GET.get("organisation", "")
+    organisation = organisations.filter(pk=chosen).first() if chosen.isdigit() else None
+    workers = selectors.candidate_workers(request.user, organisation=organisation)
+    # Everyone's standing when there are few enough to judge; for more (a national manager),
+    # only those ready to issue, and everyone's standing one organisation at a time.
+    worker_count = workers.count()
+    judge_all = organisation is not None or worker_count <= selectors.CANDIDATES_JUDGED_MAX
     candidate_lists = []
     for qualification in _default_qualifications():
-        candidates = selectors.candidates_for(request.user, qualification)
-        sign_offs = selectors.sign_offs_standing(
-            [candidate.worker.pk for candidate in candidates], qualification
-        )
-        candidate_lists.append(
-            (
-                qualification,
-                [(candidate, sign_offs.get(candidate.worker.pk)) for candidate in candidates],
+        if judge_all:
+            candidates = selectors.candidates_for(request.user, qualification, workers=workers)
+            sign_offs = selectors.sign_offs_standing(
+                [candidate.worker.pk for candidate in candidates], qualification
             )
-        )
+            rows = [(candidate, sign_offs.get(candidate.worker.pk)) for candidate in candidates]
+            ready = [
+                candidate
+                for candidate, sign_off in rows
+                if candidate.checklist.eligible and sign_off and sign_off.countersigned_at
+            ]
+        else:
+            rows = None
+            ready = [
+                candidate
+                for candidate, _ in selectors.ready_to_issue(
+                    request.user, qualification, workers=workers
+                )
+            ]
+        # Only those ready to issue: eligible, signed off and countersigned.
+        candidate_lists.append((qualification, rows, BulkIssueForm(candidates=ready)))
     return render(
         request,
         "certificates/register.html",
@@ -150,23 +169,10 @@ def register(request: HttpRequest) -> HttpResponse:
             "counts": [(choice, counts[choice.value]) for choice in CertificateStatus],
             "status": status,
             "status_label": CertificateStatus(status).label if status else "",
-            "candidate_lists": [
-                (
-                    qualification,
-                    rows,
-                    # Only those ready to issue: eligible, signed off and countersigned.
-                    BulkIssueForm(
-                        candidates=[
-                            candidate
-                            for candidate, sign_off in rows
-                            if candidate.checklist.eligible
-                            and sign_off
-                            and sign_off.countersigned_at
-                        ]
-                    ),
-                )
-                for qualification, rows in candidate_lists
-            ],
+            "candidate_lists": candidate_lists,
+            "organisation": organisation,
+            "organisations": organisations if not judge_all or organisation else None,
+            "worker_count": worker_count,
         },
     )
 
@@ -304,8 +310,16 @@ def renew(request: HttpRequest, number: str) -> HttpResponse:
 def bulk_issue(request: HttpRequest, code: str) -> HttpResponse:
     """First post: confirm the chosen names. Second (with `confirm`): queue the certificates."""
     qualification = get_object_or_404(Qualification, code=code)
+    # Only those chosen are judged: a national manager may certify thousands.
+    posted = [pk for pk in request.POST.getlist("workers") if pk.isdigit()]
     candidates = [
-        c for c in selectors.candidates_for(request.user, qualification) if c.checklist.eligible
+        c
+        for c in selectors.candidates_for(
+            request.user,
+            qualification,
+            workers=selectors.candidate_workers(request.user).filter(pk__in=posted),
+        )
+        if c.checklist.eligible
     ]
     form = BulkIssueForm(request.POST, candidates=candidates)
     if not form.is_valid():

@@ -136,9 +136,18 @@ class OrganisationViewSet(_KeptModelViewSet):
     form_fields = ["name", "kind", "ods_code"]
 
 
+class MembershipIndexView(generic.IndexView):
+    """Each row names its person and organisation: read them with the memberships, not a query
+    a row."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("user", "organisation")
+
+
 class MembershipViewSet(_KeptModelViewSet):
     model = Membership
     icon = "user"
+    index_view_class = MembershipIndexView
     add_view_class = MembershipCreateView
     edit_view_class = MembershipEditView
     list_display = ["user", "organisation", "role", "starts_on", "ends_on"]
