@@ -44,6 +44,7 @@ organisations not named by it) and, unless forced, production settings.
 import base64
 import bisect
 import datetime
+import functools
 import hashlib
 import hmac
 import math
@@ -279,11 +280,13 @@ _REFLECTIONS = (
     "Looked at how I handle requests for an interpreter; booked one for next week.",
     "Planned how to hand a walking group over to its volunteers.",
 )
+_CPD_HOURS = tuple(Decimal(hours) for hours in ("1.00", "1.50", "2.00", "3.00", "3.50", "6.00"))
 _CORRECTION_REASONS = (
     "Recorded against the wrong competency code at first; the level is as observed.",
     "Level corrected after the assessor re-read the case notes.",
     "The date was entered wrongly; this is the session's date.",
 )
+_REVOCATION_REASONS = tuple(RevocationReason)
 _REVOCATION_DETAILS = {
     RevocationReason.ISSUED_IN_ERROR: "Issued to the wrong person after a mix-up in the register.",
     RevocationReason.ASSESSMENT_WITHDRAWN: "A direct observation it relied on was withdrawn "
@@ -302,14 +305,16 @@ def _verification_code(random_seed: int, number: str) -> str:
     return base64.urlsafe_b64encode(digest[:24]).decode()
 
 
+@functools.lru_cache(maxsize=50_000)
 def _noon(day: datetime.date, hour: int = 12) -> datetime.datetime:
+    """That hour of that day, local time (cached: a million rows share a few thousand)."""
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
 
 
 # --- The framework as the seed reads it ------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Rule:
     """A competency's evidence rule in the terms `competencies.evidence_rules` judges it."""
 
@@ -320,7 +325,7 @@ class _Rule:
     all_of: tuple[int, ...]
     any_of: tuple[int, ...]
 
-    @property
+    @functools.cached_property
     def methods(self) -> tuple[int, ...]:
         return self.all_of + tuple(m for m in self.any_of if m not in self.all_of)
 
@@ -359,29 +364,31 @@ class _Framework:
 
     def achieved(self, rule: _Rule, shown: dict) -> tuple[int, list]:
         """The level `rule` is met at from the latest assessment by each method
-        (`shown[method] = (level, day, assessor)`), and the assessments used."""
-        for level in range(self.top, 0, -1):
-            used = []
+        (`shown[method] = (level, day, assessor)`), and the assessments used.
 
-            def supports(method, level=level):
-                got = shown.get(method)
-                return got is not None and got[0] >= min(level, self.cap(method))
-
-            if not all(supports(method) for method in rule.all_of):
+        A method supports level L when assessed at L or more, or up to its cap when capped
+        below L; it shows L on its own when assessed at L or more and not capped below it."""
+        top = self.top
+        reach = {}  # method: (the highest level it supports, the highest it shows)
+        for method, got in shown.items():
+            cap = self.caps.get(method, top)
+            reach[method] = (top if got[0] >= cap else got[0], min(got[0], cap))
+        for level in range(top, 0, -1):
+            if any(reach.get(method, (0, 0))[0] < level for method in rule.all_of):
                 continue
-            used += [(method, shown[method]) for method in rule.all_of]
+            used = list(rule.all_of)
             if rule.any_of:
-                options = [method for method in rule.any_of if supports(method)]
-                if not options:
+                option = next((m for m in rule.any_of if reach.get(m, (0, 0))[0] >= level), None)
+                if option is None:
                     continue
-                used.append((options[0], shown[options[0]]))
-            if not used:  # neither list: any method alone
-                options = [method for method, got in shown.items() if got[0] >= level]
-                if not options:
+                used.append(option)
+            elif not used:  # neither list: any method alone
+                option = next((m for m, got in reach.items() if got[1] >= level), None)
+                if option is None:
                     continue
-                used.append((options[0], shown[options[0]]))
-            if any(got[0] >= level and self.cap(method) >= level for method, got in used):
-                return level, used
+                used.append(option)
+            if any(reach[method][1] >= level for method in used):
+                return level, [(method, shown[method]) for method in used]
         return 0, []
 
 
@@ -530,6 +537,12 @@ class _Plan:
         self.start = today - datetime.timedelta(days=365 * sizes.years)
         self.staff_since = self.start - datetime.timedelta(days=STAFF_IN_POST_DAYS)
         span = (today - self.start).days
+        # Month starts from a year before the seeded years (supervision and CPD run monthly).
+        first_month = (self.start - datetime.timedelta(days=365 + 31)).replace(day=1)
+        self.months = []
+        while first_month < today:
+            self.months.append(first_month)
+            first_month += relativedelta(months=1)
         user_ids = iter(range(ids["user"], ids["user"] + 10**9))
         organisation_ids = iter(range(ids["organisation"], ids["organisation"] + 10**9))
 
@@ -790,7 +803,7 @@ def _people(plan: _Plan, writer: _Writer, password: str) -> None:
         )
 
 
-@dataclass
+@dataclass(slots=True)
 class _Made:
     """One assessment as the worker's records phase keeps it in memory."""
 
@@ -863,11 +876,12 @@ class _Records:
                 )
         first = max(worker.joined, plan.start) + datetime.timedelta(days=14)
         days = max(1, (plan.today - first).days)
-        rules = framework.rules
+        rules, n_rules, uniform = framework.rules, len(framework.rules), rng.random
         for _ in range(worker.assessments - len(made)):
-            offset = rng.randrange(days)
-            rule = rng.choice(rules)
-            method = rng.choice(rule.methods)
+            offset = int(uniform() * days)
+            rule = rules[int(uniform() * n_rules)]
+            methods = rule.methods
+            method = methods[int(uniform() * len(methods))]
             # Levels rise with time in post, with some spread; capped methods show less.
             progress = offset / days
             level = int(1 + 3.2 * progress + rng.gauss(0, 0.7))
@@ -878,7 +892,7 @@ class _Records:
                     competency=rule.pk,
                     method=method,
                     level=level,
-                    assessor=rng.choice(assessors),
+                    assessor=assessors[int(uniform() * len(assessors))],
                 )
             )
         made.sort(key=lambda a: (a.day, a.competency, a.method))
@@ -979,14 +993,14 @@ class _Records:
     def supervision_and_cpd(self, worker: _Worker, rng: random.Random) -> None:
         plan, writer = self.plan, self.writer
         since = max(worker.joined, plan.start - datetime.timedelta(days=365))
-        month = since.replace(day=1)
+        months = plan.months[bisect.bisect_left(plan.months, since.replace(day=1)) :]
         kinds = (
             [SupervisionKind.PROFESSIONAL] * 14
             + [SupervisionKind.DAY_TO_DAY] * 3
             + [SupervisionKind.GROUP] * 2
             + [SupervisionKind.PEER]
         )
-        while month < plan.today:
+        for month in months:
             held = month + datetime.timedelta(days=rng.randrange(27))
             if since <= held < plan.today:
                 recent = (plan.today - held).days < 14
@@ -1005,7 +1019,7 @@ class _Records:
             done = month + datetime.timedelta(days=rng.randrange(27))
             if since <= done < plan.today:
                 activity, formal = rng.choice(_CPD_ACTIVITIES)
-                hours = Decimal(rng.choice(("1.00", "1.50", "2.00", "3.00", "3.50", "6.00")))
+                hours = rng.choice(_CPD_HOURS)
                 writer.cpd.add(
                     id=writer.cpd.new_id(),
                     worker_id=worker.pk,
@@ -1018,7 +1032,6 @@ class _Records:
                     evidence_id=None,
                     recorded_at=_noon(done, 18),
                 )
-            month = month + relativedelta(months=1)
 
     # Certificates
 
@@ -1159,61 +1172,45 @@ class _Records:
         number = self._number(qualification, issued_on, rng)
         expires_on = issued_on + relativedelta(months=qualification.validity_months)
         pk = writer.certificate.new_id()
-        manager = rng.choice(organisation.managers)
-        certificate = Certificate(
-            id=pk,
-            number=number,
-            verification_code=_verification_code(self.writer.random_seed, number),
-            holder_id=worker.pk,
-            qualification=qualification,
-            employer_id=organisation.pk,
-            framework_version_id=self.framework.version.pk,
-            holder_name=worker.name,
-            employer_name=organisation.name,
-            qualification_title=qualification.title,
-            issuer_name=qualification.issuer_name,
-            issued_on=issued_on,
-            expires_on=expires_on,
-            renewal_due_on=expires_on - datetime.timedelta(days=qualification.renewal_window_days),
-            snapshot=self._snapshot(qualification, standing, sign_off),
-        )
-        content = self._pdf(certificate)
+        fields = {
+            "id": pk,
+            "number": number,
+            "verification_code": _verification_code(self.writer.random_seed, number),
+            "holder_id": worker.pk,
+            "qualification_id": qualification.pk,
+            "employer_id": organisation.pk,
+            "framework_version_id": self.framework.version.pk,
+            "holder_name": worker.name,
+            "employer_name": organisation.name,
+            "qualification_title": qualification.title,
+            "issuer_name": qualification.issuer_name,
+            "issued_on": issued_on,
+            "expires_on": expires_on,
+            "renewal_due_on": expires_on
+            - datetime.timedelta(days=qualification.renewal_window_days),
+            "snapshot": self._snapshot(qualification, standing, sign_off),
+        }
+        content = self._pdf(fields, qualification)
         name = self.storage.save(f"certificates/{number}.pdf", ContentFile(content))
         self.files.append(name)
-        revoked = {}
         if revoked_on is not None:
-            reason = rng.choice(list(RevocationReason))
-            revoked = {
-                "revoked_at": _noon(revoked_on, 11),
-                "revoked_by_id": rng.choice(organisation.managers),
-                "revocation_reason": reason,
-                "revocation_details": _REVOCATION_DETAILS[reason],
-            }
+            reason = rng.choice(_REVOCATION_REASONS)
+            fields.update(
+                revoked_at=_noon(revoked_on, 11),
+                revoked_by_id=rng.choice(organisation.managers),
+                revocation_reason=reason,
+                revocation_details=_REVOCATION_DETAILS[reason],
+            )
         writer.certificate.add(
-            id=pk,
-            number=number,
-            verification_code=certificate.verification_code,
-            holder_id=worker.pk,
-            qualification_id=qualification.pk,
-            employer_id=organisation.pk,
-            framework_version_id=certificate.framework_version_id,
-            holder_name=worker.name,
-            employer_name=organisation.name,
-            qualification_title=qualification.title,
-            issuer_name=qualification.issuer_name,
-            issued_on=issued_on,
-            expires_on=expires_on,
-            renewal_due_on=certificate.renewal_due_on,
-            snapshot=certificate.snapshot,
+            **fields,
             qualification_revision_id=qualification.live_revision_id,
             award_sign_off_id=sign_off_id,
             pdf=name,
             pdf_sha256=hashlib.sha256(content).hexdigest(),
-            issued_by_id=manager,
+            issued_by_id=rng.choice(organisation.managers),
             issued_at=_noon(issued_on, 13),
             supersedes_id=supersedes,
             is_current=current,
-            **revoked,
         )
         # Some certificates have been checked by employers.
         if rng.random() < 0.1:
@@ -1229,14 +1226,15 @@ class _Records:
                 )
         return pk
 
-    def _pdf(self, certificate: Certificate) -> bytes:
-        """The real renderer's PDF for the first few; theirs with a line of its own after the
-        end for the rest (readers ignore what follows %%EOF), so each file is different."""
+    def _pdf(self, fields: dict, qualification: Qualification) -> bytes:
+        """The real renderer's PDF for the first few; the first one's with a line of its own
+        after the end for the rest (readers ignore what follows %%EOF), so each file differs."""
         if len(self.rendered) < max(1, self.sample):
+            certificate = Certificate(**fields, qualification=qualification)
             content = render_certificate(certificate_services._pdf_context(certificate)).content
             self.rendered.append(content)
             return content
-        return self.rendered[0] + f"\n% seed copy for {certificate.number}\n".encode()
+        return self.rendered[0] + f"\n% seed copy for {fields['number']}\n".encode()
 
 
 # --- The seed --------------------------------------------------------------------------------
