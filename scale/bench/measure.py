@@ -44,8 +44,9 @@ def fetch(client: Client, url: str) -> bytes:
     response = client.get(url)
     if response.status_code != 200:
         raise BenchError(f"GET {url} answered {response.status_code}")
+    # The test client closes the response itself (closing it again would send
+    # request_finished a second time, which closes the database connection).
     body = b"".join(response.streaming_content) if response.streaming else response.content
-    response.close()
     return body
 
 

@@ -42,7 +42,7 @@ class Server:
     def base(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, *, ready_path: str = "/bench/bare/", timeout: float = 60) -> None:
+    def start(self, *, ready_path: str = "/bench/bare/", timeout: float = 300) -> None:
         command = [
             sys.executable,
             "-m",
@@ -55,7 +55,9 @@ class Server:
             "--log-level",
             "warning",
             "--timeout",
-            "120",
+            "300",
+            # The app is loaded once, before the workers fork, so they all start warm.
+            "--preload",
         ]
         with self.log.open("w") as log:
             self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments

@@ -8,7 +8,7 @@ import os
 from pathlib import Path
 
 from config.settings.production import *  # noqa: F403
-from config.settings.production import BASE_DIR, TEMPLATES
+from config.settings.production import BASE_DIR, LOGGING, TEMPLATES
 
 ROOT_URLCONF = "scale.bench.urls"
 TEMPLATES = [
@@ -20,3 +20,5 @@ TEMPLATES = [
 BENCH_STATIC_ROOT = Path(os.environ.get("BENCH_STATIC_ROOT", BASE_DIR / ".bench" / "static-root"))
 BENCH_STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_ROOT = BENCH_STATIC_ROOT
+# django-axes notes every sign-in at INFO; the benchmark signs in often and prints its own table.
+LOGGING = {**LOGGING, "loggers": {**LOGGING["loggers"], "axes": {"level": "WARNING"}}}

@@ -8,8 +8,11 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
-from certificates.models import Certificate
+from certificates.models import Certificate, CertificateStatus
+from certificates.selectors import certificates_visible_to, with_status
 from workforce.models import User
+
+from .server import BenchError
 
 # The demo's accounts, for a database that was not seeded by seed_scale.
 _DEMO = {
@@ -47,11 +50,24 @@ class World:
 
 
 def _user(name: str, *, override: str | None = None) -> User:
-    email = override or seeding_name(name)
-    try:
-        return User.objects.get(email__iexact=email)
-    except User.DoesNotExist as missing:
-        raise LookupError(f"no account {email} ({name}) in this database") from missing
+    """The seeded account `name` names, or in a database without it the demo's."""
+    emails = [override] if override else [seeding_name(name), _DEMO[name]]
+    for email in emails:
+        user = User.objects.filter(email__iexact=email).first()
+        if user is not None:
+            return user
+    raise BenchError(f"no account {' or '.join(emails)} ({name}) in this database")
+
+
+def _password(override: str | None) -> str:
+    """The seeded accounts' password, or the demo's in a database the seed did not make."""
+    if override:
+        return override
+    seeded = seeding_name("SEED_PASSWORD")
+    domain = seeding_name("SEED_EMAIL_DOMAIN")
+    if domain and User.objects.filter(email__iendswith=f"@{domain}").exists():
+        return seeded
+    return _DEMO["SEED_PASSWORD"]
 
 
 def _stored(certificate: Certificate) -> bool:
@@ -66,9 +82,8 @@ def find_world(*, emails: dict[str, str] | None = None) -> World:
     emails = emails or {}
     worker = _user("TYPICAL_WORKER_EMAIL", override=emails.get("TYPICAL_WORKER_EMAIL"))
     national = _user("NATIONAL_MANAGER_EMAIL", override=emails.get("NATIONAL_MANAGER_EMAIL"))
-    codes = seeding_name("SAMPLE_VERIFICATION_CODES") or []
-    valid = Certificate.objects.filter(revoked_at__isnull=True, is_current=True).order_by("pk")
-    code = codes[0] if codes else valid.values_list("verification_code", flat=True).first()
+    valid = with_status(Certificate.objects.all()).filter(status=CertificateStatus.VALID)
+    code = valid.order_by("pk").values_list("verification_code", flat=True).first()
     # The holder's own download (the link worker's page) when the typical worker holds one;
     # otherwise the national manager's download of someone's certificate.
     pdf_certificate, pdf_user, pdf_path = None, None, ""
@@ -78,10 +93,18 @@ def find_world(*, emails: dict[str, str] | None = None) -> World:
             pdf_path = reverse("certificates:my_certificate_pdf", args=[certificate.number])
             break
     if pdf_certificate is None:
-        for certificate in valid[:20]:
+        for certificate in certificates_visible_to(national).filter(status=CertificateStatus.VALID)[
+            :20
+        ]:
             if _stored(certificate):
                 pdf_certificate, pdf_user = certificate, national
                 pdf_path = reverse("certificates:manage_pdf", args=[certificate.number])
+                break
+    if pdf_certificate is None:  # a database without the seed: the holder's own download
+        for certificate in valid.select_related("holder")[:20]:
+            if _stored(certificate):
+                pdf_certificate, pdf_user = certificate, certificate.holder
+                pdf_path = reverse("certificates:my_certificate_pdf", args=[certificate.number])
                 break
     return World(
         big_manager=_user("BIG_MANAGER_EMAIL", override=emails.get("BIG_MANAGER_EMAIL")),
@@ -89,7 +112,7 @@ def find_world(*, emails: dict[str, str] | None = None) -> World:
         national_manager=national,
         typical_worker=worker,
         assessor=_user("ASSESSOR_EMAIL", override=emails.get("ASSESSOR_EMAIL")),
-        password=emails.get("SEED_PASSWORD") or seeding_name("SEED_PASSWORD") or "",
+        password=_password(emails.get("SEED_PASSWORD")),
         verification_code=code or "",
         pdf_certificate=pdf_certificate,
         pdf_user=pdf_user,
