@@ -11,7 +11,9 @@ from django.test.client import ClientMixin
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from curriculum import demo as curriculum_demo
+from curriculum.content_files import demo_content
 from curriculum.models import CompetencyFramework, CurriculumPage
+from tests import snapshots
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.signin import login_with_second_factor
 from workforce.models import Role
@@ -83,11 +85,21 @@ def _indexes_left_alone():
         yield
 
 
-@pytest.fixture
-def demo_curriculum(db) -> CurriculumPage:
-    """The brief's curriculum and framework, built by the demo loader, both editions."""
+def _load_curriculum() -> None:
     with _indexes_left_alone():
         curriculum_demo.load()
+
+
+def _load_framework() -> None:
+    with _indexes_left_alone():
+        curriculum_demo.load_framework()
+
+
+@pytest.fixture
+def demo_curriculum(db) -> CurriculumPage:
+    """The brief's curriculum and framework, built by the demo loader, both editions (built once
+    per test process, then its rows put back: tests/snapshots.py)."""
+    snapshots.put_back("demo curriculum", _load_curriculum)
     return CurriculumPage.objects.get()
 
 
@@ -102,8 +114,8 @@ def searchable_curriculum(demo_curriculum) -> CurriculumPage:
 def framework(db) -> CompetencyFramework:
     """The brief's competency framework alone: a third of the cost of the whole curriculum.
     Tests that show curriculum pages (modules, progress by module) ask for `demo_curriculum`."""
-    with _indexes_left_alone():
-        return curriculum_demo.load_framework()
+    snapshots.put_back("demo framework", _load_framework)
+    return CompetencyFramework.objects.get(id_number=demo_content().latest.framework.id_number)
 
 
 @pytest.fixture(autouse=True)
