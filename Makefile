@@ -20,7 +20,7 @@ RUNTIME_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fontconfig $(FONT_PACKAGES)
 # ...and those only the suite needs on top: the browser and the PDF text tools.
 TEST_PACKAGES := chromium poppler-utils
 
-.PHONY: help install runtime-deps system-deps font-packages preflight assets migrate demo serve test lint checks pytest clean bench scale-demo test-scale
+.PHONY: help install runtime-deps system-deps font-packages preflight assets migrate demo serve test lint checks pytest clean bench scale-demo test-scale backup restore
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -112,6 +112,18 @@ scale-demo: install runtime-deps ## Two app servers and two task workers on one 
 
 test-scale: install runtime-deps ## The scale-out tests, left out of make test: two task workers; the scale demo driven over HTTP
 	$(PY) -m pytest -n 0 -m scale
+
+# Backups: a folder, or s3://bucket/prefix on the configured S3 store (STORAGE_S3_ENDPOINT_URL).
+BACKUP_TO ?= backups
+BACKUP_CLIENT = case "$${DATABASE_URL:-}" in postgres*) DEBIAN_PACKAGES_PURPOSE="$@ (pg_dump and pg_restore)" scripts/debian-packages postgresql-client;; esac
+
+backup: .venv/.synced ## Back up the database and every stored file into a new folder in BACKUP_TO (a folder or s3://bucket/prefix; default backups/)
+	@$(BACKUP_CLIENT)
+	$(MANAGE) backup --to "$(BACKUP_TO)"
+
+restore: .venv/.synced ## Restore the newest backup in BACKUP_FROM (default BACKUP_TO) into an empty database and check every certificate (FORCE=1 replaces a non-empty one)
+	@$(BACKUP_CLIENT)
+	$(MANAGE) restore --from "$(or $(BACKUP_FROM),$(BACKUP_TO))" $(if $(FORCE),--force)
 
 clean: ## Remove installed and generated files (keeps the database)
 	rm -rf .venv $(BOOTSTRAP) node_modules static/nhsuk staticfiles .pytest_cache .ruff_cache
