@@ -256,8 +256,9 @@ def s3_storage(location: str) -> dict:
             "region_name": STORAGE_S3_REGION,
             "location": location,
             # Objects are private and never linked to: the permission-checked views stream them.
-            # Should anything ask for a URL, it is signed and short-lived.
-            "default_acl": "private",
+            # No ACL is sent, so they are the bucket owner's alone; a bucket with ACLs disabled
+            # (AWS's default) refuses any ACL but that. A URL, if asked for, is signed and brief.
+            "default_acl": None,
             "querystring_auth": True,
             "querystring_expire": 60,
             # Stored files are kept records: a new file never replaces one of the same name.

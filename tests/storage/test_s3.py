@@ -66,7 +66,7 @@ def test_the_environment_switches_the_stored_files_to_a_private_s3_store(monkeyp
             "endpoint_url": "http://127.0.0.1:9000",
             "region_name": "eu-west-2",
             "location": location,
-            "default_acl": "private",
+            "default_acl": None,
             "querystring_auth": True,
             "file_overwrite": False,
         }
