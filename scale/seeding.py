@@ -6,7 +6,8 @@ internal quality assurer; the demo curriculum and framework (through `curriculum
 `load_demo_data` does); 1,000,000 assessments over three years by methods each competency's
 evidence rule accepts, levels rising with time in post, by assessors of the worker's own
 organisation; evidence (reflective accounts and witness statements, reviewed) behind some of
-them, a few corrections; monthly supervision and CPD; and 20,000 certificates of the demo
+them, a few corrections, internal quality assurance samples (a few put on hold); monthly
+supervision and CPD; and 20,000 certificates of the demo
 framework's qualifications in every status: valid, renewal due, expired, revoked (with reasons)
 and superseded by a renewal. Beside the demo's Core certificate (36 months) the seed publishes an
 annual one (`ANNUAL_CODE`, 12 months), so that three years hold expiries and renewals.
@@ -80,6 +81,8 @@ from competencies.models import (
     EvidenceKind,
     EvidenceOutcome,
     EvidenceReview,
+    IqaDecision,
+    IqaSample,
     SupervisionKind,
     SupervisionSession,
 )
@@ -279,6 +282,10 @@ _REFLECTIONS = (
     "Discussed a safeguarding concern and the referral I made the same day.",
     "Looked at how I handle requests for an interpreter; booked one for next week.",
     "Planned how to hand a walking group over to its volunteers.",
+)
+_HOLD_REASONS = (
+    "The notes do not show the level recorded: please re-assess with the case in front of you.",
+    "The evidence named is for a different competency.",
 )
 _CPD_HOURS = tuple(Decimal(hours) for hours in ("1.00", "1.50", "2.00", "3.00", "3.50", "6.00"))
 _CORRECTION_REASONS = (
@@ -737,6 +744,7 @@ class _Writer:
         self.evidence_competency = Table(Evidence.competencies.through)
         self.assessment_evidence = Table(Assessment.evidence.through)
         self.review = Table(EvidenceReview)
+        self.sample = Table(IqaSample)
         self.supervision = Table(SupervisionSession)
         self.cpd = Table(CPDEntry)
         self.sign_off = Table(AwardSignOff)
@@ -815,6 +823,7 @@ class _Made:
     qualifying: bool = False
     pk: int = 0
     supersedes: int | None = None
+    sampled: str = ""  # an internal quality assurer's decision, if sampled
 
 
 class _Records:
@@ -914,6 +923,18 @@ class _Records:
                 assessment.supersedes = earlier.pk
                 superseded.add(earlier.pk)
             last_of[key] = assessment
+        # Internal quality assurance samples about one in fifty of the rest, agreeing with most
+        # and putting a few on hold; never the records a certificate rests on, never a
+        # corrected one.
+        for assessment in made:
+            if (
+                not assessment.qualifying
+                and assessment.pk not in superseded
+                and assessment.day < plan.today - datetime.timedelta(days=3)
+                and rng.random() < 0.02
+            ):
+                agreed = rng.random() < 0.95
+                assessment.sampled = IqaDecision.AGREED if agreed else IqaDecision.NOT_AGREED
         return made
 
     def write_assessments(self, worker: _Worker, made: list[_Made], rng: random.Random) -> None:
@@ -935,9 +956,26 @@ class _Records:
                 recorded_by_id=assessment.assessor,
                 needs_confirmation=False,
             )
+            if assessment.sampled:
+                self._sample(worker, assessment, rng)
             code = self.framework.methods[assessment.method].code
             if code in ("RFA", "WT") and rng.random() < 0.3:
                 self._evidence(worker, assessment, code, rng)
+
+    def _sample(self, worker: _Worker, assessment: _Made, rng) -> None:
+        plan = self.plan
+        days_since = (plan.today - assessment.day).days
+        self.writer.sample.add(
+            id=self.writer.sample.new_id(),
+            assessment_id=assessment.pk,
+            quality_assurer_id=plan.organisations[worker.organisation].iqa,
+            decision=assessment.sampled,
+            reason="" if assessment.sampled == IqaDecision.AGREED else rng.choice(_HOLD_REASONS),
+            sampled_at=_noon(
+                assessment.day + datetime.timedelta(days=_between(rng, 1, min(30, days_since - 1))),
+                11,
+            ),
+        )
 
     def _evidence(self, worker: _Worker, assessment: _Made, code: str, rng) -> None:
         writer = self.writer
@@ -1069,7 +1107,7 @@ class _Records:
         superseded = {a.supersedes for a in standing if a.supersedes}
         shown: dict[int, dict[int, tuple]] = defaultdict(dict)
         for a in standing:
-            if a.pk not in superseded:
+            if a.pk not in superseded and a.sampled != IqaDecision.NOT_AGREED:
                 shown[a.competency][a.method] = (a.level, a.day, a.assessor)
         rows = []
         for rule in framework.rules:
@@ -1093,7 +1131,9 @@ class _Records:
             discussions = [
                 a
                 for a in standing
-                if a.method == qualification.required_method_id and a.pk not in superseded
+                if a.method == qualification.required_method_id
+                and a.pk not in superseded
+                and a.sampled != IqaDecision.NOT_AGREED
             ]
             if discussions:
                 latest = discussions[-1]

@@ -20,7 +20,7 @@ from django.urls import reverse
 
 from certificates.models import AwardSignOff, Certificate, CertificateStatus, RevocationReason
 from certificates.selectors import certificates_visible_to, with_status
-from competencies.models import Assessment, CPDEntry, Evidence, SupervisionSession
+from competencies.models import Assessment, CPDEntry, Evidence, IqaSample, SupervisionSession
 from competencies.rules import rule_method_codes
 from scale import seeding
 from scale.seeding_write import Table, write_rows
@@ -155,6 +155,21 @@ def test_assessments_keep_the_rules_the_services_keep(seeded):
             User.objects.get(pk=pair["worker"]),
         )
         assert denial_reason(assessor, Action.ASSESS, worker, on=pair["first"]) is None
+    samples = IqaSample.objects.select_related("assessment__worker", "quality_assurer")
+    assert samples.exists()
+    for sample in samples:
+        assessment = sample.assessment
+        assert sample.quality_assurer_id != assessment.assessor_id
+        assert (
+            denial_reason(
+                sample.quality_assurer,
+                Action.QUALITY_ASSURE,
+                assessment.worker,
+                on=sample.sampled_at.date(),
+            )
+            is None
+        )
+        assert not Assessment.objects.filter(supersedes=assessment).exists()
     for correction in Assessment.objects.filter(supersedes__isnull=False):
         assert correction.correction_reason
         assert correction.supersedes.worker_id == correction.worker_id
