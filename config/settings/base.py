@@ -368,6 +368,42 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 
+# A frontend cache (CDN or caching proxy) in front of the site, purged when curriculum pages,
+# the framework, methods or references are published (curriculum/caching.py): "cloudflare"
+# (FRONTEND_CACHE_CLOUDFLARE_BEARER_TOKEN, FRONTEND_CACHE_CLOUDFLARE_ZONE_ID), "cloudfront"
+# (FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID, AWS credentials as boto3 finds them), "http" (a
+# proxy taking PURGE requests at FRONTEND_CACHE_LOCATION) or a backend class's dotted path.
+# None by default (the demo's).
+def frontend_cache_from_environment() -> dict:
+    backend = os.environ.get("FRONTEND_CACHE_BACKEND", "").strip()
+    if not backend:
+        return {}
+    wagtail = "wagtail.contrib.frontend_cache.backends."
+    config = {
+        "BACKEND": {
+            "cloudflare": wagtail + "CloudflareBackend",
+            "cloudfront": wagtail + "CloudfrontBackend",
+            "http": wagtail + "HTTPBackend",
+        }.get(backend, backend)
+    }
+    if backend == "cloudflare":
+        config["BEARER_TOKEN"] = os.environ.get("FRONTEND_CACHE_CLOUDFLARE_BEARER_TOKEN", "")
+        config["ZONEID"] = os.environ.get("FRONTEND_CACHE_CLOUDFLARE_ZONE_ID", "")
+    elif backend == "cloudfront":
+        config["DISTRIBUTION_ID"] = os.environ.get("FRONTEND_CACHE_CLOUDFRONT_DISTRIBUTION_ID", "")
+    elif backend == "http":
+        config["LOCATION"] = os.environ.get("FRONTEND_CACHE_LOCATION", "")
+    if hostnames := env_list("FRONTEND_CACHE_HOSTNAMES"):
+        config["HOSTNAMES"] = hostnames
+    return {"default": config}
+
+
+WAGTAILFRONTENDCACHE = frontend_cache_from_environment()
+# Anonymous readers' copies of public curriculum pages: browsers keep them this many seconds
+# (then revalidate by ETag); a configured frontend cache, purged on publish, keeps them longer.
+CURRICULUM_CACHE_MAX_AGE = int(os.environ.get("CURRICULUM_CACHE_MAX_AGE", "300"))
+CURRICULUM_CACHE_SHARED_MAX_AGE = int(os.environ.get("CURRICULUM_CACHE_SHARED_MAX_AGE", "86400"))
+
 # Public pages are limited per client address (workforce/ratelimit.py).
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMIT_CACHE = "default"
