@@ -368,6 +368,7 @@ SESSION_ENGINE = (
     else "django.contrib.sessions.backends.db"
 )
 
+
 # A frontend cache (CDN or caching proxy) in front of the site, purged when curriculum pages,
 # the framework, methods or references are published (curriculum/caching.py): "cloudflare"
 # (FRONTEND_CACHE_CLOUDFLARE_BEARER_TOKEN, FRONTEND_CACHE_CLOUDFLARE_ZONE_ID), "cloudfront"
