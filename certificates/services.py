@@ -10,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -555,8 +555,30 @@ def certificate_renew(*, actor: User, certificate: Certificate) -> Certificate:
     return renewed
 
 
+# PostgreSQL only (see certificate_verified); CertificateCheck's table and columns.
+COUNT_CHECK_SQL = (
+    "SET LOCAL synchronous_commit TO OFF; "
+    'INSERT INTO "certificates_certificatecheck" ("certificate_id", "checked_at", "count") '
+    "VALUES (%s, %s, 1)"
+)
+
+
 def certificate_verified(*, certificate: Certificate) -> None:
     """Count one public check of a certificate: one INSERT, so checks never queue on a row."""
+    options = connection.settings_dict.get("OPTIONS") or {}
+    if (
+        connection.vendor == "postgresql"
+        and not connection.in_atomic_block
+        and not options.get("server_side_binding")
+    ):
+        # The busiest write there is, made cheap: one round trip, and no wait for the disk.
+        # Sent as one string, the two statements are one implicit transaction whose commit
+        # PostgreSQL acknowledges before its WAL reaches the disk (LOCAL: this transaction
+        # only). A crash can lose the last fraction of a second of counts and nothing else; the
+        # row is still appended, never a counter updated.
+        with connection.cursor() as cursor:
+            cursor.execute(COUNT_CHECK_SQL, [certificate.pk, timezone.now()])
+        return
     CertificateCheck.objects.create(certificate=certificate)
 
 
