@@ -100,7 +100,7 @@ def place(where: str) -> Storage:
             location=prefix.strip("/"),
             endpoint_url=endpoint,
             region_name=settings.STORAGE_S3_REGION,
-            default_acl="private",
+            default_acl=None,  # the bucket owner's alone (see config.settings.base.s3_storage)
             querystring_auth=True,
             file_overwrite=True,
             signature_version="s3v4",
@@ -207,11 +207,11 @@ def _dump_database(path: Path, engine: str, progress: Progress) -> None:
     connection.ensure_connection()
     target = sqlite3.connect(path)
     try:
-        # SQLite's online backup: a consistent copy while others write, never a copy of the file.
+        # SQLite's online backup: a consistent copy while others write, never a copy of the
+        # file. In one step: a backup made in steps starts again whenever another connection
+        # writes, and on a busy site might never finish.
         connection.connection.backup(
-            target,
-            pages=256,
-            progress=lambda _, left, total: progress("database", total - left, total),
+            target, progress=lambda _, left, total: progress("database", total - left, total)
         )
     finally:
         target.close()
@@ -248,12 +248,16 @@ def backup(where: str, *, progress: Progress | None = None) -> BackupReport:
     total_bytes = 0
     for done, (alias, name) in enumerate(names, start=1):
         kept = f"files/{alias}/{name}"
+        try:
+            source = storages[alias].open(name, "rb")
+        except FileNotFoundError:
+            # Deleted since it was listed (a failed issue cleaning up after itself): the
+            # database, dumped before the listing, never referred to it.
+            report("files", done, len(names))
+            continue
         # Spooled: small files stay in memory, large ones go to a temporary file, never whole
         # into memory; read once, hashed on the way.
-        with (
-            storages[alias].open(name, "rb") as source,
-            tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as spooled,
-        ):
+        with source, tempfile.SpooledTemporaryFile(max_size=8 * CHUNK) as spooled:
             size, sha256 = _copy(source, spooled)
             spooled.seek(0)
             _save_exactly(target, f"{folder}/{kept}", spooled)
@@ -275,7 +279,7 @@ def backup(where: str, *, progress: Progress | None = None) -> BackupReport:
     return BackupReport(
         location=_describe(where, folder),
         database_bytes=manifest["database"]["size"],
-        files=len(names),
+        files=len(manifest["files"]),
         file_bytes=total_bytes,
     )
 
@@ -401,17 +405,13 @@ def _load_postgres(dump: Path, force: bool) -> None:
         raise BackupError(f"pg_restore failed: {done.stderr.strip()}")
 
 
-def _load_sqlite(dump: Path, progress: Progress) -> None:
+def _load_sqlite(dump: Path) -> None:
     source = sqlite3.connect(dump)
     try:
         if (result := source.execute("PRAGMA integrity_check").fetchone()[0]) != "ok":
             raise BackupError(f"{dump.name} is not a sound SQLite database: {result}")
         connection.ensure_connection()
-        source.backup(
-            connection.connection,
-            pages=256,
-            progress=lambda _, left, total: progress("database", total - left, total),
-        )
+        source.backup(connection.connection)
     finally:
         source.close()
 
@@ -462,7 +462,7 @@ def restore(where: str, *, force: bool = False, progress: Progress | None = None
         if engine == "postgresql":
             _load_postgres(dump, force)
         else:
-            _load_sqlite(dump, report)
+            _load_sqlite(dump)
         report("database", 1, 1)
     # What this process remembered of the old database no longer holds.
     ContentType.objects.clear_cache()
