@@ -318,3 +318,36 @@ def test_rows_written_by_insert_and_by_the_databases_own_path_read_back(seeded):
         ("Seed By Insert", "gp_practice", 10),
     ]
     assert own.written == 1
+
+
+def _plan(random_seed: int, sizes: seeding.Sizes = seeding.SMALL_SIZES):
+    return seeding._Plan(
+        sizes,
+        random_seed,
+        datetime.date(2026, 11, 27),
+        {"user": 1, "organisation": 1},
+        qualifying=45,
+    )
+
+
+def _shape(plan) -> list[tuple]:
+    return [
+        (w.email, w.name, w.organisation, w.joined, w.assessments, repr(w.chains))
+        for w in plan.workers
+    ]
+
+
+def test_the_same_random_seed_plans_the_same_database_and_another_seed_another():
+    assert _shape(_plan(17)) == _shape(_plan(17))
+    assert _shape(_plan(17)) != _shape(_plan(18))
+
+
+def test_the_plan_at_national_size_has_the_named_organisations_and_exact_totals():
+    plan = _plan(17, seeding.Sizes())
+    big, small = plan.organisations[0], plan.organisations[1]
+    assert (big.name, len(big.workers)) == (seeding.BIG_ORGANISATION, 200)
+    assert (small.name, len(small.workers)) == (seeding.SMALL_ORGANISATION, 2)
+    assert sum(w.assessments for w in plan.workers) == 1_000_000
+    assert sum(w.certificates for w in plan.workers) == 20_000
+    assert plan.typical.assessments == 100
+    assert len(plan.workers) == 10_000
