@@ -310,7 +310,7 @@ def _render_memory(run: Run, render: Callable[[], None]) -> dict:
         if number % 100 == 0:
             run.say(f"    {number}/{total} renders, RSS {rss_mb() or 0:.0f} MB")
     seconds = time.perf_counter() - started
-    traced_total = min(total, 60)
+    traced_total = min(total, 30)
     traced = {}
     tracemalloc.start()
     try:
