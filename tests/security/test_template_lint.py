@@ -15,10 +15,6 @@ ALLOWED = {
     ("templates/registration/password_reset_email.html", 1): (
         "a plain-text email: HTML escaping would print &amp; into the reset link and the name"
     ),
-    ("certificates/pdf.py", 2): (
-        "the certificate's font stack is a constant of the module, and the QR code is the SVG "
-        "that segno writes from our own verification URL"
-    ),
 }
 
 
