@@ -21,11 +21,12 @@ from wagtail.models import (
 from wagtail.search import index
 
 from .blocks import ModuleBodyBlock
+from .caching import PublicCacheMixin
 
 # Page views below import curriculum.selectors when called: the selectors import these models.
 
 
-class HomePage(Page):
+class HomePage(PublicCacheMixin, Page):
     """The public front page of the service."""
 
     introduction = RichTextField(blank=True)
@@ -345,7 +346,7 @@ class CurriculumVersion(models.Model):
         return f"{self.framework.id_number} version {self.number}"
 
 
-class CurriculumPage(RoutablePageMixin, Page):
+class CurriculumPage(PublicCacheMixin, RoutablePageMixin, Page):
     """A named curriculum, e.g. the link worker core curriculum, with its modules beneath."""
 
     version_label = models.CharField(
@@ -370,6 +371,17 @@ class CurriculumPage(RoutablePageMixin, Page):
         from .selectors import curriculum_context
 
         return {**super().get_context(request, *args, **kwargs), **curriculum_context(self)}
+
+    def get_cached_paths(self) -> list[str]:
+        """Every route a frontend cache may hold, purged with the page."""
+        codes = self.framework.competencies.values_list("id_number", flat=True)
+        return [
+            "/",
+            "print/",
+            "crosswalk/",
+            "crosswalk/csv/",
+            *(f"competencies/{code}/" for code in codes),
+        ]
 
     @path("print/", name="print")
     def print_view(self, request):
@@ -412,7 +424,7 @@ class CurriculumPage(RoutablePageMixin, Page):
         )
 
 
-class ModulePage(RoutablePageMixin, Page):
+class ModulePage(PublicCacheMixin, RoutablePageMixin, Page):
     """A module of a curriculum: what to learn, with teaching content and its competencies."""
 
     code = models.CharField(max_length=20, help_text="Short module code, e.g. ROL.")
@@ -460,6 +472,9 @@ class ModulePage(RoutablePageMixin, Page):
         from .selectors import module_context
 
         return {**super().get_context(request, *args, **kwargs), **module_context(self)}
+
+    def get_cached_paths(self) -> list[str]:
+        return ["/", "history/"]
 
     @path("history/", name="history")
     def history_view(self, request):

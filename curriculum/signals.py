@@ -1,8 +1,16 @@
-"""Wires Wagtail's publish signal to the version-recording service."""
+"""Wires Wagtail's publish signals to the version-recording service and to the frontend cache."""
 
-from wagtail.signals import published
+from wagtail.signals import page_published, page_unpublished, published, unpublished
 
-from .models import CompetencyFramework
+from .caching import purge_published_page, purge_whole_curriculum
+from .models import (
+    AssessmentMethod,
+    CompetencyFramework,
+    CurriculumPage,
+    HomePage,
+    ModulePage,
+    NationalReference,
+)
 from .services import framework_version_record
 
 
@@ -16,3 +24,17 @@ def connect() -> None:
         sender=CompetencyFramework,
         dispatch_uid="curriculum.record_framework_version",
     )
+    for page_type in (HomePage, CurriculumPage, ModulePage):
+        for signal, name in ((page_published, "published"), (page_unpublished, "unpublished")):
+            signal.connect(
+                purge_published_page,
+                sender=page_type,
+                dispatch_uid=f"curriculum.purge.{page_type.__name__}.{name}",
+            )
+    for snippet in (CompetencyFramework, AssessmentMethod, NationalReference):
+        for signal, name in ((published, "published"), (unpublished, "unpublished")):
+            signal.connect(
+                purge_whole_curriculum,
+                sender=snippet,
+                dispatch_uid=f"curriculum.purge.{snippet.__name__}.{name}",
+            )

@@ -1,0 +1,170 @@
+"""Public curriculum pages for caches: public, kept a few minutes and revalidated by ETag for
+anonymous readers, private for signed-in ones; publishing purges the frontend cache."""
+
+from urllib.parse import urlsplit
+
+import pytest
+from wagtail.contrib.frontend_cache.backends import BaseBackend
+
+from curriculum.models import ModulePage
+
+pytestmark = pytest.mark.django_db
+
+
+class RecordingBackend(BaseBackend):
+    """A frontend cache that notes each address it is asked to purge."""
+
+    purged: list[str] = []
+
+    def purge(self, url) -> None:
+        RecordingBackend.purged.append(url)
+
+
+@pytest.fixture
+def frontend_cache(settings) -> list[str]:
+    """The recording backend configured as the site's frontend cache; its purged addresses."""
+    settings.WAGTAILFRONTENDCACHE = {"recording": {"BACKEND": f"{__name__}.RecordingBackend"}}
+    RecordingBackend.purged = []
+    return RecordingBackend.purged
+
+
+@pytest.fixture
+def module(demo_curriculum) -> ModulePage:
+    return ModulePage.objects.child_of(demo_curriculum).live().order_by("path").first()
+
+
+def _directives(response) -> set[str]:
+    return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def _paths(urls) -> set[str]:
+    return {urlsplit(url).path for url in urls}
+
+
+@pytest.mark.parametrize("which", ["index", "module", "competency", "home"])
+def test_an_anonymous_reader_gets_a_public_page_with_an_etag(client, module, which):
+    url = {
+        "index": "/curriculum/",
+        "module": module.url,
+        "competency": "/curriculum/competencies/SPLW-ROL-01/",
+        "home": "/",
+    }[which]
+
+    response = client.get(url)
+
+    assert response.status_code == 200
+    assert _directives(response) == {"public", "max-age=300", "must-revalidate"}
+    assert response["ETag"].startswith('"')
+    assert "Cookie" in response["Vary"]
+
+
+def test_a_reader_holding_the_page_gets_a_304(client, module):
+    first = client.get(module.url)
+
+    again = client.get(module.url, headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 304
+    assert again.content == b""
+    assert "public" in _directives(again)
+
+
+def test_a_changed_page_gets_a_new_etag(client, module):
+    before = client.get(module.url)
+    module.summary = "A summary rewritten for this test."
+    module.save_revision().publish()
+
+    after = client.get(module.url, headers={"if-none-match": before["ETag"]})
+
+    assert after.status_code == 200
+    assert "A summary rewritten for this test." in after.content.decode()
+    assert after["ETag"] != before["ETag"]
+
+
+def test_a_signed_in_reader_gets_a_private_page(client, module, link_worker):
+    client.force_login(link_worker)
+
+    response = client.get(module.url)
+
+    # The header names them and holds their menu: no shared cache may keep it.
+    assert link_worker.full_name in response.content.decode()
+    assert _directives(response) == {"private", "no-cache"}
+    assert "public" not in response["Cache-Control"]
+
+
+def test_a_purged_frontend_cache_may_keep_pages_for_a_day(client, module, frontend_cache):
+    response = client.get(module.url)
+
+    assert _directives(response) == {
+        "public",
+        "max-age=300",
+        "s-maxage=86400",
+        "must-revalidate",
+    }
+
+
+def test_publishing_a_module_purges_it_and_the_index(
+    module, frontend_cache, django_capture_on_commit_callbacks
+):
+    module.summary = "A summary rewritten for this test."
+    with django_capture_on_commit_callbacks(execute=True):
+        module.save_revision().publish()
+
+    purged = _paths(frontend_cache)
+    assert {module.url, f"{module.url}history/"} <= purged
+    # The index lists the module's title and summary, its print and competency pages its words.
+    assert {
+        "/curriculum/",
+        "/curriculum/print/",
+        "/curriculum/crosswalk/",
+        "/curriculum/competencies/SPLW-ROL-01/",
+    } <= purged
+    other = ModulePage.objects.live().exclude(pk=module.pk).first()
+    assert other.url not in purged
+
+
+def test_unpublishing_a_module_purges_it_and_the_index(
+    module, frontend_cache, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        module.unpublish()
+
+    assert {module.url, "/curriculum/"} <= _paths(frontend_cache)
+
+
+def test_publishing_the_framework_purges_every_curriculum_page(
+    demo_curriculum, frontend_cache, django_capture_on_commit_callbacks
+):
+    framework = demo_curriculum.framework
+    with django_capture_on_commit_callbacks(execute=True):
+        framework.save_revision().publish()
+
+    purged = _paths(frontend_cache)
+    assert {page.url for page in ModulePage.objects.live()} <= purged
+    assert {"/curriculum/", "/curriculum/crosswalk/"} <= purged
+
+
+def test_nothing_is_purged_without_a_frontend_cache(
+    module, settings, django_capture_on_commit_callbacks, monkeypatch
+):
+    settings.WAGTAILFRONTENDCACHE = {}
+    queued = []
+    monkeypatch.setattr(
+        "wagtail.contrib.frontend_cache.utils.purge_urls_from_cache",
+        lambda urls, *args, **kwargs: queued.append(urls),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        module.save_revision().publish()
+
+    assert queued == []
+
+
+def test_the_index_and_a_module_page_need_a_fixed_number_of_queries(
+    client, module, django_assert_num_queries
+):
+    # Measured on the demo curriculum (9 modules, 31 competencies); the ETag costs none. The
+    # first request also looks up the site's root paths, which Wagtail then keeps.
+    client.get("/")
+    with django_assert_num_queries(12):
+        client.get("/curriculum/")
+    with django_assert_num_queries(14):
+        client.get(module.url)
