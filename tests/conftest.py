@@ -1,5 +1,6 @@
 """Fixtures shared by every test module."""
 
+import datetime
 from contextlib import contextmanager
 
 import pytest
@@ -8,6 +9,7 @@ from django.core.cache import caches
 from django.core.management import call_command
 from django.test import override_settings
 from django.test.client import ClientMixin
+from django.utils import timezone
 from wagtail.signal_handlers import disable_reference_index_auto_update
 
 from curriculum import demo as curriculum_demo
@@ -148,3 +150,18 @@ def _admin_sign_ins_give_the_second_factor(monkeypatch):
     given, as the sign-in pages do once the code is accepted: tests of admin pages are not
     tests of signing in. tests/security/test_sign_in.py signs in through the pages instead."""
     monkeypatch.setattr(ClientMixin, "_login", login_with_second_factor)
+
+
+# The days some test modules name as constants, as offsets from today.
+_DAYS_AROUND_TODAY = {"TODAY": 0, "YESTERDAY": -1, "TOMORROW": 1, "LONG_AGO": -900}
+
+
+@pytest.fixture(autouse=True)
+def _days_from_the_day_the_test_runs(request, monkeypatch):
+    """A module's TODAY, YESTERDAY, TOMORROW and LONG_AGO are set again for each of its tests:
+    set once at import, they would be a day behind the app's own "today" in a run that
+    crosses midnight."""
+    today = timezone.localdate()
+    for name, offset in _DAYS_AROUND_TODAY.items():
+        if isinstance(getattr(request.module, name, None), datetime.date):
+            monkeypatch.setattr(request.module, name, today + datetime.timedelta(days=offset))

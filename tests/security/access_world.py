@@ -41,10 +41,19 @@ from workforce.permissions import CURRICULUM_REVIEWERS_GROUP, TRAINERS_GROUP
 
 MARKER = "zebedee"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
-TODAY = timezone.localdate()
-YESTERDAY = TODAY - datetime.timedelta(days=1)
-TOMORROW = TODAY + datetime.timedelta(days=1)
-LONG_AGO = TODAY - datetime.timedelta(days=900)
+
+
+def _days_from_today() -> None:
+    """TODAY and the days around it, as of now: set again by each build, since a test run may
+    cross midnight and the app's own "today" with it."""
+    global TODAY, YESTERDAY, TOMORROW, LONG_AGO
+    TODAY = timezone.localdate()
+    YESTERDAY = TODAY - datetime.timedelta(days=1)
+    TOMORROW = TODAY + datetime.timedelta(days=1)
+    LONG_AGO = TODAY - datetime.timedelta(days=900)
+
+
+_days_from_today()
 
 # Every actor of the matrix, in the order its failures are reported.
 ACTORS = (
@@ -110,6 +119,7 @@ def checked_import(
     creator: User, target: User, assessor: User, competency: Competency
 ) -> AssessmentImport:
     """A checked import naming the target, as the import pages store one."""
+    _days_from_today()
     row = {
         "row": 2,
         "outcome": "new",
@@ -138,6 +148,7 @@ def checked_import(
 
 def build() -> World:
     """Build the world in the current test's database (a second or two)."""
+    _days_from_today()
     a, b = OrganisationFactory(name="Organisation A"), OrganisationFactory(name="Organisation B")
     current, former = (LONG_AGO, None), (LONG_AGO, YESTERDAY)
     people = {
