@@ -183,6 +183,8 @@ class TeamOverview:
     qualification: Qualification | None
     rows: list[TeamRow]
     register: dict[str, int]
+    # How many link workers there were when too many to judge at once (see TEAM_JUDGED_MAX).
+    too_many: int = 0
 
     @property
     def safe_to_practise(self) -> int:
@@ -221,6 +223,11 @@ def _latest_certificates(
     return latest
 
 
+# Judging a worker's progress reads all their assessments: the team pages judge up to this many
+# at once (a practice or a PCN); a manager of more (a national manager of thousands) chooses an
+# organisation, or searches, first.
+TEAM_JUDGED_MAX = 300
+
 # How far ahead the team page warns that a competency's refresher runs out.
 REFRESHER_NOTICE_DAYS = 60
 
@@ -244,13 +251,22 @@ def team_overview(
     organisation: Organisation | None = None,
     search: str = "",
     today: datetime.date | None = None,
+    limit: int | None = None,
 ) -> TeamOverview:
     """Every link worker in the manager's team with their progress, upkeep, qualification status
-    and flags, and the register's counts. Eleven queries whatever the team's size."""
+    and flags, and the register's counts. Eleven queries whatever the team's size; with more
+    than `limit` link workers, only how many there are and the register's counts."""
     today = today or timezone.localdate()
     framework = curriculum.framework
     threshold = framework.proficiency_threshold
     members = team_members(manager, organisation=organisation, search=search, on=today)
+    if limit is not None and len(members) > limit:
+        return TeamOverview(
+            qualification=None,
+            rows=[],
+            register=register_counts(manager, organisation=organisation),
+            too_many=len(members),
+        )
     ids = [member.worker.pk for member in members]
     competencies = list(Competency.objects.filter(framework=framework).assessable())
     core_ids = [c.pk for c in competencies if c.is_core]
@@ -402,6 +418,7 @@ class TeamMatrix:
     threshold: int | None
     level_names: dict[int, str]
     modules: list[ModulePage]
+    too_many: int = 0  # how many link workers, when too many to judge at once
 
     @property
     def threshold_name(self) -> str:
@@ -435,13 +452,25 @@ def team_matrix(
     *,
     organisation: Organisation | None = None,
     search: str = "",
+    limit: int | None = None,
 ) -> TeamMatrix:
     """The current level of each of the manager's link workers on each competency in use,
     columns grouped by the first live module teaching them. Five queries whatever the size
-    (the framework's scale comes prefetched by `default_curriculum`)."""
+    (the framework's scale comes prefetched by `default_curriculum`); with more than `limit`
+    link workers, only how many there are."""
     framework = curriculum.framework
     threshold = framework.proficiency_threshold
     members = team_members(manager, organisation=organisation, search=search)
+    if limit is not None and len(members) > limit:
+        return TeamMatrix(
+            groups=[],
+            competencies=[],
+            rows=[],
+            threshold=threshold,
+            level_names=level_names(framework),
+            modules=[],
+            too_many=len(members),
+        )
     in_use = {
         competency.pk: competency
         for competency in Competency.objects.filter(framework=framework)
@@ -516,6 +545,7 @@ class TeamGaps:
     team_size: int
     competencies: list[Gap]
     modules: list[Gap]
+    too_many: int = 0  # how many link workers, when too many to judge at once
 
 
 def team_gaps(matrix: TeamMatrix) -> TeamGaps:
@@ -546,7 +576,9 @@ def team_gaps(matrix: TeamMatrix) -> TeamGaps:
                 )
             )
     modules.sort(key=lambda gap: (gap.percent, gap.code))
-    return TeamGaps(team_size=size, competencies=competencies, modules=modules)
+    return TeamGaps(
+        team_size=size, competencies=competencies, modules=modules, too_many=matrix.too_many
+    )
 
 
 # --- One worker -------------------------------------------------------------------------------

@@ -28,6 +28,14 @@ def _filters(request: HttpRequest) -> tuple[TeamFilterForm, dict]:
     return form, form.filters()
 
 
+def _limit(form: TeamFilterForm, filters: dict) -> int | None:
+    """A manager of several organisations who chose none is judged on at most so many link
+    workers at once (a national manager has thousands); one organisation is judged whole."""
+    if filters["organisation"] is None and form.several_organisations:
+        return selectors.TEAM_JUDGED_MAX
+    return None
+
+
 @role_required(Role.MANAGER)
 def team(request: HttpRequest) -> HttpResponse:
     curriculum = default_curriculum()
@@ -41,6 +49,7 @@ def team(request: HttpRequest) -> HttpResponse:
             curriculum,
             organisation=filters["organisation"],
             search=filters["search"],
+            limit=_limit(form, filters),
         )
         rows = selectors.sort_and_filter(overview.rows, sort=filters["sort"], flag=filters["flag"])
         context |= {
@@ -59,18 +68,23 @@ def matrix(request: HttpRequest) -> HttpResponse:
     form, filters = _filters(request)
     context = {"curriculum": curriculum, "form": form, "filters": filters}
     if curriculum is not None:
+        # The import/export pages' progress matrix downloads, one per organisation (read
+        # first: the filter form then counts them without a query).
+        organisations = (
+            [filters["organisation"]]
+            if filters["organisation"]
+            else list(form.fields["organisation"].queryset)
+        )
         team_matrix = selectors.team_matrix(
             request.user,
             curriculum,
             organisation=filters["organisation"],
             search=filters["search"],
+            limit=_limit(form, filters),
         )
         context |= {
             "matrix": team_matrix,
-            # The import/export pages' progress matrix downloads, one per organisation.
-            "organisations": [filters["organisation"]]
-            if filters["organisation"]
-            else list(form.fields["organisation"].queryset),
+            "organisations": organisations,
             "bands": [(band, selectors.Band(band).label) for band in selectors.Band.values],
         }
     return render(request, "oversight/matrix.html", context)
@@ -88,6 +102,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
                 curriculum,
                 organisation=filters["organisation"],
                 search=filters["search"],
+                limit=_limit(form, filters),
             )
         )
         weakest = team_gaps.competencies[: charts.WEAKEST]

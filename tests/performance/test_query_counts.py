@@ -523,3 +523,36 @@ def test_bulk_issue_judges_only_those_chosen(client, world, demo_curriculum, jud
     )
     assert response.status_code == 302  # not eligible: back to the register, nothing issued
     assert judged == [{chosen.pk}]
+
+
+@pytest.mark.parametrize("path", ["/team/", "/team/matrix/", "/team/gaps/"])
+def test_a_manager_of_many_chooses_an_organisation_on_the_team_pages(
+    client, world, demo_curriculum, monkeypatch, path
+):
+    """Past TEAM_JUDGED_MAX link workers in all their organisations, a manager of several is
+    asked to choose one (or search), and nobody's progress is read until they do."""
+    from oversight import selectors
+
+    monkeypatch.setattr(selectors, "TEAM_JUDGED_MAX", 3)
+    elsewhere = OrganisationFactory(name="Hillside Test PCN")
+    MembershipFactory(user=world.manager, organisation=elsewhere, role=Role.MANAGER)
+    there = world.person(Role.LINK_WORKER, elsewhere)
+    world.assess(world.link_worker, 2)
+    world.workers(2)
+    client.force_login(world.manager)
+
+    def grow():
+        for worker in world.workers(3):
+            world.assess(worker, 2)
+
+    assert_flat(client, path, grow)
+    page = client.get(path).content.decode()
+    assert "Your organisations have 7 link workers, too many to show at once" in page
+    assert escape(world.link_worker.full_name) not in page
+
+    chosen = client.get(f"{path}?organisation={elsewhere.pk}").content.decode()
+    assert "too many to show at once" not in chosen
+    if path != "/team/gaps/":  # the gaps page counts, it names nobody
+        assert escape(there.full_name) in chosen
+    searched = client.get(f"{path}?q={world.link_worker.email}").content.decode()
+    assert "too many to show at once" not in searched
