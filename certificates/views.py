@@ -3,17 +3,26 @@ and public verification. Thin views over the certificates services and selectors
 
 import hashlib
 import io
+import json
 import zipfile
+from collections import OrderedDict
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import (
+    get_conditional_response,
+    patch_cache_control,
+    patch_vary_headers,
+    quote_etag,
+)
 from django.views.decorators.http import require_POST
 
 from competencies.selectors import default_curriculum
@@ -573,7 +582,12 @@ def _public_facts(certificate: Certificate) -> dict:
     """What the public may know about a certificate: status, holder name, qualification, issuer
     and dates. Never the email, employer or anything else about the person."""
     status = certificate.status_on(timezone.localdate())
-    successor = getattr(certificate, "superseded_by", None)
+    # The verification selectors give the successor's code; other readers its row.
+    if hasattr(certificate, "successor_code"):
+        successor_code = certificate.successor_code
+    else:
+        successor = getattr(certificate, "superseded_by", None)
+        successor_code = successor.verification_code if successor else None
     facts = {
         "number": certificate.number,
         "status": status.value,
@@ -591,9 +605,7 @@ def _public_facts(certificate: Certificate) -> dict:
         # The reason from the fixed list; the manager's details are not the public's.
         "revocation_reason": certificate.get_revocation_reason_display() or None,
         # Links name the site from settings, never from the request's Host header.
-        "superseded_by": (
-            services.verification_url(successor.verification_code) if successor else None
-        ),
+        "superseded_by": (services.verification_url(successor_code) if successor_code else None),
         "verification_url": services.verification_url(certificate.verification_code),
         # The award's sign-off and countersignature, as the certificate printed them.
         "sign_offs": [
@@ -605,19 +617,64 @@ def _public_facts(certificate: Certificate) -> dict:
     return facts
 
 
+# Rendered verification pages for visitors who are not signed in, keyed by everything such a
+# page shows: the facts as read from the database on this request, today's date and how it was
+# found. A revoke or renewal changes the facts, so the key: nothing stale can come back. Bounded,
+# per process; rendering was half the cost of a check.
+_RENDERED: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+_RENDERED_MAX = 512
+
+
 def _verified(request: HttpRequest, certificate: Certificate, *, how: str) -> HttpResponse:
     services.certificate_verified(certificate=certificate)
-    return render(
-        request,
-        "certificates/verify.html",
-        {
-            "certificate": certificate,
-            "facts": _public_facts(certificate),
-            "sign_offs": selectors.award_signoffs_of(certificate.snapshot),
-            "how": how,
-            "successor": getattr(certificate, "superseded_by", None),
-        },
-    )
+    facts = _public_facts(certificate)
+    # Signed in, the header names the person; a message waiting would show on the page.
+    personal = request.user.is_authenticated or len(get_messages(request)) > 0
+    key = hashlib.sha256(
+        json.dumps([facts, timezone.localdate().isoformat(), how]).encode()
+    ).hexdigest()
+    if not personal and key in _RENDERED:
+        _RENDERED.move_to_end(key)
+        content, etag = _RENDERED[key]
+        response = HttpResponse(content)
+    else:
+        successor = facts["superseded_by"] and reverse(
+            "certificates:verify", args=[certificate.successor_code]
+        )
+        response = render(
+            request,
+            "certificates/verify.html",
+            {
+                "certificate": certificate,
+                "facts": facts,
+                "sign_offs": selectors.award_signoffs_of(certificate.snapshot),
+                "how": how,
+                "successor_path": successor,
+            },
+        )
+        etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
+        if not personal:
+            _RENDERED[key] = (response.content, etag)
+            while len(_RENDERED) > _RENDERED_MAX:
+                _RENDERED.popitem(last=False)
+    return _never_stale(request, response, etag=etag, personal=personal)
+
+
+def _never_stale(
+    request: HttpRequest, response: HttpResponse, *, etag: str, personal: bool
+) -> HttpResponse:
+    """A status page any cache in front must ask us about every time (no-cache), so a revoke
+    shows on the very next check. Its ETag is the page's own hash: it changes with the status,
+    and a cache holding the same page gets a 304 (the check is still counted)."""
+    patch_cache_control(response, no_cache=True)
+    if personal:
+        # Never kept by a shared cache: it names the person signed in.
+        patch_cache_control(response, private=True)
+    patch_vary_headers(response, ["Cookie"])
+    if request.method not in ("GET", "HEAD"):
+        return response
+    response["ETag"] = etag
+    return get_conditional_response(request, etag=etag, response=response) or response
 
 
 # Public checks, per address. A room of people scanning one QR code from one network is a
