@@ -103,6 +103,9 @@ def place(where: str) -> Storage:
             default_acl=None,  # the bucket owner's alone (see config.settings.base.s3_storage)
             querystring_auth=True,
             file_overwrite=True,
+            # A file read back (a database dump of gigabytes) spills to disk past 8 MiB rather
+            # than being held in memory whole.
+            max_memory_size=8 * CHUNK,
             signature_version="s3v4",
             addressing_style="path" if endpoint else None,
         )
