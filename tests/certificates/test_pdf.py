@@ -8,6 +8,7 @@ import hashlib
 import io
 import re
 import subprocess
+import threading
 import zlib
 
 import pypdfium2
@@ -309,3 +310,111 @@ def test_the_qr_code_reads_at_low_resolution(issue, eligible_worker):
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [
         services.verification_url(certificate.verification_code)
     ]
+
+
+def embedded_fonts(content: bytes) -> str:
+    listing = subprocess.run(
+        ["/usr/bin/pdffonts", "-"], input=content, capture_output=True, check=True
+    ).stdout.decode()
+    return " ".join(line.split()[0] for line in listing.splitlines()[2:])
+
+
+@pytest.mark.parametrize(
+    ("name", "families"),
+    [
+        ("Siân Ŵyn", ["Noto Sans"]),
+        ("Nguyễn Thị Hương", ["Noto Sans"]),
+        ("عائشہ خان", ["Noto Sans", "Noto Naskh Arabic"]),
+        ("王秀英", ["Noto Sans", "Noto Sans CJK SC"]),
+        ("রহিমা বেগম", ["Noto Sans", "Noto Sans Bengali"]),
+        ("ਹਰਪ੍ਰੀਤ ਕੌਰ", ["Noto Sans", "Noto Sans Gurmukhi"]),
+    ],
+)
+def test_only_the_fonts_a_text_needs_are_named(name, families):
+    assert pdf.font_families_for(f"<p>Certificate LWPC-1 for {name}</p>") == families
+
+
+def test_a_latin_certificate_embeds_no_cjk_or_arabic_font(issue, eligible_worker):
+    content = issue(eligible_worker).pdf.read()
+
+    fonts = embedded_fonts(content)
+    assert "Noto-Sans" in fonts
+    assert "CJK" not in fonts
+    assert "Naskh" not in fonts
+
+
+def test_names_of_several_scripts_in_one_certificate_each_keep_their_glyphs():
+    # A name in one script, an employer in another: each finds its font, none is refused.
+    context = {
+        "number": "LWPC-CORE-2026-TEST01",
+        "holder_name": "王秀英 عائشہ",
+        "employer_name": "রহিমা Health Centre",
+        "qualification_title": "Link Worker Practice Certificate (Core)",
+        "qualification_code": "LWPC-CORE",
+        "issuer_name": "Link Worker Academy",
+        "curriculum_label": "Core, version 1",
+        "issued_on": datetime.date(2026, 1, 5),
+        "valid_until": datetime.date(2029, 1, 4),
+        "verification_url": "https://example.org/verify/abc/",
+        "competencies": [],
+        "signoffs": [],
+        "renewal_conditions": [],
+    }
+    content = render_certificate(context).content
+
+    text = pdf_text(content).replace("\u202b", "").replace("\u202c", "")
+    assert "王秀英" in text
+    assert "عائشہ" in text
+    # pdftotext splits this bold Bengali word in two (a space after its first letter); the
+    # letters are all there, which is what is checked here.
+    assert "রহিমা" in "".join(text.split())
+    fonts = embedded_fonts(content)
+    assert "CJK" in fonts
+    assert "Naskh" in fonts
+    assert "Bengali" in fonts
+
+
+def test_each_thread_renders_with_its_own_font_configuration():
+    # WeasyPrint's font set-up is kept between renders, one per thread: Pango's font map is not
+    # shared across threads, and a render in another thread gives the same bytes.
+    context = {
+        "number": "X",
+        "holder_name": "Siân Ŵyn",
+        "employer_name": "",
+        "qualification_title": "",
+        "qualification_code": "",
+        "issuer_name": "",
+        "curriculum_label": "",
+        "issued_on": None,
+        "valid_until": None,
+        "verification_url": "https://example.org/verify/x/",
+        "competencies": [],
+        "signoffs": [],
+        "renewal_conditions": [],
+    }
+    here = render_certificate(context)
+    rendered = {}
+
+    def render_there():
+        rendered["there"] = render_certificate(context)
+        rendered["font_config"] = pdf._renderer.font_config
+
+    thread = threading.Thread(target=render_there)
+    thread.start()
+    thread.join()
+
+    assert rendered["there"].content == here.content
+    assert rendered["font_config"] is not pdf._renderer.font_config
+
+
+def test_the_kept_stylesheets_are_bounded(monkeypatch):
+    monkeypatch.setattr(pdf._Renderer, "MAX_STYLESHEETS", 2)
+    renderer = pdf._Renderer()
+    for stack in ('"Noto Sans"', '"Noto Sans", "Noto Naskh Arabic"', '"Noto Sans CJK SC"'):
+        renderer.stylesheet("p { margin: 0 }", stack)
+
+    assert len(renderer.stylesheets) <= 2
+    # The same stylesheet and fonts are parsed once.
+    assert renderer.stylesheet("p { margin: 0 }", '"Noto Sans CJK SC"') is renderer.stylesheet(
+        "p { margin: 0 }", '"Noto Sans CJK SC"'
+    )
