@@ -14,8 +14,6 @@ Pass ``accessible=False`` for the Wagtail admin, which is not ours to fix.
 import contextlib
 import io
 import os
-import shutil
-import sqlite3
 from collections.abc import Callable
 from pathlib import Path
 
@@ -24,11 +22,12 @@ from pathlib import Path
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
 import pytest
-from django.core.cache import cache
 from django.core.management import call_command
 from django.db import connections
 from playwright.sync_api import Locator, Page, Response, sync_playwright
 from wagtail.signal_handlers import disable_reference_index_auto_update
+
+from tests import snapshots
 
 E2E_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = E2E_DIR.parents[1]
@@ -261,54 +260,17 @@ def follow(assert_accessible):
 # --- Data ---------------------------------------------------------------------------------
 
 
-class _DemoSnapshot:
-    """The demo, loaded once per test process and put back before each test that asks for it.
-
-    Loading the demo (people, records, rendered certificates) takes seconds; on SQLite the
-    database is copied back with SQLite's backup API and the uploaded files with it, in a few
-    milliseconds. On PostgreSQL each test loads the demo afresh.
-    """
-
-    def __init__(self):
-        self.database: sqlite3.Connection | None = None
-        self.files: Path | None = None
-
-    def put_back(self, tmp_path: Path, tmp_path_factory) -> None:
-        connection = connections["default"]
-        if connection.vendor != "sqlite":
-            self._load()
-            return
-        connection.ensure_connection()
-        if self.database is None:
-            self._load()
-            self.database = sqlite3.connect(":memory:", check_same_thread=False)
-            connection.connection.backup(self.database)
-            self.files = tmp_path_factory.mktemp("demo-files")
-            for folder in MEDIA_FOLDERS:
-                if (tmp_path / folder).exists():
-                    shutil.copytree(tmp_path / folder, self.files / folder)
-            return
-        self.database.backup(connection.connection)
-        for folder in MEDIA_FOLDERS:
-            if (self.files / folder).exists():
-                shutil.copytree(self.files / folder, tmp_path / folder, dirs_exist_ok=True)
-        # Wagtail keeps the site's root paths in the cache; the database under it was replaced.
-        cache.clear()
-
-    @staticmethod
-    def _load() -> None:
-        with disable_reference_index_auto_update():
-            call_command("load_demo_data", stdout=io.StringIO())
-
-
-_demo = _DemoSnapshot()
-MEDIA_FOLDERS = ("media", "private")  # the folders of tests/conftest.py's media fixture
+def _load_demo() -> None:
+    with disable_reference_index_auto_update():
+        call_command("load_demo_data", stdout=io.StringIO())
 
 
 @pytest.fixture
-def demo_data(tmp_path, tmp_path_factory):
+def demo_data():
     """The demo organisations and sign-ins (password `demo-password`), fresh for each test.
 
+    Loading the demo (people, records, rendered certificates) takes seconds: it is loaded once
+    per test process and its rows and stored files put back for each test (tests/snapshots.py).
     Built without Wagtail's reference index (the admin's "usage" counts, which no test reads).
     """
-    _demo.put_back(tmp_path, tmp_path_factory)
+    snapshots.put_back("demo data", _load_demo)
