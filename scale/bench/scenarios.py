@@ -87,6 +87,8 @@ def _load(run: Run, path: str, *, headers: dict | None = None) -> float:
     common = {"connections": options.connections, "threads": options.threads, "headers": headers}
     run_wrk(url, seconds=options.warmup_seconds, max_requests=options.max_requests, **common)
     load = run_wrk(url, seconds=options.seconds, max_requests=options.max_requests, **common)
+    if load.requests == 0:
+        raise BenchError(f"{path}: no request finished in {options.seconds:g} s")
     if load.non_2xx or load.socket_errors:
         raise BenchError(
             f"{path}: {load.non_2xx} responses were not 2xx/3xx and {load.socket_errors} "
