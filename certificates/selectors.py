@@ -529,6 +529,26 @@ def certificates_visible_to(manager: User) -> QuerySet[Certificate]:
     ).order_by("holder_name", "-issued_on", "-pk")
 
 
+def register_rows(manager: User) -> QuerySet[Certificate]:
+    """The register as its spreadsheet lists it, in its order: only the columns it prints and
+    those its status is judged on, without the snapshot, holder or qualification rows (20,000
+    rows took 22 s to export with them, most of it decoding each snapshot's JSON)."""
+    return (
+        certificates_visible_to(manager)
+        .select_related(None)
+        .only(
+            "number",
+            "holder_name",
+            "qualification_title",
+            "issued_on",
+            "expires_on",
+            "renewal_due_on",
+            "revoked_at",
+            "is_current",
+        )
+    )
+
+
 def register_counts(manager: User, *, organisation: Organisation | None = None) -> dict[str, int]:
     """How many certificates of each status the manager's register holds (for link workers of
     one of their organisations, when given). One query."""

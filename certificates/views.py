@@ -789,7 +789,7 @@ def verify_start(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.MANAGER)
 def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
-    certificates = selectors.certificates_visible_to(request.user)
+    certificates = selectors.register_rows(request.user)
     resource = CertificateRegisterResource()
     data = export_bytes(resource, certificates, file_format)
     export_record(
