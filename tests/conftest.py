@@ -165,3 +165,8 @@ def _days_from_the_day_the_test_runs(request, monkeypatch):
     for name, offset in _DAYS_AROUND_TODAY.items():
         if isinstance(getattr(request.module, name, None), datetime.date):
             monkeypatch.setattr(request.module, name, today + datetime.timedelta(days=offset))
+
+
+def pytest_sessionfinish(session):
+    """The copies of stored files kept for putting test worlds back go with the run."""
+    snapshots.discard()
