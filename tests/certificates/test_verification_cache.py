@@ -4,7 +4,7 @@ the page needs two queries, however it is found."""
 
 import pytest
 from django.db import connection
-from django.utils import timezone
+from django.test.utils import CaptureQueriesContext
 
 from certificates import services
 from certificates.models import Certificate, RevocationReason
@@ -141,14 +141,18 @@ def test_every_way_of_checking_needs_at_most_two_queries(
     assert certificate.checks.count() == 1
 
 
-def test_on_postgresql_the_count_is_one_insert_committed_without_waiting(certificate):
-    if connection.vendor != "postgresql":
-        pytest.skip("the asynchronous commit is PostgreSQL's")
-    # The statement the service sends outside a transaction, here inside the test's own.
-    with connection.cursor() as cursor:
-        cursor.execute(services.COUNT_CHECK_SQL, [certificate.pk, timezone.now()])
-        cursor.execute("SHOW synchronous_commit")
-        setting = cursor.fetchone()[0]
+@pytest.mark.django_db(transaction=True)
+def test_a_check_is_counted_by_one_statement_appending_one_row(certificate):
+    """Outside a transaction, as a request runs it: one statement appends one row. On
+    PostgreSQL that statement also commits without waiting for the disk, for itself alone."""
+    with CaptureQueriesContext(connection) as queries:
+        services.certificate_verified(certificate=certificate)
 
     assert certificate.checks.count() == 1
-    assert setting == "off"  # LOCAL: for the counting transaction only
+    assert len(queries) == 1
+    assert "INSERT INTO" in queries[0]["sql"]
+    if connection.vendor == "postgresql":
+        assert "synchronous_commit TO OFF" in queries[0]["sql"]
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW synchronous_commit")
+            assert cursor.fetchone()[0] == "on"  # LOCAL: the session's own is untouched
