@@ -110,8 +110,10 @@ bench: install runtime-deps ## Seed or reuse the national-scale PostgreSQL datab
 scale-demo: install runtime-deps ## Two app servers and two task workers on one PostgreSQL, Redis (database 7) and a local S3 server
 	$(PY) scripts/scale_demo.py $(SCALE_DEMO_ARGS)
 
+# The scale tests run on PostgreSQL, as the bench and a scaled-out site do.
+SCALE_TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/lwa_scale_tests
 test-scale: install runtime-deps ## The scale-out tests, left out of make test: two task workers; the scale demo driven over HTTP
-	$(PY) -m pytest -n 0 -m scale
+	DATABASE_URL=$(SCALE_TEST_DATABASE_URL) $(PY) -m pytest -n 0 -m scale --create-db
 
 # Backups: a folder, or s3://bucket/prefix on the configured S3 store (STORAGE_S3_ENDPOINT_URL).
 BACKUP_TO ?= backups
