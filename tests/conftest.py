@@ -18,6 +18,7 @@ from curriculum.models import CompetencyFramework, CurriculumPage
 from tests import snapshots
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory
 from tests.signin import login_with_second_factor
+from tests.stored_files import disk_specs, use_storages
 from workforce.models import Role
 
 
@@ -121,20 +122,10 @@ def framework(db) -> CompetencyFramework:
 
 
 @pytest.fixture(autouse=True)
-def _media_in_a_temporary_folder(settings, tmp_path):
+def _media_in_a_temporary_folder(settings, tmp_path, monkeypatch):
     """Uploaded files, public and private, go to folders of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.STORAGES = {
-        **settings.STORAGES,
-        "evidence": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private" / "evidence"},
-        },
-        "certificates": {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": tmp_path / "private" / "certificates"},
-        },
-    }
+    use_storages(monkeypatch, settings, **disk_specs(tmp_path / "private"))
 
 
 @pytest.fixture(autouse=True)

@@ -6,11 +6,9 @@ from collections.abc import Iterator
 
 import boto3
 import pytest
-from django.core.files.storage import Storage, storages
+from django.core.files.storage import Storage
 from moto.server import ThreadedMotoServer
 
-from certificates.models import Certificate
-from competencies.models import Evidence
 from config.settings.base import s3_storage
 from tests.certificates.conftest import (  # noqa: F401 - fixtures, found by name
     assess,
@@ -20,6 +18,7 @@ from tests.certificates.conftest import (  # noqa: F401 - fixtures, found by nam
     qualification,
     second_assessor,
 )
+from tests.stored_files import disk_specs, use_storages
 
 REGION = "eu-west-2"
 
@@ -50,17 +49,6 @@ def bucket(s3_client) -> str:
     return name
 
 
-def use_storages(monkeypatch, settings, **specs: dict) -> dict[str, Storage]:
-    """Point the stored files at the storages of these STORAGES entries ("evidence",
-    "certificates"). The models' fields took their storage when the models loaded, before any
-    test's settings, so they are pointed too."""
-    settings.STORAGES = {**settings.STORAGES, **specs}
-    made = {alias: storages[alias] for alias in specs}
-    monkeypatch.setattr(Evidence._meta.get_field("file"), "storage", made["evidence"])
-    monkeypatch.setattr(Certificate._meta.get_field("pdf"), "storage", made["certificates"])
-    return made
-
-
 def s3_specs(bucket: str, endpoint: str) -> dict[str, dict]:
     """The evidence and certificate storages exactly as the settings make them with
     STORAGE_S3_BUCKET, STORAGE_S3_ENDPOINT_URL and STORAGE_S3_REGION set."""
@@ -75,16 +63,6 @@ def s3_specs(bucket: str, endpoint: str) -> dict[str, dict]:
         }
         specs[location] = spec
     return specs
-
-
-def disk_specs(folder) -> dict[str, dict]:
-    return {
-        location: {
-            "BACKEND": "django.core.files.storage.FileSystemStorage",
-            "OPTIONS": {"location": folder / location},
-        }
-        for location in ("evidence", "certificates")
-    }
 
 
 @pytest.fixture

@@ -23,7 +23,8 @@ from competencies import services as competency_services
 from competencies.models import Evidence, EvidenceKind
 from scale.backup import MANIFEST
 from tests.certificates.records import signed_off
-from tests.storage.conftest import REGION, disk_specs, s3_specs, use_storages
+from tests.storage.conftest import REGION, s3_specs
+from tests.stored_files import disk_specs, use_storages
 
 # pg_dump reads what is committed, as it would on a live site.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
