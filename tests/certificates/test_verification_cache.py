@@ -141,7 +141,7 @@ def test_every_way_of_checking_needs_at_most_two_queries(
     assert certificate.checks.count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_check_is_counted_by_one_statement_appending_one_row(certificate):
     """Outside a transaction, as a request runs it: one statement appends one row. On
     PostgreSQL that statement also commits without waiting for the disk, for itself alone."""
