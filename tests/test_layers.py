@@ -11,7 +11,8 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 # sharing (a holder's share links); no app imports another of its own layer. quality
 # (internal quality assurance) judges assessments and sits on competencies, below certificates.
 # config (settings, the URL map) and demo (load_demo_data, which runs every app's demo loader)
-# are composition roots: they may import every app and none imports them.
+# are composition roots: they may import every app and none imports them. scale (seed_scale, the
+# bench, backups) sits above them all: its bench settings build on config's.
 LAYERS = {
     "workforce": 0,
     "curriculum": 1,
@@ -23,7 +24,8 @@ LAYERS = {
     "credentials": 5,
     "sharing": 5,
     "demo": 6,
-    "scale": 6,
+    # seed_scale and the bench: the bench serves the app under its own settings and URLconf.
+    "scale": 7,
     "config": 6,
 }
 
