@@ -401,8 +401,10 @@ def frontend_cache_from_environment() -> dict:
 
 WAGTAILFRONTENDCACHE = frontend_cache_from_environment()
 # Anonymous readers' copies of public curriculum pages: browsers keep them this many seconds
-# (then revalidate by ETag); a configured frontend cache, purged on publish, keeps them longer.
-CURRICULUM_CACHE_MAX_AGE = int(os.environ.get("CURRICULUM_CACHE_MAX_AGE", "300"))
+# before revalidating by ETag (default 0: every visit asks, and an approved change shows at
+# once; unchanged, the answer is a 304); a configured frontend cache, purged on publish, keeps
+# them longer.
+CURRICULUM_CACHE_MAX_AGE = int(os.environ.get("CURRICULUM_CACHE_MAX_AGE", "0"))
 CURRICULUM_CACHE_SHARED_MAX_AGE = int(os.environ.get("CURRICULUM_CACHE_SHARED_MAX_AGE", "86400"))
 
 # Public pages are limited per client address (workforce/ratelimit.py).
