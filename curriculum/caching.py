@@ -7,13 +7,23 @@ Wagtail's WAGTAILFRONTENDCACHE; Wagtail's frontend_cache backends and PurgeBatch
 Its app's own signal handlers are not installed: they purge the page alone (not the index that
 lists a module, nor the competency pages a framework change rewrites), and they would queue a
 task for every publish even with no cache to purge.
+
+With a shared cache (CACHE_URL), app servers also keep the anonymous pages themselves
+(PublicPageCacheMiddleware): a reader with no session answers from one cache read, before
+sessions, routing or templates. The same publish signals retire every kept page at once.
 """
 
 import hashlib
+import uuid
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.core.cache import cache
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 from django.utils.cache import (
     get_conditional_response,
     patch_cache_control,
@@ -62,6 +72,7 @@ def public_page(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     patch_cache_control(response, **directives)
     etag = quote_etag(hashlib.sha256(response.content).hexdigest()[:32])
     response["ETag"] = etag
+    response.public_curriculum_page = True  # the same for every anonymous reader: keepable
     return get_conditional_response(request, etag=etag, response=response) or response
 
 
@@ -70,6 +81,92 @@ class PublicCacheMixin:
 
     def serve(self, request, *args, **kwargs):
         return public_page(request, super().serve(request, *args, **kwargs))
+
+
+# --- The app servers' own copies -------------------------------------------------------------
+
+GENERATION_KEY = "curriculum-pages:generation"
+
+
+def _generation() -> str:
+    """The kept pages' current generation: a random token, so that a token lost from the cache
+    and made again can never bring back pages kept before a publish."""
+    generation = cache.get(GENERATION_KEY)
+    if generation is None:
+        cache.add(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+        generation = cache.get(GENERATION_KEY)
+    return generation
+
+
+def forget_kept_pages() -> None:
+    """Retire every kept page once the publish commits: a reader before the commit may still be
+    rendering the old page, and it is then kept under the old generation, which nobody reads."""
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+
+
+class PublicPageCacheMiddleware:
+    """Serve anonymous readers a kept copy of a public curriculum page, before sessions, routing
+    and templates run; keep each page the curriculum marks as public on its first reading.
+
+    Only GETs and HEADs without a query string or a session or messages cookie are served or
+    kept, so a signed-in reader (whose header names them), a reader with a message waiting and a
+    preview never see or make a kept copy. A copy is retired by the next publish of a page or of
+    what the pages show (curriculum.signals), at midnight (pages show today's edition), and after
+    CURRICULUM_PAGE_CACHE_SECONDS at the latest. Off (0) unless the cache is shared: with a
+    cache per process, a publish would retire the pages of one process only.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        seconds = settings.CURRICULUM_PAGE_CACHE_SECONDS
+        if not seconds or not _anonymous_reading(request):
+            return self.get_response(request)
+        key = (
+            "curriculum-pages:"
+            + hashlib.sha256(f"{request.get_host()}{request.path}".encode()).hexdigest()
+        )
+        kept = cache.get_many([GENERATION_KEY, key])
+        generation = kept.get(GENERATION_KEY) or _generation()
+        today = timezone.localdate().isoformat()
+        copy = kept.get(key)
+        if copy is not None and copy["generation"] == generation and copy["day"] == today:
+            return _from_copy(request, copy)
+        response = self.get_response(request)
+        if (
+            request.method == "GET"
+            and getattr(response, "public_curriculum_page", False)
+            and response.status_code == 200
+            and not response.cookies
+            and "nonce-" not in response.get("Content-Security-Policy", "")
+        ):
+            copy = {
+                "generation": generation,
+                "day": today,
+                "content": response.content,
+                "headers": list(response.items()),  # cookies are not among them
+            }
+            cache.set(key, copy, timeout=seconds)
+        return response
+
+
+def _anonymous_reading(request: HttpRequest) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.META.get("QUERY_STRING")
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+        and CookieStorage.cookie_name not in request.COOKIES
+    )
+
+
+def _from_copy(request: HttpRequest, copy: dict) -> HttpResponse:
+    response = HttpResponse(copy["content"])
+    for name, value in copy["headers"]:
+        response[name] = value
+    return get_conditional_response(request, etag=response.get("ETag"), response=response) or (
+        response
+    )
 
 
 def purge_pages(pages) -> None:
@@ -85,6 +182,7 @@ def purge_pages(pages) -> None:
 def purge_published_page(sender, instance, **kwargs) -> None:
     """A page published or unpublished: purge it, and the page that lists it (a module's
     curriculum index, with its print and competency pages; a curriculum's home page)."""
+    forget_kept_pages()
     pages = [instance]
     parent = instance.get_parent()
     if parent is not None and not parent.is_root():
@@ -97,4 +195,5 @@ def purge_whole_curriculum(sender, instance, **kwargs) -> None:
     may show it (competency names, methods, the crosswalk)."""
     from .models import CurriculumPage, ModulePage
 
+    forget_kept_pages()
     purge_pages(page for model in (CurriculumPage, ModulePage) for page in model.objects.live())

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "config.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous readers' curriculum pages, kept by the app servers when the cache is shared.
+    "curriculum.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -406,6 +408,15 @@ WAGTAILFRONTENDCACHE = frontend_cache_from_environment()
 # them longer.
 CURRICULUM_CACHE_MAX_AGE = int(os.environ.get("CURRICULUM_CACHE_MAX_AGE", "0"))
 CURRICULUM_CACHE_SHARED_MAX_AGE = int(os.environ.get("CURRICULUM_CACHE_SHARED_MAX_AGE", "86400"))
+# The app servers' own copies of those pages for anonymous readers (curriculum/caching.py),
+# retired by any publish: on by default with a shared cache only, since with a cache per process
+# a publish would retire the copies of one process and leave the others' (0 turns it off).
+CURRICULUM_PAGE_CACHE_SECONDS = int(
+    os.environ.get(
+        "CURRICULUM_PAGE_CACHE_SECONDS",
+        "86400" if CACHE_URL.startswith(("redis://", "rediss://")) else "0",
+    )
+)
 
 # Public pages are limited per client address (workforce/ratelimit.py).
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)

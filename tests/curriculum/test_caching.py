@@ -1,11 +1,18 @@
 """Public curriculum pages for caches: public, kept a few minutes and revalidated by ETag for
 anonymous readers, private for signed-in ones; publishing purges the frontend cache."""
 
+import datetime
+from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from wagtail.contrib.frontend_cache.backends import BaseBackend
 
+from curriculum.caching import GENERATION_KEY
 from curriculum.models import ModulePage
 
 pytestmark = pytest.mark.django_db
@@ -35,6 +42,12 @@ def module(demo_curriculum) -> ModulePage:
 
 def _directives(response) -> set[str]:
     return {part.strip() for part in response["Cache-Control"].split(",")}
+
+
+def _queries(action) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        action()
+    return len(queries)
 
 
 def _paths(urls) -> set[str]:
@@ -168,3 +181,108 @@ def test_the_index_and_a_module_page_need_a_fixed_number_of_queries(
         client.get("/curriculum/")
     with django_assert_num_queries(14):
         client.get(module.url)
+
+
+# --- The app servers' own copies (PublicPageCacheMiddleware) -----------------------------------
+
+
+@pytest.fixture
+def kept_pages(settings):
+    """App servers keep anonymous readers' pages, as they do with a shared cache."""
+    settings.CURRICULUM_PAGE_CACHE_SECONDS = 60
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_copies_are_kept_only_with_a_shared_cache_by_default():
+    # The tests' cache is per process, as the demo's is: no copies unless asked for.
+    from django.conf import settings
+
+    assert settings.CURRICULUM_PAGE_CACHE_SECONDS == 0
+
+
+def test_an_anonymous_reader_gets_the_kept_copy_without_a_query(
+    client, module, kept_pages, django_assert_num_queries
+):
+    first = client.get(module.url)
+
+    with django_assert_num_queries(0):
+        again = client.get(module.url)
+
+    assert again.status_code == 200
+    assert again.content == first.content
+    assert again["ETag"] == first["ETag"]
+    assert _directives(again) == {"public", "max-age=0", "must-revalidate"}
+
+
+def test_a_reader_holding_the_kept_copy_gets_a_304(
+    client, module, kept_pages, django_assert_num_queries
+):
+    first = client.get(module.url)
+
+    with django_assert_num_queries(0):
+        again = client.get(module.url, headers={"if-none-match": first["ETag"]})
+
+    assert again.status_code == 304
+    assert again.content == b""
+
+
+def test_a_publish_retires_every_kept_copy_once_it_commits(
+    client, module, kept_pages, django_capture_on_commit_callbacks
+):
+    client.get(module.url)
+    index = client.get("/curriculum/")
+    module.summary = "A summary rewritten for this test."
+
+    with django_capture_on_commit_callbacks(execute=True):
+        module.save_revision().publish()
+
+    assert "A summary rewritten for this test." in client.get(module.url).content.decode()
+    # The index lists the module's summary: it was kept too, and is retired with it.
+    assert client.get("/curriculum/").content != index.content
+
+
+def test_a_framework_publish_retires_the_kept_copies(
+    client, demo_curriculum, module, kept_pages, django_capture_on_commit_callbacks
+):
+    client.get(module.url)
+    with django_capture_on_commit_callbacks(execute=True):
+        demo_curriculum.framework.save_revision().publish()
+
+    assert _queries(lambda: client.get(module.url)) > 0  # rendered again
+
+
+def test_a_signed_in_reader_neither_gets_nor_leaves_a_copy(client, module, link_worker, kept_pages):
+    client.get(module.url)  # an anonymous copy is kept
+    client.force_login(link_worker)
+
+    signed_in = client.get(module.url)
+    client.logout()
+    anonymous = client.get(module.url)
+
+    assert link_worker.full_name in signed_in.content.decode()
+    assert _directives(signed_in) == {"private", "no-cache"}
+    assert link_worker.full_name not in anonymous.content.decode()
+
+
+@pytest.mark.parametrize("url", ["/curriculum/?utm_source=leaflet", "/curriculum/no-such-page/"])
+def test_addresses_with_a_query_and_missing_pages_are_never_kept(client, module, kept_pages, url):
+    client.get(url)
+
+    assert _queries(lambda: client.get(url)) > 0  # rendered again
+
+
+def test_a_copy_from_yesterday_is_not_served(client, module, kept_pages, monkeypatch):
+    client.get(module.url)
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    monkeypatch.setattr("curriculum.caching.timezone", SimpleNamespace(localdate=lambda: tomorrow))
+
+    assert _queries(lambda: client.get(module.url)) > 0  # rendered again
+
+
+def test_a_lost_generation_never_brings_back_old_copies(client, module, kept_pages):
+    client.get(module.url)
+    cache.delete(GENERATION_KEY)  # evicted, or the cache restarted with the copies kept
+
+    assert _queries(lambda: client.get(module.url)) > 0  # rendered again
