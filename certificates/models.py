@@ -436,6 +436,24 @@ class Certificate(AppendOnlyModel):
             models.Index(
                 fields=["holder_name", "-issued_on", "-id"], name="certificate_register_order"
             ),
+            # The same order for each stored fact a status filter starts from
+            # (selectors.status_condition): revoked, superseded, and current (whose expired,
+            # renewal due and valid are dates compared with today, read along the index).
+            models.Index(
+                fields=["holder_name", "-issued_on", "-id"],
+                condition=Q(revoked_at__isnull=False),
+                name="certificate_reg_revoked",
+            ),
+            models.Index(
+                fields=["holder_name", "-issued_on", "-id"],
+                condition=Q(revoked_at__isnull=True, is_current=False),
+                name="certificate_reg_superseded",
+            ),
+            models.Index(
+                fields=["holder_name", "-issued_on", "-id"],
+                condition=Q(is_current=True),
+                name="certificate_reg_current",
+            ),
         ]
 
     def __str__(self) -> str:
