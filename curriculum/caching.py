@@ -190,6 +190,13 @@ def purge_published_page(sender, instance, **kwargs) -> None:
     purge_pages(pages)
 
 
+def purge_moved_page(sender, instance, parent_page_before, parent_page_after, **kwargs) -> None:
+    """A page moved or reordered: its address and both lists of pages changed."""
+    forget_kept_pages()
+    parents = {parent_page_before.pk: parent_page_before, parent_page_after.pk: parent_page_after}
+    purge_pages([instance, *(page for page in parents.values() if not page.is_root())])
+
+
 def purge_whole_curriculum(sender, instance, **kwargs) -> None:
     """A framework, assessment method or national reference published: every curriculum page
     may show it (competency names, methods, the crosswalk)."""

@@ -1,8 +1,14 @@
 """Wires Wagtail's publish signals to the version-recording service and to the frontend cache."""
 
-from wagtail.signals import page_published, page_unpublished, published, unpublished
+from wagtail.signals import (
+    page_published,
+    page_unpublished,
+    post_page_move,
+    published,
+    unpublished,
+)
 
-from .caching import purge_published_page, purge_whole_curriculum
+from .caching import purge_moved_page, purge_published_page, purge_whole_curriculum
 from .models import (
     AssessmentMethod,
     CompetencyFramework,
@@ -31,6 +37,11 @@ def connect() -> None:
                 sender=page_type,
                 dispatch_uid=f"curriculum.purge.{page_type.__name__}.{name}",
             )
+        post_page_move.connect(
+            purge_moved_page,
+            sender=page_type,
+            dispatch_uid=f"curriculum.purge.{page_type.__name__}.moved",
+        )
     for snippet in (CompetencyFramework, AssessmentMethod, NationalReference):
         for signal, name in ((published, "published"), (unpublished, "unpublished")):
             signal.connect(

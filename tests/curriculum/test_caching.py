@@ -286,3 +286,15 @@ def test_a_lost_generation_never_brings_back_old_copies(client, module, kept_pag
     cache.delete(GENERATION_KEY)  # evicted, or the cache restarted with the copies kept
 
     assert _queries(lambda: client.get(module.url)) > 0  # rendered again
+
+
+def test_reordering_modules_retires_the_kept_index(
+    client, demo_curriculum, module, kept_pages, django_capture_on_commit_callbacks
+):
+    before = client.get("/curriculum/")
+    with django_capture_on_commit_callbacks(execute=True):
+        module.move(demo_curriculum, pos="last-child")
+
+    after = client.get("/curriculum/")
+
+    assert after.content != before.content  # the module is now listed last
