@@ -1,5 +1,9 @@
 """The certificate register as a spreadsheet (CSV or XLSX), through django-import-export."""
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from workforce.spreadsheets import SafeResource, column, neutralise
 
 # The text cells (number, holder, qualification, status), none of which may run as a formula,
@@ -26,6 +30,8 @@ class CertificateRegisterResource(SafeResource):
 
     class Meta:
         export_order = ("number", "holder", "qualification", "issued", "expires", "status")
+        # Rows read per round trip (the library's default, 100, took 200 for 20,000 rows).
+        chunk_size = 2000
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
         cells = list(instance)
@@ -35,3 +41,18 @@ class CertificateRegisterResource(SafeResource):
             # A CSV's dates as ISO text (an XLSX keeps them as dates).
             cells[3], cells[4] = cells[3].isoformat(), cells[4].isoformat()
         return cells
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused while a spreadsheet is built. Each of 20,000 rows is a few
+    new lists, and the collector kept walking every object the process holds (hundreds of
+    thousands: Django, Wagtail) as they piled up: 340 ms of the 380 ms building the register's
+    table. Rows hold no reference cycles, so nothing waits to be collected; it runs again after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

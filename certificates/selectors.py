@@ -49,6 +49,7 @@ from workforce.models import Membership, Organisation, Role, User
 from workforce.permissions import Action, actors_for, organisations_for, shared_organisations
 from workforce.selectors import people_in_scope
 
+from . import verification
 from .models import (
     AwardSignOff,
     BulkIssue,
@@ -491,8 +492,16 @@ def _public_certificate(by: str, value: str) -> Certificate | None:
 
 
 def certificate_by_code(code: str) -> Certificate | None:
-    """The certificate a verification code names, with its successor's code; one query."""
-    return _public_certificate("code", code)
+    """The certificate a verification code names, with its successor's code: one query, or none
+    when the shared cache keeps its row (`certificates.verification`)."""
+    if not verification.enabled():
+        return _public_certificate("code", code)
+    certificate = verification.kept_certificate(code)
+    if certificate is None:
+        certificate = _public_certificate("code", code)
+        if certificate is not None:
+            verification.keep(certificate)
+    return certificate
 
 
 def certificate_by_number(number: str, surname: str) -> Certificate | None:
@@ -680,6 +689,8 @@ def candidates_for(
     if workers is None:
         workers = candidate_workers(manager)
     workers = list(workers)
+    if not workers:
+        return []  # nobody to judge (as often, of those signed off): no rules to read
     checklists = checklists_for([worker.pk for worker in workers], qualification)
     held = {
         certificate.holder_id: certificate
@@ -708,7 +719,10 @@ def ready_to_issue(
         qualification=qualification,
         certificate__isnull=True,
     ).values("holder")
-    candidates = candidates_for(manager, qualification, workers=workers.filter(pk__in=signed))
+    # Those with a sign-off, looked up from the sign-offs: narrowing `workers` by them instead
+    # read all of a national manager's 10,000 link workers to find the few signed off.
+    signed_workers = User.objects.filter(pk__in=signed).order_by("full_name", "email")
+    candidates = candidates_for(manager, qualification, workers=signed_workers)
     sign_offs = sign_offs_standing([c.worker.pk for c in candidates], qualification)
     return [
         (candidate, sign_offs[candidate.worker.pk])

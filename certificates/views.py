@@ -46,7 +46,7 @@ from .forms import (
     SupervisorForm,
 )
 from .models import Certificate, CertificateStatus, Qualification
-from .resources import CertificateRegisterResource
+from .resources import CertificateRegisterResource, collector_paused
 
 
 def _pdf_response(certificate: Certificate) -> FileResponse:
@@ -793,7 +793,8 @@ def verify_start(request: HttpRequest) -> HttpResponse:
 def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
     certificates = selectors.register_rows(request.user)
     resource = CertificateRegisterResource()
-    data = export_bytes(resource, certificates, file_format)
+    with collector_paused():
+        data = export_bytes(resource, certificates, file_format)
     export_record(
         actor=request.user,
         report="certificate-register",
