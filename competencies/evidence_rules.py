@@ -17,15 +17,16 @@ runs out the competency's level no longer counts, though the history shows what 
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from dateutil.relativedelta import relativedelta
+from django.db import connection
 from django.utils import timezone
 
 from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, MethodCap
 
-from .models import Assessment
+from .models import LATEST_FIRST, Assessment
 
 
 @dataclass(frozen=True)
@@ -221,6 +222,110 @@ def judge(
     )
 
 
+def _top_level(rule: EvidenceRule, levels: Mapping[int, int], top: int) -> int:
+    """The highest level `rule` is met at, from the level of the latest assessment by each method
+    (method id to level), worked out at once rather than level by level.
+
+    A method supports every level up to its own, or every level once it reached its cap; it
+    shows up to its level within the cap. The rule is met at L when each "all of" method
+    supports L, one "any of" method does, and one of them shows L: so the highest L is the
+    least of those bounds (`judge` tries each level; tests hold the two to the same answer).
+    """
+    caps = rule.caps
+    if not rule.all_of and not rule.any_of:
+        best = 0
+        for method_id, level in levels.items():
+            cap = caps.get(method_id)
+            best = max(best, level if cap is None else min(level, cap))
+        return min(top, best)
+    bound, showing = top, 0
+    for method in rule.all_of:
+        level = levels.get(method.pk)
+        if level is None:
+            return 0
+        cap = caps.get(method.pk)
+        if cap is None:
+            bound, showing = min(bound, level), max(showing, level)
+        else:
+            bound = bound if level >= cap else min(bound, level)
+            showing = max(showing, min(level, cap))
+    if rule.any_of:
+        supported, seen = 0, False
+        for method in rule.any_of:
+            level = levels.get(method.pk)
+            if level is None:
+                continue
+            seen = True
+            cap = caps.get(method.pk)
+            if cap is None:
+                supported, showing = max(supported, level), max(showing, level)
+            else:
+                supported = max(supported, top if level >= cap else level)
+                showing = max(showing, min(level, cap))
+        if not seen:
+            return 0
+        bound = min(bound, supported)
+    return max(0, min(bound, showing))
+
+
+def _refresh(
+    rule: EvidenceRule, dates: Iterable[tuple[int, datetime.date]], as_of: datetime.date
+) -> tuple[datetime.date | None, bool]:
+    """When an achieved competency's refresher runs out, from (method id, date) of the latest
+    assessments by each method, and whether it has."""
+    method = rule.refresh_method
+    refreshing = [on for method_id, on in dates if method is None or method_id == method.pk]
+    if not refreshing:
+        return None, True
+    due = max(refreshing) + relativedelta(months=rule.refresh_months)
+    return due, as_of >= due
+
+
+def _used_on(rule: EvidenceRule, by_method: Mapping[int, Shown], level: int) -> datetime.date:
+    """The date `rule` was met at `level` (which it is): the latest of the assessments
+    `EvidenceRule.used_at` would choose, chosen the same way without building the list."""
+    caps = rule.caps
+
+    def shows(shown: Shown) -> bool:
+        cap = caps.get(shown.method_id)
+        return (shown.level if cap is None else min(shown.level, cap)) >= level
+
+    if not rule.all_of and not rule.any_of:
+        return next(s.assessed_on for s in by_method.values() if shows(s))
+    dates = [by_method[method.pk].assessed_on for method in rule.all_of]
+    if rule.any_of:
+        chosen = None
+        for method in rule.any_of:
+            shown = by_method.get(method.pk)
+            if shown is None:
+                continue
+            cap = caps.get(method.pk)
+            if shown.level < (level if cap is None else min(level, cap)):
+                continue  # does not support the level
+            if shows(shown):
+                chosen = shown
+                break
+            chosen = chosen or shown
+        dates.append(chosen.assessed_on)
+    return max(dates)
+
+
+def judge_level(
+    rule: EvidenceRule, by_method: Mapping[int, Shown], *, top: int, as_of: datetime.date
+) -> Achievement:
+    """`judge` without what is missing (nor the assessments used): the same level, date,
+    refresher and lapse, for pages that show only levels (the team page judges its whole team
+    this way)."""
+    achieved = _top_level(rule, {m: shown.level for m, shown in by_method.items()}, top)
+    on = _used_on(rule, by_method, achieved) if achieved else None
+    due, lapsed = None, False
+    if rule.refresh_months and achieved:
+        due, lapsed = _refresh(
+            rule, ((s.method_id, s.assessed_on) for s in by_method.values()), as_of
+        )
+    return Achievement(achieved_level=achieved, on=on, refresh_due_on=due, lapsed=lapsed)
+
+
 def rules_for(framework: CompetencyFramework) -> dict[int, EvidenceRule]:
     """Every competency's evidence rule in `framework`, in the framework's order. Four queries:
     a read that needs them twice passes them on (`achievements(rules=…)`)."""
@@ -257,6 +362,7 @@ def achievements(
     with_assessments: bool = False,
     competency_ids: Iterable[int] | None = None,
     rules: Mapping[int, EvidenceRule] | None = None,
+    in_full: Collection[int] | None = None,
 ) -> dict[tuple[int, int], Achievement]:
     """Each (worker, competency)'s achievement, for every pair with a counting assessment.
 
@@ -264,7 +370,10 @@ def achievements(
     `rules_for`'s four unless `rules` holds them already, whatever
     the number of workers or the length of their history. `with_assessments` loads the
     assessments themselves with their method and assessor (for one worker's pages);
-    `competency_ids` narrows it to those competencies.
+    `competency_ids` narrows it to those competencies. With `in_full`, only those workers'
+    achievements say what is missing (`judge`); the others' give the same level, date and
+    refresher without it (`judge_level`, several times quicker: a team page judges a whole
+    team for its counts and shows a page of it).
     """
     as_of = as_of or timezone.localdate()
     worker_ids = list(worker_ids)
@@ -274,31 +383,116 @@ def achievements(
     scale = list(framework.scale_levels.all())
     top = max((level.value for level in scale), default=0)
     threshold = min((level.value for level in scale if level.is_proficient), default=None)
-    latest = Assessment.objects.filter(worker_id__in=worker_ids, competency__framework=framework)
-    if competency_ids is not None:
-        latest = latest.filter(competency_id__in=list(competency_ids))
-    latest = latest.latest_by_method(as_of)
     shown: dict[tuple[int, int], dict[int, Shown]] = defaultdict(dict)
     if with_assessments:
-        for assessment in latest.select_related("method", "assessor"):
+        latest = Assessment.objects.filter(
+            worker_id__in=worker_ids, competency__framework=framework
+        )
+        if competency_ids is not None:
+            latest = latest.filter(competency_id__in=list(competency_ids))
+        for assessment in latest.latest_by_method(as_of).select_related("method", "assessor"):
             shown[(assessment.worker_id, assessment.competency_id)][assessment.method_id] = Shown(
                 assessment.method_id, assessment.level, assessment.assessed_on, assessment
             )
     else:
-        rows = latest.values_list(
-            "worker_id", "competency_id", "method_id", "level", "assessed_on"
-        ).order_by()
-        for worker_id, competency_id, method_id, level, on in rows:
-            shown[(worker_id, competency_id)][method_id] = Shown(method_id, level, on)
+        shown = _shown(worker_ids, framework, as_of, competency_ids)
     result = {}
     for (worker_id, competency_id), by_method in shown.items():
         rule = rules.get(competency_id)
         if rule is None:
             continue
-        result[(worker_id, competency_id)] = judge(
-            rule, by_method, top=top, threshold=threshold, as_of=as_of
-        )
+        if in_full is None or worker_id in in_full:
+            result[(worker_id, competency_id)] = judge(
+                rule, by_method, top=top, threshold=threshold, as_of=as_of
+            )
+        else:
+            result[(worker_id, competency_id)] = judge_level(rule, by_method, top=top, as_of=as_of)
     return result
+
+
+def _latest_rows(
+    worker_ids: list[int],
+    framework: CompetencyFramework,
+    as_of: datetime.date,
+    competency_ids: Iterable[int] | None = None,
+) -> list[tuple[int, int, int, int, datetime.date]]:
+    """(worker, competency, method, level, date) of each worker's latest counting assessment of
+    each competency by each method. One query: on PostgreSQL a DISTINCT ON, which reads each
+    row once (the window function of `latest_by_method`, which other databases need, reads them
+    twice and doubled a team page's time)."""
+    counting = Assessment.objects.filter(worker_id__in=worker_ids, competency__framework=framework)
+    if competency_ids is not None:
+        counting = counting.filter(competency_id__in=list(competency_ids))
+    if connection.vendor == "postgresql":
+        latest = (
+            counting.counting(as_of)
+            .order_by("worker_id", "competency_id", "method_id", *LATEST_FIRST)
+            .distinct("worker_id", "competency_id", "method_id")
+        )
+    else:
+        latest = counting.latest_by_method(as_of).order_by()
+    return list(
+        latest.values_list("worker_id", "competency_id", "method_id", "level", "assessed_on")
+    )
+
+
+def _shown(
+    worker_ids: list[int],
+    framework: CompetencyFramework,
+    as_of: datetime.date,
+    competency_ids: Iterable[int] | None = None,
+) -> dict[tuple[int, int], dict[int, Shown]]:
+    """`_latest_rows` as `Shown`, by (worker, competency) and method."""
+    shown: dict[tuple[int, int], dict[int, Shown]] = defaultdict(dict)
+    for worker_id, competency_id, method_id, level, on in _latest_rows(
+        worker_ids, framework, as_of, competency_ids
+    ):
+        shown[(worker_id, competency_id)][method_id] = Shown(method_id, level, on)
+    return shown
+
+
+def team_levels(
+    worker_ids: Iterable[int],
+    framework: CompetencyFramework,
+    *,
+    rules: Mapping[int, EvidenceRule],
+    in_full: Collection[int] = (),
+    as_of: datetime.date | None = None,
+) -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], Achievement]]:
+    """The level that counts today for each (worker, competency) with a counting assessment, for
+    a whole team in one pass over one query's rows; and the full achievement (with what is
+    missing, `judge`) of the workers `in_full` (the page on screen). The levels are those of
+    `achievements`, without building an achievement for each: the team matrix counts a
+    team of hundreds this way. One query, and one for the scale unless prefetched."""
+    as_of = as_of or timezone.localdate()
+    worker_ids = list(worker_ids)
+    if not worker_ids:
+        return {}, {}
+    scale = list(framework.scale_levels.all())
+    top = max((level.value for level in scale), default=0)
+    threshold = min((level.value for level in scale if level.is_proficient), default=None)
+    grouped: dict[tuple[int, int], list[tuple[int, int, datetime.date]]] = defaultdict(list)
+    for worker_id, competency_id, method_id, level, on in _latest_rows(
+        worker_ids, framework, as_of
+    ):
+        grouped[(worker_id, competency_id)].append((method_id, level, on))
+    levels: dict[tuple[int, int], int] = {}
+    full: dict[tuple[int, int], Achievement] = {}
+    for pair, rows in grouped.items():
+        rule = rules.get(pair[1])
+        if rule is None:
+            continue
+        if pair[0] in in_full:
+            by_method = {method_id: Shown(method_id, level, on) for method_id, level, on in rows}
+            achievement = judge(rule, by_method, top=top, threshold=threshold, as_of=as_of)
+            full[pair], levels[pair] = achievement, achievement.level
+            continue
+        level = _top_level(rule, {method_id: level for method_id, level, _ in rows}, top)
+        if level and rule.refresh_months:
+            _, lapsed = _refresh(rule, ((method_id, on) for method_id, _, on in rows), as_of)
+            level = 0 if lapsed else level
+        levels[pair] = level
+    return levels, full
 
 
 def core_ids_in(rules: Mapping[int, EvidenceRule]) -> list[int]:
