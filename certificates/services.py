@@ -22,7 +22,7 @@ from workforce.models import User
 from workforce.permissions import Action, require
 from workforce.refusals import Refusal, refusal_text, refuse
 
-from . import selectors
+from . import selectors, verification
 from .models import (
     AwardSignOff,
     BulkIssue,
@@ -559,12 +559,54 @@ def certificate_renew(*, actor: User, certificate: Certificate) -> Certificate:
 COUNT_CHECK_SQL = (
     "SET LOCAL synchronous_commit TO OFF; "
     'INSERT INTO "certificates_certificatecheck" ("certificate_id", "checked_at", "count") '
-    "VALUES (%s, %s, 1)"
+    "VALUES (%s, %s, %s)"
 )
 
 
 def certificate_verified(*, certificate: Certificate) -> None:
-    """Count one public check of a certificate: one INSERT, so checks never queue on a row."""
+    """Count one public check of a certificate. With the shared cache (VERIFICATION_CACHE), it
+    is counted there and the counts are appended in batches (`certificates.verification`);
+    otherwise one INSERT. Either way rows are only ever appended, so checks never queue on one."""
+    if not verification.enabled():
+        _append_checks(certificate.pk, 1)
+    elif verification.count_check(certificate.verification_code):
+        _append_counted(certificate.pk, certificate.verification_code)
+
+
+def certificate_check_by_code(code: str) -> Certificate | None:
+    """The certificate a verification code names (as `selectors.certificate_by_code`), its
+    check counted; None, and nothing counted, when the code names none. With the shared cache,
+    a code checked before costs one round trip to it and no query."""
+    if not verification.enabled():
+        certificate = selectors.certificate_by_code(code)
+        if certificate is not None:
+            _append_checks(certificate.pk, 1)
+        return certificate
+    certificate, due = verification.kept_and_counted(code)
+    if certificate is None:
+        certificate = selectors.certificate_by_code(code)
+        if certificate is None:
+            verification.uncounted(code)
+            return None
+    if due:
+        _append_counted(certificate.pk, code)
+    return certificate
+
+
+def _append_counted(pk: int, code: str) -> int:
+    """Take the checks counted in the cache for certificate `pk` and append them as one row."""
+    count = verification.take_count(code)
+    if not count:
+        return 0
+    try:
+        _append_checks(pk, count)
+    except Exception:
+        verification.give_back(code, count)
+        raise
+    return count
+
+
+def _append_checks(pk: int, count: int) -> None:
     options = connection.settings_dict.get("OPTIONS") or {}
     if (
         connection.vendor == "postgresql"
@@ -577,9 +619,24 @@ def certificate_verified(*, certificate: Certificate) -> None:
         # only). A crash can lose the last fraction of a second of counts and nothing else; the
         # row is still appended, never a counter updated.
         with connection.cursor() as cursor:
-            cursor.execute(COUNT_CHECK_SQL, [certificate.pk, timezone.now()])
+            cursor.execute(COUNT_CHECK_SQL, [pk, timezone.now(), count])
         return
-    CertificateCheck.objects.create(certificate=certificate)
+    CertificateCheck.objects.create(certificate_id=pk, count=count)
+
+
+def certificate_checks_flush() -> int:
+    """Append every count still waiting in the cache (VERIFICATION_CACHE); how many checks.
+    Counts are written by later checks of the same certificate, so this is for those nobody
+    checked since: run it every few minutes (`manage.py flush_certificate_checks`)."""
+    if not verification.enabled():
+        return 0
+    written = 0
+    codes = dict(Certificate.objects.order_by("pk").values_list("verification_code", "pk"))
+    listed = list(codes)
+    for start in range(0, len(listed), 1000):
+        for code in verification.counted(listed[start : start + 1000]):
+            written += _append_counted(codes[code], code)
+    return written
 
 
 def _remind(certificate: Certificate, kind: ReminderKind, today: datetime.date) -> bool:

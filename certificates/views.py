@@ -627,8 +627,11 @@ _RENDERED: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
 _RENDERED_MAX = 512
 
 
-def _verified(request: HttpRequest, certificate: Certificate, *, how: str) -> HttpResponse:
-    services.certificate_verified(certificate=certificate)
+def _verified(
+    request: HttpRequest, certificate: Certificate, *, how: str, counted: bool = False
+) -> HttpResponse:
+    if not counted:
+        services.certificate_verified(certificate=certificate)
     facts = _public_facts(certificate)
     # Signed in, the header names the person; a message waiting would show on the page.
     personal = request.user.is_authenticated or len(get_messages(request)) > 0
@@ -696,18 +699,17 @@ def _is_post(request: HttpRequest) -> bool:
 
 @rate_limited("verify", *CHECK_RATES)
 def verify(request: HttpRequest, code: str) -> HttpResponse:
-    certificate = selectors.certificate_by_code(code)
+    certificate = services.certificate_check_by_code(code)
     if certificate is None:
         raise Http404("No certificate has this verification code.")
-    return _verified(request, certificate, how="code")
+    return _verified(request, certificate, how="code", counted=True)
 
 
 @rate_limited("verify", *CHECK_RATES, json=True)
 def verify_json(request: HttpRequest, code: str) -> JsonResponse:
-    certificate = selectors.certificate_by_code(code)
+    certificate = services.certificate_check_by_code(code)
     if certificate is None:
         return JsonResponse({"error": "No certificate has this verification code."}, status=404)
-    services.certificate_verified(certificate=certificate)
     response = JsonResponse(_public_facts(certificate))
     response["Cache-Control"] = "no-store"
     return response

@@ -418,6 +418,11 @@ CURRICULUM_PAGE_CACHE_SECONDS = int(
     )
 )
 
+# Public certificate checks keep each certificate's public row, and count checks, in the cache
+# (certificates/verification.py): on by default with a shared cache only, since a revoke must
+# reach every app server's next check at once.
+VERIFICATION_CACHE = env_bool("VERIFICATION_CACHE", CACHE_URL.startswith(("redis://", "rediss://")))
+
 # Public pages are limited per client address (workforce/ratelimit.py).
 RATE_LIMITS_ENABLED = env_bool("RATE_LIMITS_ENABLED", True)
 RATE_LIMIT_CACHE = "default"

@@ -1,0 +1,198 @@
+"""The public check's own use of the shared cache: each certificate's public row kept by its
+verification code, and checks counted there and written to the database in batches.
+
+A check is the busiest request there is (a QR code scanned by a room of people, employers'
+systems asking again and again), and two statements a check, the row read and the check
+appended, were most of its cost. With `settings.VERIFICATION_CACHE` on (by default when the
+cache is shared, Redis), a check of a code seen before needs no statement at all:
+
+- The row the public may see is kept under its code, as read. Only a revoke or a renewal changes
+  it (the database refuses any other change to an issued certificate), and both save the row:
+  before the save, `certificate_changing` puts a "changed" mark in its place for
+  `CHANGED_SECONDS`, so that every check until then reads the database, and readers only ever
+  *add* a row where there is none. A reader that read the old row before the change committed
+  finds the mark there and keeps nothing; once the mark lapses, the next reader keeps the new
+  row. So a revoke shows on the very next check, whichever server answers it.
+- Each check adds one to the certificate's count in the cache. The first check after
+  `FLUSH_SECONDS`, or the one that makes `FLUSH_EVERY`, takes the count and appends it to the
+  database as one CertificateCheck row with that `count`; `flush_certificate_checks` writes
+  whatever is left (run it every few minutes). A count is never updated in place, only taken
+  from the cache (atomically: two servers cannot both take it) and appended.
+
+Status is never kept: it is worked out on every check from the row and today's date.
+"""
+
+import time
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.cache import cache, caches
+from django.core.cache.backends.redis import RedisCache
+
+from .models import Certificate
+
+ROW_SECONDS = 24 * 60 * 60  # a row unread for a day is dropped (it is read again when asked)
+CHANGED_SECONDS = 10 * 60  # longer than any revoke's or renewal's transaction
+FLUSH_SECONDS = 60
+FLUSH_EVERY = 100
+
+# What the verification selectors read (certificates.selectors._PUBLIC_CERTIFICATE_SQL).
+PUBLIC_FIELDS = (
+    "id",
+    "number",
+    "verification_code",
+    "holder_name",
+    "qualification_title",
+    "issuer_name",
+    "issued_on",
+    "expires_on",
+    "renewal_due_on",
+    "snapshot",
+    "is_current",
+    "revoked_at",
+    "revocation_reason",
+)
+_CHANGED = "changed"
+
+
+def enabled() -> bool:
+    return bool(getattr(settings, "VERIFICATION_CACHE", False))
+
+
+def _row_key(code: str) -> str:
+    return f"verify:row:{code}"
+
+
+def _count_key(code: str) -> str:
+    return f"verify:checks:{code}"
+
+
+def _flushed_key(code: str) -> str:
+    return f"verify:flushed:{code}"
+
+
+_clients: dict[str, object] = {}
+
+
+def _redis():
+    """The shared cache's Redis client and backend, or None for another cache. The client is
+    made once per process: Django makes a new one, at a cost, for every command."""
+    backend = caches["default"]  # `cache` is a proxy to it
+    if not isinstance(backend, RedisCache):
+        return None
+    where = backend._servers[0]  # writes go to the first server
+    client = _clients.get(where)
+    if client is None:
+        client = _clients[where] = backend._cache.get_client(write=True)
+    return client, backend
+
+
+def _due(count: int, flushed: float | None) -> bool:
+    return count >= FLUSH_EVERY or flushed is None or time.time() - flushed >= FLUSH_SECONDS
+
+
+# --- The public row --------------------------------------------------------------------------
+
+
+def _certificate(row: object) -> Certificate | None:
+    if not isinstance(row, dict):  # not kept, or the "changed" mark
+        return None
+    certificate = Certificate.from_db(
+        "default", PUBLIC_FIELDS, [row[name] for name in PUBLIC_FIELDS]
+    )
+    certificate.successor_code = row["successor_code"]
+    return certificate
+
+
+def kept_certificate(code: str) -> Certificate | None:
+    """The certificate `code` names as kept in the cache, with `successor_code`; None when it is
+    not kept (or is changing): read the database then."""
+    return _certificate(cache.get(_row_key(code)))
+
+
+def keep(certificate: Certificate) -> None:
+    """Keep a row just read from the database, unless one (or a "changed" mark) is there."""
+    row = {name: getattr(certificate, name) for name in PUBLIC_FIELDS}
+    row["successor_code"] = certificate.successor_code
+    cache.add(_row_key(certificate.verification_code), row, timeout=ROW_SECONDS)
+
+
+def certificate_changing(sender, instance: Certificate, **kwargs) -> None:
+    """pre_save and post_save of Certificate: a saved certificate's kept row is replaced by the
+    "changed" mark, before the change is written and again after. Raises if the cache cannot be
+    reached, which rolls the change back: a revoke that the checks might not see is refused."""
+    if not enabled() or instance._state.adding or kwargs.get("created"):
+        return
+    cache.set(_row_key(instance.verification_code), _CHANGED, timeout=CHANGED_SECONDS)
+
+
+# --- Counting --------------------------------------------------------------------------------
+
+
+def kept_and_counted(code: str) -> tuple[Certificate | None, bool]:
+    """One check of `code`, counted in the cache, and its kept certificate (None when not kept),
+    in one round trip to Redis; and whether its counts are due to be written. A code that names
+    no certificate must be `uncounted`."""
+    redis = _redis()
+    if redis is None:
+        return kept_certificate(code), count_check(code)
+    client, backend = redis
+    with client.pipeline(transaction=False) as pipe:
+        pipe.get(backend.make_and_validate_key(_row_key(code)))
+        pipe.incr(backend.make_and_validate_key(_count_key(code)))
+        pipe.get(backend.make_and_validate_key(_flushed_key(code)))
+        row, count, flushed = pipe.execute()
+    loads = backend._cache._serializer.loads
+    certificate = _certificate(loads(row) if row is not None else None)
+    return certificate, _due(count, loads(flushed) if flushed is not None else None)
+
+
+def uncounted(code: str) -> None:
+    """Forget the count `kept_and_counted` began for a code that names no certificate."""
+    cache.delete(_count_key(code))
+
+
+def count_check(code: str) -> bool:
+    """Count one check of the certificate with `code` in the cache; True when its counts are
+    due to be written (the first check after FLUSH_SECONDS, or every FLUSH_EVERY-th)."""
+    redis = _redis()
+    if redis is None:
+        cache.add(_count_key(code), 0, timeout=None)
+        return _due(cache.incr(_count_key(code)), cache.get(_flushed_key(code)))
+    client, backend = redis
+    # One round trip instead of four. INCR creates the count at 1; Django's serializer stores
+    # integers as such, so cache.get and cache.decr read what INCR wrote.
+    with client.pipeline(transaction=False) as pipe:
+        pipe.incr(backend.make_and_validate_key(_count_key(code)))
+        pipe.get(backend.make_and_validate_key(_flushed_key(code)))
+        count, flushed = pipe.execute()
+    return _due(count, backend._cache._serializer.loads(flushed) if flushed is not None else None)
+
+
+def take_count(code: str) -> int:
+    """Take the checks counted in the cache for the certificate with `code`, to be appended to
+    the database. Of two servers taking at once, one gets them and the other 0; checks counted
+    meanwhile stay for next time."""
+    count_key = _count_key(code)
+    cache.set(_flushed_key(code), time.time(), timeout=ROW_SECONDS)
+    count = cache.get(count_key) or 0
+    if count <= 0:
+        return 0
+    if cache.decr(count_key, count) < 0:  # another server took them first: put them back
+        cache.incr(count_key, count)
+        return 0
+    return count
+
+
+def give_back(code: str, count: int) -> None:
+    """Return taken counts that could not be written, to be written next time."""
+    try:
+        cache.incr(_count_key(code), count)
+    except ValueError:
+        cache.add(_count_key(code), count, timeout=None)
+
+
+def counted(codes: Iterable[str]) -> dict[str, int]:
+    """The checks counted in the cache and not yet written, by verification code."""
+    keys = {_count_key(code): code for code in codes}
+    return {keys[key]: count for key, count in cache.get_many(list(keys)).items() if count}
