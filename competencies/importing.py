@@ -58,7 +58,15 @@ def may_import(user: User) -> bool:
 @dataclass
 class CheckedImport:
     report: ImportReport
-    prepared: list[Assessment]
+    resource: AssessmentImportResource | None = None
+
+    @property
+    def prepared(self) -> list[Assessment]:
+        """The file's new assessments, saved or (a dry run's) not; none if any row is refused.
+        A dry run's are made only when asked for: the preview needs none of them."""
+        if self.resource is None or not self.report.ok:
+            return []
+        return self.resource.prepared
 
 
 def import_assessments(
@@ -92,7 +100,7 @@ def import_assessments(
         )
     except SpreadsheetError as error:
         report.file_errors = error.errors
-        return CheckedImport(report, [])
+        return CheckedImport(report)
     report.notices = sheet.notices
     headers = [*sheet.columns, ROW_NUMBER]
     table = [[cells[column] for column in sheet.columns] + [number] for number, cells in sheet.rows]
@@ -122,7 +130,7 @@ def import_assessments(
         _raise_unexpected(result)
         if on_progress:
             on_progress(min(start + step, total), total)
-    return CheckedImport(report, resource.prepared if report.ok else [])
+    return CheckedImport(report, resource)
 
 
 def _raise_unexpected(result) -> None:

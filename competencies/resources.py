@@ -10,6 +10,7 @@ cell of an export is made formula-safe by `workforce.spreadsheets.SafeResource`.
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 from import_export import resources
+from import_export.results import RowResult
 
 from curriculum.models import AssessmentMethod
 from workforce.models import User
@@ -34,23 +35,30 @@ from .rules import UNPUBLISHED, PreloadedLookups, assessment_rule_errors
 from .selectors import ProgressMatrix, assessor_candidates, importable_workers
 
 IMPORT_BATCH_SIZE = 1000
+# An assessment's columns in the order `Assessment(*values)` takes them, and the relations an
+# import sets, in `AssessmentImportResource._assessment`'s order.
+ASSESSMENT_FIELDS = Assessment._meta.concrete_fields
+ASSESSMENT_RELATIONS = [
+    Assessment._meta.get_field(name)
+    for name in ("worker", "competency", "framework_version", "method", "assessor", "recorded_by")
+]
 
 
 class AssessmentImportResource(resources.ModelResource):
     """Rows of an assessment spreadsheet into new assessments: checked, then saved in bulk.
 
-    Each row's cells are parsed and checked in `import_instance`; a refused row raises a
-    ValidationError (django-import-export marks it invalid), a row already recorded is skipped
-    (`skip_row`), and a new one is queued for `bulk_create`. Every row, with its problems, goes
-    into the `ImportReport` given. Use `import_data(..., use_transactions=True,
-    rollback_on_validation_errors=True)`: then a refused row anywhere undoes the whole file;
-    when saving, also `lock_workers=True`, so that imports of the same people take turns.
-    A dry run writes nothing at all (not even to roll it back); its new rows are in `prepared`.
+    Each row's cells are parsed and checked in `import_row` (`_check_row`); a refused row is
+    marked invalid with its ValidationError, a row already recorded is skipped, and a new one is
+    queued for `bulk_create`. Every row, with its problems, goes into the `ImportReport` given.
+    Use `import_data(..., use_transactions=True, rollback_on_validation_errors=True)`: then a
+    refused row anywhere undoes the whole file; when saving, also `lock_workers=True`, so that
+    imports of the same people take turns. A dry run writes nothing at all (not even to roll it
+    back); its new rows are in `prepared`.
     """
 
     class Meta:
         model = Assessment
-        fields = ()  # no generic column widgets: cells are read by `import_instance`
+        fields = ()  # no generic column widgets: cells are read by `_check_row`
         force_init_instance = True  # every row is a new assessment or none (append-only)
         use_bulk = True
         batch_size = IMPORT_BATCH_SIZE
@@ -69,10 +77,15 @@ class AssessmentImportResource(resources.ModelResource):
         self.actor = actor
         self.source_import_id = source_import_id
         self.report = report
-        self.prepared: list[Assessment] = []
+        self._made: list[Assessment] = []
+        self._unmade: list[tuple] = []  # a dry run's new rows, made into assessments if asked
         self._loaded = False
         self._first_seen: dict[tuple, int] = {}
-        self._outcome = RowOutcome.REFUSED
+        # What every new assessment of the file has in common: the defaults, who entered it
+        # and from which file.
+        self._columns = {field.attname: field.get_default() for field in ASSESSMENT_FIELDS}
+        self._columns["recorded_by_id"] = actor.pk if actor is not None else None
+        self._columns["source_import_id"] = source_import_id
 
     # --- Lookups for the whole file, loaded once ------------------------------------------------
 
@@ -130,7 +143,77 @@ class AssessmentImportResource(resources.ModelResource):
 
     # --- One row ------------------------------------------------------------------------------
 
-    def import_instance(self, instance, row, **kwargs):
+    def import_row(self, row, instance_loader, **kwargs):
+        """Check one row (`_check_row`) and queue it for `bulk_create` if it is new.
+
+        ModelResource's own `import_row` makes, compares, validates and describes a model
+        instance for every row, which costs more than the checking itself and is of no use
+        here: every row is a new assessment, one already recorded (skipped) or refused. So
+        the result keeps only each row's outcome, its refusal or an unexpected error.
+        """
+        row_result = self.get_row_result_class()()
+        try:
+            assessment = self._check_row(row)
+        except ValidationError as refusal:
+            row_result.import_type = RowResult.IMPORT_TYPE_INVALID
+            row_result.validation_error = refusal
+        except Exception as error:  # a fault, raised by `importing` once the import is done
+            row_result.import_type = RowResult.IMPORT_TYPE_ERROR
+            row_result.errors.append(
+                self.get_error_result_class()(error, row=row, number=kwargs.get("row_number"))
+            )
+        else:
+            if assessment is None:
+                row_result.import_type = RowResult.IMPORT_TYPE_SKIP
+            else:
+                row_result.import_type = RowResult.IMPORT_TYPE_NEW
+                if kwargs.get("dry_run"):
+                    self._unmade.append(assessment)
+                else:
+                    self.create_instances.append(self._assessment(assessment))
+        return row_result
+
+    @property
+    def prepared(self) -> list[Assessment]:
+        """The file's new assessments so far (a dry run's are made when first asked for)."""
+        if self._unmade:
+            self._made.extend(self._assessment(new) for new in self._unmade)
+            self._unmade.clear()
+        return self._made
+
+    def _assessment(self, new: tuple) -> Assessment:
+        """A new assessment from a checked row's values.
+
+        Made from its columns in field order, as Django makes the rows it reads, with the
+        related rows the import found put in their caches (the audit names them): keyword
+        arguments go through each relation's descriptor, which for a large file costs more
+        than checking its rows did."""
+        worker, competency, version, level, method, assessed_on, assessor, notes, pending = new
+        columns = {
+            **self._columns,
+            "worker_id": worker.pk,
+            "competency_id": competency.pk,
+            "framework_version_id": version.pk,
+            "level": level,
+            "method_id": method.pk,
+            "assessed_on": assessed_on,
+            "assessor_id": assessor.pk,
+            "notes": notes,
+            "needs_confirmation": pending,
+        }
+        assessment = Assessment(*(columns[field.attname] for field in ASSESSMENT_FIELDS))
+        for field, related in zip(
+            ASSESSMENT_RELATIONS,
+            (worker, competency, version, method, assessor, self.actor),
+            strict=True,
+        ):
+            field.set_cached_value(assessment, related)
+        return assessment
+
+    def _check_row(self, row) -> tuple | None:
+        """The values of the row's new assessment (in `_assessment`'s order); None if it is
+        recorded already; a refused row raises ValidationError. Either way the row and its
+        problems go into the report."""
         checked = CheckedRow(row[ROW_NUMBER], row)
         worker = competency = method = level = assessed_on = assessor = None
         if email := checked.required("worker_email", "link worker's email address").lower():
@@ -169,7 +252,8 @@ class AssessmentImportResource(resources.ModelResource):
                     "assessor_email", f"No assessor with this email address is {self.scope}."
                 )
 
-        self._outcome = RowOutcome.REFUSED
+        outcome = RowOutcome.REFUSED
+        assessment = None
         pending = False
         resolved = None not in (worker, competency, method, level, assessed_on, assessor)
         if resolved and not checked.errors:
@@ -177,7 +261,7 @@ class AssessmentImportResource(resources.ModelResource):
             # Recorded already first: our history export holds a correction that changed only
             # the notes as two rows with the same key, and it must come back unchanged.
             if key in self.existing:
-                self._outcome = RowOutcome.UNCHANGED
+                outcome = RowOutcome.UNCHANGED
             elif key in self._first_seen:
                 checked.refuse(
                     "",
@@ -202,26 +286,26 @@ class AssessmentImportResource(resources.ModelResource):
                 for error in ValidationError(rule_errors).error_list:
                     checked.refuse(RULE_COLUMNS.get(error.code, ""), error.message)
                 if not rule_errors:
-                    self._outcome = RowOutcome.NEW
-                    instance.worker = worker
-                    instance.competency = competency
-                    instance.framework_version = self.versions[competency.framework_id]
-                    instance.level = level
-                    instance.method = method
-                    instance.assessed_on = assessed_on
-                    instance.assessor = assessor
-                    instance.notes = restore(checked.text("notes"))
+                    outcome = RowOutcome.NEW
                     # Who entered it, and from which file. A row in someone else's name (or
                     # from the command line, where nobody is the assessor) counts for nothing
                     # until that assessor confirms it: nobody vouches for a colleague.
                     pending = self.actor is None or assessor.pk != self.actor.pk
-                    instance.recorded_by = self.actor
-                    instance.source_import_id = self.source_import_id
-                    instance.needs_confirmation = pending
+                    assessment = (
+                        worker,
+                        competency,
+                        self.versions[competency.framework_id],
+                        level,
+                        method,
+                        assessed_on,
+                        assessor,
+                        restore(checked.text("notes")),
+                        pending,
+                    )
         self.report.rows.append(
             {
                 "row": checked.number,
-                "outcome": self._outcome,
+                "outcome": outcome,
                 "worker": str(worker) if worker else checked.text("worker_email"),
                 "worker_email": worker.email if worker else checked.text("worker_email"),
                 "competency": competency.id_number
@@ -240,6 +324,7 @@ class AssessmentImportResource(resources.ModelResource):
         )
         if checked.errors:
             raise ValidationError([error["reason"] for error in checked.errors])
+        return assessment
 
     def _competency(self, checked: CheckedRow, code: str):
         found = self.competencies.get(code, [])
@@ -264,19 +349,15 @@ class AssessmentImportResource(resources.ModelResource):
             return found[0]
         return None
 
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        """A row matching an assessment already recorded is left alone: reported unchanged."""
-        return not import_validation_errors and self._outcome == RowOutcome.UNCHANGED
-
     # --- Saving -------------------------------------------------------------------------------
 
     def bulk_create(self, using_transactions, dry_run, raise_errors, batch_size=None, result=None):
         # Nothing to write in a dry run, nor once a row is refused: the file is all or nothing.
         if dry_run or self.report.refused:
-            self.prepared.extend(self.create_instances)
+            self._made.extend(self.create_instances)
             self.create_instances.clear()
             return
-        self.prepared.extend(self.create_instances)
+        self._made.extend(self.create_instances)
         super().bulk_create(using_transactions, dry_run, raise_errors, batch_size, result)
 
     def after_import(self, dataset, result, **kwargs):
