@@ -254,6 +254,11 @@ class AwardSignOff(AppendOnlyModel):
                 name="award_sign_off_countersignature_complete",
             ),
         ]
+        indexes = [
+            # Standing sign-offs (selectors._fresh, the last 90 days) of one qualification: the
+            # register reads them for a national manager among 20,000 of every age.
+            models.Index(fields=["qualification", "signed_at"], name="award_sign_off_recent"),
+        ]
 
     def __str__(self) -> str:
         return f"Sign-off of {self.qualification.code} for {self.holder}"
