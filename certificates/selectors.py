@@ -815,9 +815,14 @@ def named_supervisors_of(worker: User, *, on: datetime.date | None = None) -> Qu
 
 
 def _fresh(day: datetime.date) -> Q:
+    """Signed in the SIGN_OFF_VALID_DAYS up to and including `day` (local dates), written as a
+    range of moments so that it reads the award_sign_off_recent index: the local date of each
+    sign-off (signed_at__date) is worked out row by row and read them all."""
+    first = day - datetime.timedelta(days=SIGN_OFF_VALID_DAYS - 1)
+    after = day + datetime.timedelta(days=1)
     return Q(
-        signed_at__date__gt=day - datetime.timedelta(days=SIGN_OFF_VALID_DAYS),
-        signed_at__date__lte=day,
+        signed_at__gte=timezone.make_aware(datetime.datetime.combine(first, datetime.time.min)),
+        signed_at__lt=timezone.make_aware(datetime.datetime.combine(after, datetime.time.min)),
     )
 
 

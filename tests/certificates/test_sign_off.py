@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from wagtail.models import ModelLogEntry
 
-from certificates import services
+from certificates import selectors, services
 from certificates.models import AwardSignOff, Certificate, RevocationReason
 from competencies.models import Assessment, AssessmentConfirmation, AssessmentImport
 from curriculum.selectors import current_version
@@ -380,3 +380,27 @@ def test_the_pdf_prints_the_sign_off_and_countersignature(
     assert f"Signed off by {assessor.full_name}, {today}" in text
     assert f"Countersigned by {named_supervisor.full_name}, named supervisor, {today}" in text
     assert "supervision confirmed" not in text
+
+
+@pytest.mark.parametrize(
+    ("signed", "stands"),
+    [
+        (datetime.datetime(2026, 3, 30, 0, 0), True),  # the first of the 90 days, at midnight
+        (datetime.datetime(2026, 3, 29, 23, 59, 59), False),  # the day before them
+        (datetime.datetime(2026, 6, 27, 23, 59, 59), True),  # the last moment of the day itself
+        (datetime.datetime(2026, 6, 28, 0, 0), False),  # the day after
+    ],
+)
+def test_a_sign_off_stands_for_90_days_of_local_dates(
+    supervised, qualification, second_assessor, signed, stands
+):
+    """Freshness goes by the date on the clock where the service runs (London, in summer time
+    here: an hour ahead of the stored UTC), whatever the moment stored."""
+    sign_off = AwardSignOff.objects.create(
+        holder=supervised,
+        qualification=qualification,
+        assessor=second_assessor,
+        signed_at=timezone.make_aware(signed),
+    )
+    found = selectors.standing_sign_off(supervised, qualification, as_of=datetime.date(2026, 6, 27))
+    assert (found == sign_off) is stands
