@@ -395,6 +395,49 @@ def test_the_register_pages_its_certificates(client, manager, organisation, cert
     assert verify_links(second) == 6
 
 
+def test_the_register_filters_and_counts_each_status_on_its_edge_days(
+    client, manager, organisation, certificate
+):
+    """Each status filter lists exactly the certificates the register labels so, and counts
+    them: on the day renewal falls due, and on the day a certificate expires, it has moved on."""
+    today = timezone.localdate()
+    twins = {}
+    for status in CertificateStatus:
+        worker = MembershipFactory(organisation=organisation, role=Role.LINK_WORKER).user
+        twins[status] = _certificate_for(worker, certificate)
+    with rewriting_kept_records():
+        Certificate.objects.filter(pk=twins[CertificateStatus.RENEWAL_DUE].pk).update(
+            renewal_due_on=today
+        )
+        Certificate.objects.filter(pk=twins[CertificateStatus.EXPIRED].pk).update(
+            issued_on=today - datetime.timedelta(days=400),
+            renewal_due_on=today - datetime.timedelta(days=30),
+            expires_on=today,
+        )
+        Certificate.objects.filter(pk=twins[CertificateStatus.SUPERSEDED].pk).update(
+            is_current=False
+        )
+        Certificate.objects.filter(pk=twins[CertificateStatus.REVOKED].pk).update(
+            is_current=False,
+            revoked_at=timezone.now(),
+            revocation_reason=RevocationReason.ISSUED_IN_ERROR,
+            revocation_details="Issued to the wrong person.",
+        )
+    client.force_login(manager)
+
+    everything = client.get("/team/certificates/").content.decode()
+    for status, twin in twins.items():
+        expected = 2 if status == CertificateStatus.VALID else 1  # and the fixture's own
+        assert f"{status.label} ({expected})" in everything
+        page = client.get("/team/certificates/", {"status": status.value}).content.decode()
+        shown = set(re.findall(r'href="/team/certificates/([A-Z0-9-]+)/"', page))
+        wanted = {twin.number} | (
+            {certificate.number} if status == CertificateStatus.VALID else set()
+        )
+        assert shown == wanted, status
+        assert f'nhsuk-tag--{status.tag_colour}">{status.label}<' in page
+
+
 def test_someone_who_has_left_keeps_their_certificates(client, certificate, eligible_worker):
     membership = Membership.objects.get(user=eligible_worker, role=Role.LINK_WORKER)
     membership_end(membership=membership, ends_on=timezone.localdate() - datetime.timedelta(days=1))
