@@ -5,11 +5,13 @@ per-worker selectors of the apps below would cost several queries a person.
 """
 
 import datetime
-from dataclasses import dataclass
+from collections import Counter
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Page, Paginator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Cast
@@ -29,7 +31,7 @@ from certificates.selectors import (
     register_counts,
     with_status,
 )
-from competencies.evidence_rules import achievements, rules_for
+from competencies.evidence_rules import achievements, rules_for, team_levels
 from competencies.models import Assessment, CPDEntry, Evidence, SupervisionSession
 from competencies.selectors import Upkeep, level_names, upkeep
 from curriculum.models import (
@@ -272,7 +274,8 @@ def team_overview(
     core_ids = [c.pk for c in competencies if c.is_core]
     milestone_ids = [c.pk for c in competencies if c.needed_before_unsupervised_work]
     rules = rules_for(framework)
-    achieved = achievements(ids, framework, as_of=today, rules=rules)
+    # Levels, dates and refreshers only: the team page never says what each is missing.
+    achieved = achievements(ids, framework, as_of=today, rules=rules, in_full=())
     levels = {pair: (a.level, a.on) for pair, a in achieved.items() if a.level}
     figures = upkeep(ids, today=today)
     refresher_notice = today + datetime.timedelta(days=REFRESHER_NOTICE_DAYS)
@@ -410,29 +413,29 @@ class MatrixRow:
 
 @dataclass(frozen=True)
 class TeamMatrix:
-    """Workers by competencies, grouped by module, each cell the current level."""
+    """Workers by competencies, grouped by module, each cell the current level: a page of the
+    team's rows, with the whole team's count at proficiency in each competency."""
 
     groups: list[ModuleGroup]
     competencies: list[Competency]
-    rows: list[MatrixRow]
+    rows: list[MatrixRow]  # the page's link workers
     threshold: int | None
     level_names: dict[int, str]
     modules: list[ModulePage]
     too_many: int = 0  # how many link workers, when too many to judge at once
+    team_size: int = 0  # every link worker matching the filters, on any page
+    # How many of the whole team (every page) are at proficiency, by competency.
+    proficient_by_competency: list[int] = field(default_factory=list)
+    page_obj: Page | None = None
 
     @property
     def threshold_name(self) -> str:
         return self.level_names.get(self.threshold, "") if self.threshold else ""
 
-    @property
-    def proficient_by_competency(self) -> list[int]:
-        return [
-            sum(row.cells[index].band in _PROFICIENT_BANDS for row in self.rows)
-            for index in range(len(self.competencies))
-        ]
 
-
-_PROFICIENT_BANDS = {Band.PROFICIENT, Band.BEYOND}
+# The matrix shows this many link workers a page: a PCN of 200 would otherwise be a table of
+# 6,000 cells (close to a megabyte of HTML) that no one reads at once.
+MATRIX_PAGE_SIZE = 25
 
 
 def band(level: int, threshold: int | None) -> str:
@@ -453,9 +456,17 @@ def team_matrix(
     organisation: Organisation | None = None,
     search: str = "",
     limit: int | None = None,
+    page: int | str | None = 1,
+    page_size: int | None = None,
+    with_rows: bool = True,
 ) -> TeamMatrix:
     """The current level of each of the manager's link workers on each competency in use,
-    columns grouped by the first live module teaching them. Five queries whatever the size
+    columns grouped by the first live module teaching them: `page` of the team by name
+    (`page_size` a page, else `MATRIX_PAGE_SIZE`; no rows `with_rows=False`, as the gaps page
+    asks), and the whole team's count at proficiency in each competency.
+
+    Every worker of the team is judged, in one pass over one query's rows (the counts need
+    them all); only the page's say what is missing in each cell. Nine queries whatever the size
     (the framework's scale comes prefetched by `default_curriculum`); with more than `limit`
     link workers, only how many there are."""
     framework = curriculum.framework
@@ -471,7 +482,8 @@ def team_matrix(
             modules=[],
             too_many=len(members),
         )
-    in_use = {
+    rules = rules_for(framework)
+    competency_rows = {
         competency.pk: competency
         for competency in Competency.objects.filter(framework=framework)
         .assessable()
@@ -492,20 +504,35 @@ def team_matrix(
     for module in modules:
         # A competency taught in two modules gets one column, under the first.
         columns = [
-            in_use[link.competency_id]
+            competency_rows[link.competency_id]
             for link in module.module_competencies.all()
-            if link.competency_id in in_use and link.competency_id not in placed
+            if link.competency_id in competency_rows and link.competency_id not in placed
         ]
         placed.update(c.pk for c in columns)
         if columns:
             groups.append(ModuleGroup(module.title, module.code, columns))
-    unplaced = [c for pk, c in in_use.items() if pk not in placed]
+    unplaced = [c for pk, c in competency_rows.items() if pk not in placed]
     if unplaced:
         groups.append(ModuleGroup("Not taught in a module", "", unplaced))
     competencies = [c for group in groups for c in group.competencies]
-    achieved = achievements([m.worker.pk for m in members], framework)
+    page_obj = None
+    shown: list[TeamMember] = []
+    if with_rows:
+        page_obj = Paginator(members, page_size or MATRIX_PAGE_SIZE).get_page(page)
+        shown = list(page_obj.object_list)
+    levels, achieved = team_levels(
+        [m.worker.pk for m in members],
+        framework,
+        rules=rules,
+        in_full={m.worker.pk for m in shown},
+    )
+    proficient = Counter(
+        competency_id
+        for (_, competency_id), level in levels.items()
+        if threshold is not None and level >= threshold
+    )
     rows = []
-    for member in members:
+    for member in shown:
         cells = []
         for competency in competencies:
             achievement = achieved.get((member.worker.pk, competency.pk))
@@ -521,6 +548,9 @@ def team_matrix(
         threshold=threshold,
         level_names=level_names(framework),
         modules=modules,
+        team_size=len(members),
+        proficient_by_competency=[proficient[c.pk] for c in competencies],
+        page_obj=page_obj,
     )
 
 
@@ -551,7 +581,7 @@ class TeamGaps:
 def team_gaps(matrix: TeamMatrix) -> TeamGaps:
     """The competencies with the fewest proficient workers and the modules with the smallest share
     of their competencies at proficiency across the team, from `team_matrix` (no queries)."""
-    size = len(matrix.rows)
+    size = matrix.team_size
     counts = dict(
         zip(
             (c.pk for c in matrix.competencies),

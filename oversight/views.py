@@ -81,9 +81,11 @@ def matrix(request: HttpRequest) -> HttpResponse:
             organisation=filters["organisation"],
             search=filters["search"],
             limit=_limit(form, filters),
+            page=request.GET.get("page"),
         )
         context |= {
             "matrix": team_matrix,
+            "page_obj": team_matrix.page_obj,
             "organisations": organisations,
             "bands": [(band, selectors.Band(band).label) for band in selectors.Band.values],
         }
@@ -103,6 +105,7 @@ def gaps(request: HttpRequest) -> HttpResponse:
                 organisation=filters["organisation"],
                 search=filters["search"],
                 limit=_limit(form, filters),
+                with_rows=False,  # the counts alone: the gaps page names nobody
             )
         )
         weakest = team_gaps.competencies[: charts.WEAKEST]

@@ -5,6 +5,8 @@ certificates.demo) and Siân has had no supervision confirmed for two months. Ax
 page (the matrix included), at desktop width and at 375 px.
 """
 
+import re
+
 from django.utils.html import escape
 from playwright.sync_api import Locator, Page, expect
 
@@ -111,3 +113,57 @@ def test_a_manager_cannot_open_another_pcns_worker(page, visit, follow, demo_dat
 
     visit(page, f"/team/workers/{east_worker.pk}/", status=404)
     expect(page.get_by_text(escape(EAST_WORKER))).to_have_count(0)
+
+
+def test_the_matrix_pages_a_large_team_by_keyboard(page, visit, follow, demo_data):
+    """30 link workers: the matrix shows 25 at a time, by name, with the whole team's totals at
+    the foot; the next page is a link in its own navigation landmark, reached by keyboard, and
+    keeps the search."""
+    from tests.factories import MembershipFactory
+    from workforce.models import Organisation, Role
+
+    riverside = Organisation.objects.get(name="Riverside North PCN")
+    for number in range(26):
+        MembershipFactory(
+            organisation=riverside,
+            role=Role.LINK_WORKER,
+            user__full_name=f"Zed Paging {number:02d}",
+            user__email=f"zed.paging.{number:02d}@example.org",
+        )
+    sign_in(page, visit, follow, MANAGER)
+    visit(page, "/team/matrix/")
+
+    matrix = page.get_by_role("region", name="Current level by link worker and competency")
+    expect(matrix.locator("tbody tr")).to_have_count(25)
+    expect(page.get_by_role("status").filter(has_text="Showing 1 to 25 of 30")).to_be_visible()
+    expect(matrix.locator("tfoot th")).to_have_text("At proficiency, all 30")
+    pages = page.get_by_role("navigation", name="Pages of link workers")
+    next_link = pages.get_by_role("link", name=re.compile(r"^Next\W+Page 2 of 2$"))
+    expect(next_link).to_be_visible()
+
+    # By keyboard: focus the link, press Enter.
+    next_link.focus()
+    expect(next_link).to_be_focused()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert path_of(page) == "/team/matrix/"
+    expect(matrix.locator("tbody tr")).to_have_count(5)
+    expect(page.get_by_text("Zed Paging 25")).to_be_visible()
+    expect(page.get_by_role("link", name=KWAME)).to_have_count(0)
+    expect(pages.get_by_role("link", name=re.compile(r"^Previous\W+Page 1 of 2$"))).to_be_visible()
+
+    # A search narrows the team, and the next page keeps it.
+    search = page.get_by_label("Name or email")
+    search.fill("zed.paging")
+    with page.expect_navigation():
+        search.press("Enter")
+    expect(page.get_by_role("status").filter(has_text="Showing 1 to 25 of 26")).to_be_visible()
+    follow(page, pages.get_by_role("link", name=re.compile(r"^Next\W+Page 2 of 2$")))
+    assert "q=zed.paging" in page.url
+    expect(matrix.locator("tbody tr")).to_have_count(1)
+    expect(page.get_by_text("Zed Paging 25")).to_be_visible()
+
+    page.set_viewport_size(PHONE)
+    visit(page, "/team/matrix/?page=2")
+    assert fits_the_screen(page), "the matrix's second page is wider than a phone"
+    expect(pages).to_be_visible()

@@ -187,6 +187,78 @@ def test_matrix_shows_each_level_as_a_number_and_a_band(
     assert "One level below proficiency" in content
 
 
+def test_matrix_pages_the_people_and_counts_the_whole_team(
+    client, manager, organisation, other_organisation, assess, demo_curriculum, monkeypatch
+):
+    """A page of link workers at a time, by name; the totals at the foot count everyone, and the
+    links to the other pages keep the filters."""
+    from oversight import selectors
+
+    monkeypatch.setattr(selectors, "MATRIX_PAGE_SIZE", 3)
+    MembershipFactory(user=manager, organisation=other_organisation, role=Role.MANAGER)
+    workers = [
+        MembershipFactory(
+            organisation=organisation,
+            role=Role.LINK_WORKER,
+            user__full_name=f"Worker {number:02d}",
+        ).user
+        for number in range(5)
+    ]
+    elsewhere = MembershipFactory(
+        organisation=other_organisation, role=Role.LINK_WORKER, user__full_name="Worker 99"
+    ).user
+    # Proficient in ROL-02: two on the first page, one on the second, one in the other PCN.
+    for worker in (workers[0], workers[2], workers[4]):
+        assess(worker, "SPLW-ROL-02", level=3)
+    there = MembershipFactory(organisation=other_organisation, role=Role.ASSESSOR).user
+    assess(elsewhere, "SPLW-ROL-02", level=3, by=there)
+    client.force_login(manager)
+
+    first = client.get(f"/team/matrix/?organisation={organisation.pk}").content.decode()
+    second = client.get(f"/team/matrix/?organisation={organisation.pk}&page=2").content.decode()
+
+    assert "Worker 00" in first
+    assert "Worker 02" in first
+    assert "Worker 03" not in first
+    assert "Worker 99" not in first
+    assert "Worker 03" in second
+    assert "Worker 04" in second
+    assert "Worker 00" not in second
+    assert "Showing 1 to 3 of 5 link workers, by name" in first
+    assert "Showing 4 to 5 of 5 link workers, by name" in second
+    assert "page 1 of 2: 1 to 3 of 5 link workers" in first
+    # The next page keeps the organisation chosen, in a navigation landmark of its own.
+    assert 'aria-label="Pages of link workers"' in first
+    assert f'href="?organisation={organisation.pk}&amp;page=2"' in first
+    assert f'href="?organisation={organisation.pk}&amp;page=1"' in second
+
+    # The foot counts all five of the organisation on either page, not the page's rows.
+    rol_02 = _column(first, "SPLW-ROL-02")
+    for page in (first, second):
+        assert "At proficiency, all 5" in page
+        assert _totals(page)[rol_02] == "3"
+    # A page number past the end shows the last page.
+    assert (
+        "Worker 04"
+        in client.get(f"/team/matrix/?organisation={organisation.pk}&page=9").content.decode()
+    )
+    # The gaps page counts the whole team too (both organisations), though it names nobody.
+    gaps = client.get("/team/gaps/").content.decode()
+    assert "Figures count current levels of 6 link workers" in gaps
+    counts = selectors.team_gaps(selectors.team_matrix(manager, demo_curriculum, with_rows=False))
+    assert next(gap for gap in counts.competencies if gap.code == "SPLW-ROL-02").proficient == 4
+
+
+def _column(page: str, code: str) -> int:
+    head = re.findall(r'<span class="app-matrix__code">([^<]+)</span>', page)
+    return head.index(code)
+
+
+def _totals(page: str) -> list[str]:
+    foot = page[page.index("<tfoot>") : page.index("</tfoot>")]
+    return re.findall(r'<td class="app-matrix__total">([^<]*)</td>', foot)
+
+
 def test_matrix_links_to_its_export_per_organisation(
     client, manager, organisation, link_worker, demo_curriculum
 ):
