@@ -4,11 +4,7 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from workforce.spreadsheets import SafeResource, column, neutralise
-
-# The text cells (number, holder, qualification, status), none of which may run as a formula,
-# as `SafeResource` makes every text cell; the others are dates.
-_TEXT_CELLS = (0, 1, 2, 5)
+from workforce.spreadsheets import SafeResource, column
 
 
 class CertificateRegisterResource(SafeResource):
@@ -34,13 +30,13 @@ class CertificateRegisterResource(SafeResource):
         chunk_size = 2000
 
     def export_resource(self, instance, selected_fields=None, **kwargs):
-        cells = list(instance)
-        for index in _TEXT_CELLS:
-            cells[index] = neutralise(cells[index])
+        # The text arrives safe from running as a formula (selectors._formula_safe); the status
+        # is our own words.
+        number, holder, qualification, issued, expires, status = instance
         if not kwargs.get("force_native_type"):
             # A CSV's dates as ISO text (an XLSX keeps them as dates).
-            cells[3], cells[4] = cells[3].isoformat(), cells[4].isoformat()
-        return cells
+            issued, expires = issued.isoformat(), expires.isoformat()
+        return [number, holder, qualification, issued, expires, status]
 
 
 @contextmanager

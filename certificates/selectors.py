@@ -18,7 +18,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast, Coalesce, Concat
 from django.utils import timezone
 
 from competencies.evidence_rules import (
@@ -48,6 +48,7 @@ from curriculum.selectors import current_version
 from workforce.models import Membership, Organisation, Role, User
 from workforce.permissions import Action, actors_for, organisations_for, shared_organisations
 from workforce.selectors import people_in_scope
+from workforce.spreadsheets import FORMULA_TRIGGERS
 
 from . import verification
 from .models import (
@@ -597,16 +598,33 @@ def register_page_rows(manager: User, *, status: str = "") -> QuerySet[Certifica
     return certificates
 
 
+def _formula_safe(column: str) -> Case:
+    """`column`'s text as `workforce.spreadsheets.neutralise` makes it (a quote before a leading
+    formula character), worked out in SQL with the rows rather than in Python cell by cell."""
+    formula = Q()
+    for trigger in FORMULA_TRIGGERS:
+        formula |= Q(**{f"{column}__startswith": trigger})
+    return Case(
+        When(formula, then=Concat(Value("'"), F(column))),
+        default=F(column),
+        output_field=CharField(),
+    )
+
+
 def register_rows(manager: User) -> QuerySet:
     """The register as its spreadsheet lists it, in its order, as tuples of its cells: number,
     holder, qualification, issued, valid until (the last valid day) and the status's words, all
-    computed in SQL. Model instances cost 20,000 rows seconds (22 s with the snapshot, holder and
-    qualification; a second with only the columns, most of it building objects to read them)."""
+    computed in SQL, the text made safe from running as formulas. Model instances cost 20,000
+    rows seconds (22 s with the snapshot, holder and qualification; a second with only the
+    columns, most of it building objects to read them)."""
     today = timezone.localdate()
     return (
         certificates_visible_to(manager)
         .select_related(None)
         .annotate(
+            safe_number=_formula_safe("number"),
+            safe_holder=_formula_safe("holder_name"),
+            safe_qualification=_formula_safe("qualification_title"),
             valid_until=Cast(F("expires_on") - datetime.timedelta(days=1), DateField()),
             status_label=Case(
                 *(
@@ -617,9 +635,9 @@ def register_rows(manager: User) -> QuerySet:
             ),
         )
         .values_list(
-            "number",
-            "holder_name",
-            "qualification_title",
+            "safe_number",
+            "safe_holder",
+            "safe_qualification",
             "issued_on",
             "valid_until",
             "status_label",
