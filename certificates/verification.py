@@ -71,20 +71,53 @@ def _flushed_key(code: str) -> str:
     return f"verify:flushed:{code}"
 
 
-_clients: dict[str, object] = {}
+# One check, in one round trip: the kept row, the count after this check, and when counts were
+# last written. A script rather than a pipeline: redis-py builds a new client object for every
+# pipeline, which cost more than the round trip itself.
+_CHECK_SCRIPT = """
+local row = redis.call('GET', KEYS[1])
+local count = redis.call('INCR', KEYS[2])
+return {row, count, redis.call('GET', KEYS[3])}
+"""
+_scripts: dict[str, object] = {}
 
 
-def _redis():
-    """The shared cache's Redis client and backend, or None for another cache. The client is
-    made once per process: Django makes a new one, at a cost, for every command."""
+def _redis_check():
+    """The check script on the shared cache's Redis and the cache backend, or None for another
+    cache. Made once per process: Django makes a new client, at a cost, for every command."""
     backend = caches["default"]  # `cache` is a proxy to it
     if not isinstance(backend, RedisCache):
         return None
     where = backend._servers[0]  # writes go to the first server
-    client = _clients.get(where)
-    if client is None:
-        client = _clients[where] = backend._cache.get_client(write=True)
-    return client, backend
+    script = _scripts.get(where)
+    if script is None:
+        client = backend._cache.get_client(write=True)
+        script = _scripts[where] = client.register_script(_CHECK_SCRIPT)
+    return script, backend
+
+
+def _checked(code: str) -> tuple[object, int, float | None]:
+    """Count one check of `code`: (its kept row or None, its count, when last written)."""
+    redis = _redis_check()
+    if redis is None:
+        cache.add(_count_key(code), 0, timeout=None)
+        count = cache.incr(_count_key(code))
+        return cache.get(_row_key(code)), count, cache.get(_flushed_key(code))
+    script, backend = redis
+    keys = [backend.make_and_validate_key(key) for key in _keys(code)]
+    row, count, flushed = script(keys=keys)
+    # Django's serializer stores integers as such (INCR's count reads back as an int) and
+    # pickles anything else.
+    loads = backend._cache._serializer.loads
+    return (
+        loads(row) if row is not None else None,
+        count,
+        loads(flushed) if flushed is not None else None,
+    )
+
+
+def _keys(code: str) -> tuple[str, str, str]:
+    return _row_key(code), _count_key(code), _flushed_key(code)
 
 
 def _due(count: int, flushed: float | None) -> bool:
@@ -133,18 +166,8 @@ def kept_and_counted(code: str) -> tuple[Certificate | None, bool]:
     """One check of `code`, counted in the cache, and its kept certificate (None when not kept),
     in one round trip to Redis; and whether its counts are due to be written. A code that names
     no certificate must be `uncounted`."""
-    redis = _redis()
-    if redis is None:
-        return kept_certificate(code), count_check(code)
-    client, backend = redis
-    with client.pipeline(transaction=False) as pipe:
-        pipe.get(backend.make_and_validate_key(_row_key(code)))
-        pipe.incr(backend.make_and_validate_key(_count_key(code)))
-        pipe.get(backend.make_and_validate_key(_flushed_key(code)))
-        row, count, flushed = pipe.execute()
-    loads = backend._cache._serializer.loads
-    certificate = _certificate(loads(row) if row is not None else None)
-    return certificate, _due(count, loads(flushed) if flushed is not None else None)
+    row, count, flushed = _checked(code)
+    return _certificate(row), _due(count, flushed)
 
 
 def uncounted(code: str) -> None:
@@ -155,18 +178,8 @@ def uncounted(code: str) -> None:
 def count_check(code: str) -> bool:
     """Count one check of the certificate with `code` in the cache; True when its counts are
     due to be written (the first check after FLUSH_SECONDS, or every FLUSH_EVERY-th)."""
-    redis = _redis()
-    if redis is None:
-        cache.add(_count_key(code), 0, timeout=None)
-        return _due(cache.incr(_count_key(code)), cache.get(_flushed_key(code)))
-    client, backend = redis
-    # One round trip instead of four. INCR creates the count at 1; Django's serializer stores
-    # integers as such, so cache.get and cache.decr read what INCR wrote.
-    with client.pipeline(transaction=False) as pipe:
-        pipe.incr(backend.make_and_validate_key(_count_key(code)))
-        pipe.get(backend.make_and_validate_key(_flushed_key(code)))
-        count, flushed = pipe.execute()
-    return _due(count, backend._cache._serializer.loads(flushed) if flushed is not None else None)
+    _, count, flushed = _checked(code)
+    return _due(count, flushed)
 
 
 def take_count(code: str) -> int:

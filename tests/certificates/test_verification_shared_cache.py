@@ -45,7 +45,7 @@ def shared_cache(request, settings):
         cache.clear()  # the test run's own local-memory cache
     settings.VERIFICATION_CACHE = True
     yield request.param
-    verification._clients.clear()
+    verification._scripts.clear()
 
 
 @pytest.fixture
