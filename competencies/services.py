@@ -12,7 +12,7 @@ from decimal import Decimal
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from wagtail.log_actions import get_active_log_context, log
 from wagtail.models import ModelLogEntry
@@ -420,12 +420,8 @@ LOG_ENTRY_FIELDS = ModelLogEntry._meta.concrete_fields
 
 
 def _log_each(assessments: list[Assessment], action: str, *, user: User | None, data) -> None:
-    """One audit entry per assessment, as `log()` writes it, inserted in batches: a 10,000-row
-    import is audited row by row without 10,000 queries.
-
-    Each entry is made from its columns in field order (as Django makes the rows it reads):
-    keyword arguments would go through the relations' descriptors, at a cost for 10,000 entries
-    near that of inserting them."""
+    """One audit entry per assessment, as `log()` writes it, inserted together: a 10,000-row
+    import is audited row by row without 10,000 queries."""
     if not assessments:
         return
     content_type = ContentType.objects.get_for_model(Assessment, for_concrete_model=False)
@@ -438,15 +434,38 @@ def _log_each(assessments: list[Assessment], action: str, *, user: User | None, 
         "uuid": context.uuid,
         "user_id": user.pk if user is not None else None,
     }
-    entries = []
-    for assessment in assessments:
-        columns = common | {
-            "label": str(assessment),
-            "data": data(assessment),
-            "object_id": str(assessment.pk),
-        }
-        entries.append(ModelLogEntry(*(columns[field.attname] for field in LOG_ENTRY_FIELDS)))
-    ModelLogEntry.objects.bulk_create(entries, batch_size=LOG_BATCH_SIZE)
+    _insert_log_entries(
+        common
+        | {"label": str(assessment), "data": data(assessment), "object_id": str(assessment.pk)}
+        for assessment in assessments
+    )
+
+
+def _insert_log_entries(entries: Iterable[dict]) -> None:
+    """Insert audit entries given as their columns' values (by attribute name).
+
+    On PostgreSQL by COPY, each value prepared by its field as an INSERT would: for a large
+    import's entries this costs a third of `bulk_create`, which binds every value as a
+    parameter. Elsewhere by `bulk_create`, each entry made from its columns in field order (as
+    Django makes the rows it reads; keyword arguments would go through the relations'
+    descriptors)."""
+    if connection.vendor == "postgresql":
+        fields = [field for field in LOG_ENTRY_FIELDS if not field.primary_key]
+        columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
+        table = connection.ops.quote_name(ModelLogEntry._meta.db_table)
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+        ):
+            for entry in entries:
+                copy.write_row(
+                    [field.get_db_prep_save(entry[field.attname], connection) for field in fields]
+                )
+        return
+    ModelLogEntry.objects.bulk_create(
+        [ModelLogEntry(*(entry[field.attname] for field in LOG_ENTRY_FIELDS)) for entry in entries],
+        batch_size=LOG_BATCH_SIZE,
+    )
 
 
 def _refused(record: AssessmentImport, report: ImportReport) -> None:
