@@ -7,6 +7,14 @@ CODE = r"(?P<code>[A-Za-z0-9_-]{32})"
 
 app_name = "certificates"
 urlpatterns = [
+    # Anyone, without an account. First: the busiest requests there are, and URL resolution
+    # tries each pattern in turn.
+    path("verify/", views.verify_start, name="verify_start"),
+    re_path(rf"^verify/{CODE}\.json$", views.verify_json, name="verify_json"),
+    re_path(rf"^verify/{CODE}/$", views.verify, name="verify"),
+    re_path(
+        rf"^verify/{CODE}/credential\.json$", views.verify_credential, name="verify_credential"
+    ),
     # Link workers
     path("progress/qualifications/", views.my_qualifications, name="my_qualifications"),
     path("progress/certificates/", views.my_certificates, name="my_certificates"),
@@ -37,11 +45,4 @@ urlpatterns = [
     path("caseload/<int:worker_id>/sign-off/", views.sign_off, name="sign_off"),
     path("countersign/awards/", views.countersign_list, name="countersign_list"),
     path("countersign/awards/<int:pk>/", views.countersign, name="countersign"),
-    # Anyone, without an account
-    path("verify/", views.verify_start, name="verify_start"),
-    re_path(rf"^verify/{CODE}\.json$", views.verify_json, name="verify_json"),
-    re_path(rf"^verify/{CODE}/$", views.verify, name="verify"),
-    re_path(
-        rf"^verify/{CODE}/credential\.json$", views.verify_credential, name="verify_credential"
-    ),
 ]

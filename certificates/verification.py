@@ -36,7 +36,8 @@ CHANGED_SECONDS = 10 * 60  # longer than any revoke's or renewal's transaction
 FLUSH_SECONDS = 60
 FLUSH_EVERY = 100
 
-# What the verification selectors read (certificates.selectors._PUBLIC_CERTIFICATE_SQL).
+# What the verification selectors read (certificates.selectors._PUBLIC_CERTIFICATE_SQL); a kept
+# certificate's snapshot holds only its sign-offs, all that the check shows.
 PUBLIC_FIELDS = (
     "id",
     "number",
@@ -146,6 +147,9 @@ def kept_certificate(code: str) -> Certificate | None:
 def keep(certificate: Certificate) -> None:
     """Keep a row just read from the database, unless one (or a "changed" mark) is there."""
     row = {name: getattr(certificate, name) for name in PUBLIC_FIELDS}
+    # Of the snapshot, only what the check shows: the rest (every competency's evidence) is
+    # most of the row, read back and unpickled on every check for nothing.
+    row["snapshot"] = {"signoffs": certificate.snapshot.get("signoffs", [])}
     row["successor_code"] = certificate.successor_code
     cache.add(_row_key(certificate.verification_code), row, timeout=ROW_SECONDS)
 

@@ -3,7 +3,6 @@ and public verification. Thin views over the certificates services and selectors
 
 import hashlib
 import io
-import json
 import zipfile
 from collections import OrderedDict
 
@@ -11,6 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.messages import get_messages
+from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -33,7 +33,7 @@ from workforce.refusals import refusal_text
 from workforce.services import export_record, membership_supervisor_set
 from workforce.spreadsheets import attachment, download, export_bytes
 
-from . import selectors, services
+from . import selectors, services, verification
 from .forms import (
     BulkIssueForm,
     CountersignForm,
@@ -620,11 +620,21 @@ def _public_facts(certificate: Certificate) -> dict:
 
 
 # Rendered verification pages for visitors who are not signed in, keyed by everything such a
-# page shows: the facts as read from the database on this request, today's date and how it was
-# found. A revoke or renewal changes the facts, so the key: nothing stale can come back. Bounded,
-# per process; rendering was half the cost of a check.
-_RENDERED: OrderedDict[str, tuple[bytes, str]] = OrderedDict()
+# page shows: the certificate's fields as read on this request (but its snapshot, whose sign-offs
+# the database never lets change), its successor's code, today's date and how it was found. A
+# revoke or renewal changes the key: nothing stale can come back. Bounded, per process;
+# rendering was half the cost of a check.
+_RENDERED: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
 _RENDERED_MAX = 512
+_PAGE_FIELDS = tuple(name for name in verification.PUBLIC_FIELDS if name != "snapshot")
+
+
+def _personal(request: HttpRequest) -> bool:
+    """Signed in, the header names the person; a message waiting would show on the page. With
+    neither a session nor a messages cookie there is neither, and nothing to read."""
+    if not ({settings.SESSION_COOKIE_NAME, CookieStorage.cookie_name} & request.COOKIES.keys()):
+        return False
+    return request.user.is_authenticated or len(get_messages(request)) > 0
 
 
 def _verified(
@@ -632,17 +642,19 @@ def _verified(
 ) -> HttpResponse:
     if not counted:
         services.certificate_verified(certificate=certificate)
-    facts = _public_facts(certificate)
-    # Signed in, the header names the person; a message waiting would show on the page.
-    personal = request.user.is_authenticated or len(get_messages(request)) > 0
-    key = hashlib.sha256(
-        json.dumps([facts, timezone.localdate().isoformat(), how]).encode()
-    ).hexdigest()
+    personal = _personal(request)
+    key = (
+        *(getattr(certificate, name) for name in _PAGE_FIELDS),
+        certificate.successor_code,
+        timezone.localdate(),
+        how,
+    )
     if not personal and key in _RENDERED:
         _RENDERED.move_to_end(key)
         content, etag = _RENDERED[key]
         response = HttpResponse(content)
     else:
+        facts = _public_facts(certificate)
         successor = facts["superseded_by"] and reverse(
             "certificates:verify", args=[certificate.successor_code]
         )
