@@ -161,6 +161,8 @@ class CellError(ValueError):
 
 def cell_text(value: Cell) -> str:
     """A cell as trimmed text: 3.0 as "3", a date-time as its date."""
+    if type(value) is str:  # nearly every cell, and every cell of a CSV: the rest need no tests
+        return value.strip()
     if value is None:
         return ""
     if isinstance(value, float) and value.is_integer():

@@ -35,6 +35,8 @@ from .rules import UNPUBLISHED, PreloadedLookups, assessment_rule_errors
 from .selectors import ProgressMatrix, assessor_candidates, importable_workers
 
 IMPORT_BATCH_SIZE = 1000
+# `import_data`'s options about its transaction, which a dry run (without one) does not need.
+TRANSACTION_OPTIONS = ("use_transactions", "rollback_on_validation_errors")
 # An assessment's columns in the order `Assessment(*values)` takes them, and the relations an
 # import sets, in `AssessmentImportResource._assessment`'s order.
 ASSESSMENT_FIELDS = Assessment._meta.concrete_fields
@@ -86,6 +88,24 @@ class AssessmentImportResource(resources.ModelResource):
         self._columns = {field.attname: field.get_default() for field in ASSESSMENT_FIELDS}
         self._columns["recorded_by_id"] = actor.pk if actor is not None else None
         self._columns["source_import_id"] = source_import_id
+
+    def import_data(self, dataset, dry_run=False, raise_errors=False, **kwargs):
+        """ModelResource's `import_data`, but a dry run opens no transaction.
+
+        A dry run writes nothing here (`bulk_create` only keeps its rows), so there is nothing
+        to roll back: ModelResource's transaction, and its savepoints around each stage, would
+        be round trips to the database for nothing, for each step of a file checked in steps.
+        """
+        if dry_run:
+            return self.import_data_inner(
+                dataset,
+                dry_run,
+                raise_errors,
+                False,  # using_transactions
+                kwargs.pop("collect_failed_rows", False),
+                **{k: v for k, v in kwargs.items() if k not in TRANSACTION_OPTIONS},
+            )
+        return super().import_data(dataset, dry_run=dry_run, raise_errors=raise_errors, **kwargs)
 
     # --- Lookups for the whole file, loaded once ------------------------------------------------
 
@@ -283,7 +303,7 @@ class AssessmentImportResource(resources.ModelResource):
                     denial := self.lookups.assess_denial(assessor, worker, assessed_on)
                 ) is not None:
                     rule_errors.insert(0, refuse(Refusal.ASSESSOR_OUT_OF_SCOPE, denial))
-                for error in ValidationError(rule_errors).error_list:
+                for error in ValidationError(rule_errors).error_list if rule_errors else ():
                     checked.refuse(RULE_COLUMNS.get(error.code, ""), error.message)
                 if not rule_errors:
                     outcome = RowOutcome.NEW

@@ -63,6 +63,22 @@ def test_an_assessor_importing_their_own_assessments_needs_no_confirmation(
     assert entry.user == assessor
     assert entry.data["import"] == str(record.pk)
     assert entry.data["pending"] is False
+    # Written as `log()` writes an entry (on PostgreSQL by COPY): what, when, whose.
+    assert entry.content_type.model_class() is Assessment
+    assert entry.label == str(assessment)
+    assert entry.data == {
+        "import": str(record.pk),
+        "worker": assessment.worker_id,
+        "competency": assessment.competency.id_number,
+        "level": assessment.level,
+        "method": assessment.method.code,
+        "assessor": assessor.pk,
+        "pending": False,
+    }
+    assert entry.timestamp is not None
+    assert not entry.content_changed
+    assert not entry.deleted
+    assert entry.revision_id is None
 
 
 def test_a_manager_importing_two_observations_by_two_colleagues_makes_nothing_count(
