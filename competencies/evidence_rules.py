@@ -19,6 +19,7 @@ import datetime
 from collections import defaultdict
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
@@ -53,6 +54,14 @@ class EvidenceRule:
     milestone: bool = False  # needed before unsupervised work
     is_core: bool = False
     in_use: bool = True  # assessed: not retired, and not a domain grouping competencies
+
+    @cached_property
+    def all_of_ids(self) -> tuple[int, ...]:
+        return tuple(method.pk for method in self.all_of)
+
+    @cached_property
+    def any_of_ids(self) -> tuple[int, ...]:
+        return tuple(method.pk for method in self.any_of)
 
     @property
     def methods(self) -> tuple[AssessmentMethod, ...]:
@@ -239,11 +248,11 @@ def _top_level(rule: EvidenceRule, levels: Mapping[int, int], top: int) -> int:
             best = max(best, level if cap is None else min(level, cap))
         return min(top, best)
     bound, showing = top, 0
-    for method in rule.all_of:
-        level = levels.get(method.pk)
+    for method_id in rule.all_of_ids:
+        level = levels.get(method_id)
         if level is None:
             return 0
-        cap = caps.get(method.pk)
+        cap = caps.get(method_id)
         if cap is None:
             bound, showing = min(bound, level), max(showing, level)
         else:
@@ -251,12 +260,12 @@ def _top_level(rule: EvidenceRule, levels: Mapping[int, int], top: int) -> int:
             showing = max(showing, min(level, cap))
     if rule.any_of:
         supported, seen = 0, False
-        for method in rule.any_of:
-            level = levels.get(method.pk)
+        for method_id in rule.any_of_ids:
+            level = levels.get(method_id)
             if level is None:
                 continue
             seen = True
-            cap = caps.get(method.pk)
+            cap = caps.get(method_id)
             if cap is None:
                 supported, showing = max(supported, level), max(showing, level)
             else:
@@ -281,33 +290,50 @@ def _refresh(
     return due, as_of >= due
 
 
-def _used_on(rule: EvidenceRule, by_method: Mapping[int, Shown], level: int) -> datetime.date:
-    """The date `rule` was met at `level` (which it is): the latest of the assessments
-    `EvidenceRule.used_at` would choose, chosen the same way without building the list."""
+def _used_on(
+    rule: EvidenceRule, by_method: Mapping[int, tuple[int, datetime.date]], level: int
+) -> datetime.date:
+    """The date `rule` was met at `level` (which it is), from (level, date) by method: the
+    latest of the assessments `EvidenceRule.used_at` would choose, chosen the same way."""
     caps = rule.caps
 
-    def shows(shown: Shown) -> bool:
-        cap = caps.get(shown.method_id)
-        return (shown.level if cap is None else min(shown.level, cap)) >= level
+    def shows(method_id: int, shown_level: int) -> bool:
+        cap = caps.get(method_id)
+        return (shown_level if cap is None else min(shown_level, cap)) >= level
 
     if not rule.all_of and not rule.any_of:
-        return next(s.assessed_on for s in by_method.values() if shows(s))
-    dates = [by_method[method.pk].assessed_on for method in rule.all_of]
+        return next(on for m, (shown, on) in by_method.items() if shows(m, shown))
+    dates = [by_method[method_id][1] for method_id in rule.all_of_ids]
     if rule.any_of:
         chosen = None
-        for method in rule.any_of:
-            shown = by_method.get(method.pk)
-            if shown is None:
+        for method_id in rule.any_of_ids:
+            if method_id not in by_method:
                 continue
-            cap = caps.get(method.pk)
-            if shown.level < (level if cap is None else min(level, cap)):
+            shown, on = by_method[method_id]
+            cap = caps.get(method_id)
+            if shown < (level if cap is None else min(level, cap)):
                 continue  # does not support the level
-            if shows(shown):
-                chosen = shown
+            if shows(method_id, shown):
+                chosen = on
                 break
-            chosen = chosen or shown
-        dates.append(chosen.assessed_on)
+            chosen = chosen or on
+        dates.append(chosen)
     return max(dates)
+
+
+def _judge_quick(
+    rule: EvidenceRule,
+    by_method: Mapping[int, tuple[int, datetime.date]],
+    *,
+    top: int,
+    as_of: datetime.date,
+) -> Achievement:
+    achieved = _top_level(rule, {m: level for m, (level, _) in by_method.items()}, top)
+    on = _used_on(rule, by_method, achieved) if achieved else None
+    due, lapsed = None, False
+    if rule.refresh_months and achieved:
+        due, lapsed = _refresh(rule, ((m, date) for m, (_, date) in by_method.items()), as_of)
+    return Achievement(achieved_level=achieved, on=on, refresh_due_on=due, lapsed=lapsed)
 
 
 def judge_level(
@@ -316,14 +342,12 @@ def judge_level(
     """`judge` without what is missing (nor the assessments used): the same level, date,
     refresher and lapse, for pages that show only levels (the team page judges its whole team
     this way)."""
-    achieved = _top_level(rule, {m: shown.level for m, shown in by_method.items()}, top)
-    on = _used_on(rule, by_method, achieved) if achieved else None
-    due, lapsed = None, False
-    if rule.refresh_months and achieved:
-        due, lapsed = _refresh(
-            rule, ((s.method_id, s.assessed_on) for s in by_method.values()), as_of
-        )
-    return Achievement(achieved_level=achieved, on=on, refresh_due_on=due, lapsed=lapsed)
+    return _judge_quick(
+        rule,
+        {m: (shown.level, shown.assessed_on) for m, shown in by_method.items()},
+        top=top,
+        as_of=as_of,
+    )
 
 
 def rules_for(framework: CompetencyFramework) -> dict[int, EvidenceRule]:
@@ -394,6 +418,26 @@ def achievements(
             shown[(assessment.worker_id, assessment.competency_id)][assessment.method_id] = Shown(
                 assessment.method_id, assessment.level, assessment.assessed_on, assessment
             )
+    elif in_full is not None:
+        # Most workers judged quickly: straight from the rows, without a `Shown` each.
+        quick: dict[tuple[int, int], dict[int, tuple[int, datetime.date]]] = defaultdict(dict)
+        for worker_id, competency_id, method_id, level, on in _latest_rows(
+            worker_ids, framework, as_of, competency_ids
+        ):
+            if worker_id in in_full:
+                shown[(worker_id, competency_id)][method_id] = Shown(method_id, level, on)
+            else:
+                quick[(worker_id, competency_id)][method_id] = (level, on)
+        result = {}
+        for pair, by_level in quick.items():
+            rule = rules.get(pair[1])
+            if rule is not None:
+                result[pair] = _judge_quick(rule, by_level, top=top, as_of=as_of)
+        for pair, by_method in shown.items():
+            rule = rules.get(pair[1])
+            if rule is not None:
+                result[pair] = judge(rule, by_method, top=top, threshold=threshold, as_of=as_of)
+        return result
     else:
         shown = _shown(worker_ids, framework, as_of, competency_ids)
     result = {}

@@ -150,6 +150,7 @@ class TeamRow:
     last_assessed_on: datetime.date | None
     upkeep: Upkeep
     certificate: Certificate | None
+    # Whether eligible; its items' details are in brief (the page judges levels without words).
     checklist: Checklist | None
     flags: tuple[Flag, ...]
 
@@ -217,7 +218,10 @@ def _latest_certificates(
     status. One query."""
     latest: dict[int, Certificate] = {}
     certificates = with_status(
-        Certificate.objects.filter(holder_id__in=worker_ids, qualification=qualification),
+        # Not the snapshot: a page of JSON a certificate, decoded for nothing.
+        Certificate.objects.filter(holder_id__in=worker_ids, qualification=qualification).defer(
+            "snapshot"
+        ),
         today=today,
     ).order_by("holder_id", "-is_current", "-issued_on", "-pk")
     for certificate in certificates:
@@ -271,6 +275,7 @@ def team_overview(
         )
     ids = [member.worker.pk for member in members]
     competencies = list(Competency.objects.filter(framework=framework).assessable())
+    competency_ids = [c.pk for c in competencies]
     core_ids = [c.pk for c in competencies if c.is_core]
     milestone_ids = [c.pk for c in competencies if c.needed_before_unsupervised_work]
     rules = rules_for(framework)
@@ -304,7 +309,7 @@ def team_overview(
                 return 0
             return sum(levels.get((worker_id, pk), (0, None))[0] >= threshold for pk in ids_)
 
-        dates = [levels[(worker_id, c.pk)][1] for c in competencies if (worker_id, c.pk) in levels]
+        dates = [levels[(worker_id, pk)][1] for pk in competency_ids if (worker_id, pk) in levels]
         upkept = figures[worker_id]
         certificate = certificates.get(worker_id)
         checklist = checklists.get(worker_id)
