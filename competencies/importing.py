@@ -47,7 +47,7 @@ EXPORT_ONLY_COLUMNS = (
     "recorded_at",
 )
 IMPORT_ROLES = (Role.MANAGER, Role.ASSESSOR)
-PROGRESS_EVERY = 250  # rows between progress reports
+PROGRESS_EVERY = 500  # rows between progress reports (each a query; 20 for 10,000 rows)
 
 
 def may_import(user: User) -> bool:

@@ -453,14 +453,18 @@ def _insert_log_entries(entries: Iterable[dict]) -> None:
         fields = [field for field in LOG_ENTRY_FIELDS if not field.primary_key]
         columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
         table = connection.ops.quote_name(ModelLogEntry._meta.db_table)
+        # Only the JSON needs its field's adapter: psycopg writes the text, numbers, times and
+        # UUIDs as they are, as the fields would prepare them.
+        data = ModelLogEntry._meta.get_field("data")
+        at = fields.index(data)
         with (
             connection.cursor() as cursor,
             cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
         ):
             for entry in entries:
-                copy.write_row(
-                    [field.get_db_prep_save(entry[field.attname], connection) for field in fields]
-                )
+                row = [entry[field.attname] for field in fields]
+                row[at] = data.get_db_prep_save(entry["data"], connection)
+                copy.write_row(row)
         return
     ModelLogEntry.objects.bulk_create(
         [ModelLogEntry(*(entry[field.attname] for field in LOG_ENTRY_FIELDS)) for entry in entries],
