@@ -676,7 +676,14 @@ SERVICE_CASES: dict[str, Callable] = {
 NOT_AUDITED = {
     "certificates.services.verification_url": "builds a link; writes nothing",
     "certificates.services.certificate_verified": (
-        "an anonymous public check: its CertificateCheck row is the record, one per check"
+        "an anonymous public check: its CertificateCheck row is the record (with a shared "
+        "cache, one row per batch of checks, with their count)"
+    ),
+    "certificates.services.certificate_check_by_code": (
+        "an anonymous public check by code: counted as certificate_verified counts one"
+    ),
+    "certificates.services.certificate_checks_flush": (
+        "appends the public checks counted in the shared cache: the rows are the record"
     ),
     "competencies.services.assessment_import_check": (
         "checks a kept upload and stores its report; the upload before it and the confirmed "
