@@ -444,11 +444,10 @@ def _log_each(assessments: list[Assessment], action: str, *, user: User | None, 
 def _insert_log_entries(entries: Iterable[dict]) -> None:
     """Insert audit entries given as their columns' values (by attribute name).
 
-    On PostgreSQL by COPY, each value prepared by its field as an INSERT would: for a large
-    import's entries this costs a third of `bulk_create`, which binds every value as a
-    parameter. Elsewhere by `bulk_create`, each entry made from its columns in field order (as
-    Django makes the rows it reads; keyword arguments would go through the relations'
-    descriptors)."""
+    On PostgreSQL by COPY, with the values an INSERT would write: for a large import's entries
+    this costs a third of `bulk_create`, which binds every value as a parameter. Elsewhere by
+    `bulk_create`, each entry made from its columns in field order (as Django makes the rows it
+    reads; keyword arguments would go through the relations' descriptors)."""
     if connection.vendor == "postgresql":
         fields = [field for field in LOG_ENTRY_FIELDS if not field.primary_key]
         columns = ", ".join(connection.ops.quote_name(field.column) for field in fields)
