@@ -38,6 +38,7 @@ from django.db.backends.postgresql.client import DatabaseClient
 from django.db.migrations.executor import MigrationExecutor
 
 from certificates.models import Certificate
+from certificates.services import certificate_checks_flush
 from competencies.models import Evidence
 
 FORMAT = 1
@@ -236,6 +237,9 @@ def backup(where: str, *, progress: Progress | None = None) -> BackupReport:
         "database": {"engine": engine, "name": connection.settings_dict["NAME"]},
         "files": [],
     }
+    # Public checks still counted in the shared cache go into the database first: a restore
+    # clears the cache, and they would be lost with it.
+    certificate_checks_flush()
     with tempfile.TemporaryDirectory(prefix="academy-backup-") as scratch:
         dump = Path(scratch) / DUMP_NAMES[engine]
         _dump_database(dump, engine, report)

@@ -202,3 +202,18 @@ def test_the_credential_and_lookups_are_counted_too(shared_cache, client, certif
     call_command("flush_certificate_checks", stdout=io.StringIO())
 
     assert _checks_written(certificate) == 2
+
+
+# The backup reads the database from another connection: the rows must be committed.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_backup_first_writes_the_checks_waiting_in_the_cache(
+    shared_cache, client, certificate, tmp_path
+):
+    _page(client, certificate)  # written at once: the first check
+    _page(client, certificate)  # waiting in the cache
+    assert _checks_written(certificate) == 1
+
+    # A restore clears the cache: what waits there must be in the database the backup reads.
+    call_command("backup", to=str(tmp_path / "backups"), stdout=io.StringIO())
+
+    assert _checks_written(certificate) == 2
