@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('certificates', '0014_membership_statistics'),
+        ('certificates', '0013_register_status_indexes'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
