@@ -114,10 +114,19 @@ class PublicPageCacheMiddleware:
     what the pages show (curriculum.signals), at midnight (pages show today's edition), and after
     CURRICULUM_PAGE_CACHE_SECONDS at the latest. Off (0) unless the cache is shared: with a
     cache per process, a publish would retire the pages of one process only.
+
+    Each process looks in the cache only for the addresses it has itself seen served as public
+    curriculum pages, so other anonymous pages (verification, sign-in) cost no round trip to it.
+    The first reading of an address in a process marks it; the next is kept, after reading the
+    generation before drawing the page (a page drawn before a publish committed is then kept
+    under the old generation, which nobody reads).
     """
+
+    MAX_PAGES = 10_000  # addresses marked per process; more are forgotten and marked again
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
+        self.pages: set[str] = set()
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         seconds = settings.CURRICULUM_PAGE_CACHE_SECONDS
@@ -127,20 +136,29 @@ class PublicPageCacheMiddleware:
             "curriculum-pages:"
             + hashlib.sha256(f"{request.get_host()}{request.path}".encode()).hexdigest()
         )
-        kept = cache.get_many([GENERATION_KEY, key])
-        generation = kept.get(GENERATION_KEY) or _generation()
         today = timezone.localdate().isoformat()
-        copy = kept.get(key)
-        if copy is not None and copy["generation"] == generation and copy["day"] == today:
-            return _from_copy(request, copy)
+        generation = None
+        if key in self.pages:
+            kept = cache.get_many([GENERATION_KEY, key])
+            generation = kept.get(GENERATION_KEY) or _generation()
+            copy = kept.get(key)
+            if copy is not None and copy["generation"] == generation and copy["day"] == today:
+                return _from_copy(request, copy)
         response = self.get_response(request)
-        if (
+        keepable = (
             request.method == "GET"
             and getattr(response, "public_curriculum_page", False)
             and response.status_code == 200
             and not response.cookies
             and "nonce-" not in response.get("Content-Security-Policy", "")
-        ):
+        )
+        if not keepable:
+            self.pages.discard(key)
+        elif generation is None:
+            if len(self.pages) >= self.MAX_PAGES:
+                self.pages.clear()
+            self.pages.add(key)
+        else:
             copy = {
                 "generation": generation,
                 "day": today,

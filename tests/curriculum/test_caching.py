@@ -186,6 +186,13 @@ def test_the_index_and_a_module_page_need_a_fixed_number_of_queries(
 # --- The app servers' own copies (PublicPageCacheMiddleware) -----------------------------------
 
 
+def _keep(client, url):
+    """Read `url` until it is kept: an app server keeps a page on its second anonymous reading
+    (the first marks the address as one to look for in the cache)."""
+    client.get(url)
+    return client.get(url)
+
+
 @pytest.fixture
 def kept_pages(settings):
     """App servers keep anonymous readers' pages, as they do with a shared cache."""
@@ -205,7 +212,7 @@ def test_copies_are_kept_only_with_a_shared_cache_by_default():
 def test_an_anonymous_reader_gets_the_kept_copy_without_a_query(
     client, module, kept_pages, django_assert_num_queries
 ):
-    first = client.get(module.url)
+    first = _keep(client, module.url)
 
     with django_assert_num_queries(0):
         again = client.get(module.url)
@@ -219,7 +226,7 @@ def test_an_anonymous_reader_gets_the_kept_copy_without_a_query(
 def test_a_reader_holding_the_kept_copy_gets_a_304(
     client, module, kept_pages, django_assert_num_queries
 ):
-    first = client.get(module.url)
+    first = _keep(client, module.url)
 
     with django_assert_num_queries(0):
         again = client.get(module.url, headers={"if-none-match": first["ETag"]})
@@ -231,8 +238,8 @@ def test_a_reader_holding_the_kept_copy_gets_a_304(
 def test_a_publish_retires_every_kept_copy_once_it_commits(
     client, module, kept_pages, django_capture_on_commit_callbacks
 ):
-    client.get(module.url)
-    index = client.get("/curriculum/")
+    _keep(client, module.url)
+    index = _keep(client, "/curriculum/")
     module.summary = "A summary rewritten for this test."
 
     with django_capture_on_commit_callbacks(execute=True):
@@ -246,7 +253,7 @@ def test_a_publish_retires_every_kept_copy_once_it_commits(
 def test_a_framework_publish_retires_the_kept_copies(
     client, demo_curriculum, module, kept_pages, django_capture_on_commit_callbacks
 ):
-    client.get(module.url)
+    _keep(client, module.url)
     with django_capture_on_commit_callbacks(execute=True):
         demo_curriculum.framework.save_revision().publish()
 
@@ -254,7 +261,7 @@ def test_a_framework_publish_retires_the_kept_copies(
 
 
 def test_a_signed_in_reader_neither_gets_nor_leaves_a_copy(client, module, link_worker, kept_pages):
-    client.get(module.url)  # an anonymous copy is kept
+    _keep(client, module.url)  # an anonymous copy is kept
     client.force_login(link_worker)
 
     signed_in = client.get(module.url)
@@ -268,13 +275,13 @@ def test_a_signed_in_reader_neither_gets_nor_leaves_a_copy(client, module, link_
 
 @pytest.mark.parametrize("url", ["/curriculum/?utm_source=leaflet", "/curriculum/no-such-page/"])
 def test_addresses_with_a_query_and_missing_pages_are_never_kept(client, module, kept_pages, url):
-    client.get(url)
+    _keep(client, url)
 
     assert _queries(lambda: client.get(url)) > 0  # rendered again
 
 
 def test_a_copy_from_yesterday_is_not_served(client, module, kept_pages, monkeypatch):
-    client.get(module.url)
+    _keep(client, module.url)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     monkeypatch.setattr("curriculum.caching.timezone", SimpleNamespace(localdate=lambda: tomorrow))
 
@@ -282,7 +289,7 @@ def test_a_copy_from_yesterday_is_not_served(client, module, kept_pages, monkeyp
 
 
 def test_a_lost_generation_never_brings_back_old_copies(client, module, kept_pages):
-    client.get(module.url)
+    _keep(client, module.url)
     cache.delete(GENERATION_KEY)  # evicted, or the cache restarted with the copies kept
 
     assert _queries(lambda: client.get(module.url)) > 0  # rendered again
@@ -291,10 +298,27 @@ def test_a_lost_generation_never_brings_back_old_copies(client, module, kept_pag
 def test_reordering_modules_retires_the_kept_index(
     client, demo_curriculum, module, kept_pages, django_capture_on_commit_callbacks
 ):
-    before = client.get("/curriculum/")
+    before = _keep(client, "/curriculum/")
     with django_capture_on_commit_callbacks(execute=True):
         module.move(demo_curriculum, pos="last-child")
 
     after = client.get("/curriculum/")
 
     assert after.content != before.content  # the module is now listed last
+
+
+def test_only_addresses_served_as_curriculum_pages_are_looked_for(
+    client, module, kept_pages, monkeypatch
+):
+    looked_for = []
+    get_many = cache.get_many
+    monkeypatch.setattr(
+        cache, "get_many", lambda keys, *args: looked_for.append(keys) or get_many(keys, *args)
+    )
+
+    client.get("/verify/")
+    client.get("/verify/")
+    assert looked_for == []  # the verification form costs no round trip to the cache
+
+    _keep(client, module.url)
+    assert len(looked_for) == 1  # the page's second reading looked, and kept it
