@@ -116,6 +116,27 @@ def export_bytes(resource: SafeResource, rows, file_format: str) -> bytes:
     return data if native else ("\ufeff" + data).encode("utf-8")
 
 
+def csv_bytes(resource: SafeResource, rows) -> bytes:
+    """The rows through the resource as `export_bytes` makes a CSV (the same headings and cells,
+    UTF-8 with a BOM), written with the csv module as each row comes.
+
+    For resources with no export hooks but the cells (`export_resource`, `export_field`):
+    `Resource.export` builds a tablib Dataset, which checks, copies and formats every row again
+    before the same csv writer sees it; for the register's 20,000 rows that was more than the
+    rows' query. Sets `exported_rows`, as `export` does.
+    """
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out)
+    writer.writerow(resource.get_export_headers())
+    count = 0
+    for row in resource.iter_queryset(rows):
+        writer.writerow(resource.export_resource(row))
+        count += 1
+    resource.exported_rows = count
+    return out.getvalue().encode("utf-8")
+
+
 def content_type(file_format: str) -> str:
     return FORMATS[file_format].get_content_type()
 
