@@ -13,7 +13,13 @@ from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import (
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,7 +39,7 @@ from workforce.refusals import refusal_text
 from workforce.services import export_record, membership_supervisor_set
 from workforce.spreadsheets import attachment, download, export_bytes
 
-from . import selectors, services, verification
+from . import links, selectors, services, verification
 from .forms import (
     BulkIssueForm,
     CountersignForm,
@@ -49,19 +55,20 @@ from .models import Certificate, CertificateStatus, Qualification
 from .resources import CertificateRegisterResource, collector_paused
 
 
-def _pdf_response(certificate: Certificate) -> FileResponse:
+def _pdf_response(certificate: Certificate) -> HttpResponse:
+    """A redirect to a short-lived signed link to the stored PDF (certificates/links.py).
+
+    The caller has found the certificate among those the user may open. The link is served
+    without the session or the database (config/downloads.py), or by the S3 store itself.
+    """
     try:
-        handle = certificate.pdf.open("rb")
+        link = links.pdf_link(certificate)
     except FileNotFoundError as missing:
         raise Http404("The certificate's file is missing from storage.") from missing
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        filename=f"{certificate.number}.pdf",
-        content_type="application/pdf",
-    )
-    response["X-Content-Type-Options"] = "nosniff"
+    response = HttpResponseRedirect(link)
+    # The link is a credential for its minute: never kept by a cache, nor sent on as a Referer.
     response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 
@@ -116,9 +123,10 @@ def my_certificates(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_certificate_pdf(request: HttpRequest, number: str) -> FileResponse:
+def my_certificate_pdf(request: HttpRequest, number: str) -> HttpResponse:
     certificate = get_object_or_404(Certificate, number=number, holder=request.user)
     response = _pdf_response(certificate)
+    # Each link issued is a download as far as the audit goes: the link itself is not logged.
     services.certificate_download_record(certificate=certificate, actor=request.user)
     return response
 
@@ -256,7 +264,7 @@ def manage(request: HttpRequest, number: str) -> HttpResponse:
 
 
 @role_required(Role.MANAGER)
-def manage_pdf(request: HttpRequest, number: str) -> FileResponse:
+def manage_pdf(request: HttpRequest, number: str) -> HttpResponse:
     certificate = _certificate_for_manager(request.user, number)
     response = _pdf_response(certificate)
     services.certificate_download_record(certificate=certificate, actor=request.user)

@@ -140,11 +140,13 @@ def test_issued_on_one_server_verified_and_downloaded_on_the_other_and_revoked_b
     assert managed.status_code == 200
     code = re.search(r"/verify/([A-Za-z0-9_-]{32})/", managed.text).group(1)
 
-    # Kwame signs in on B and downloads it: the file A stored, read from S3 through B's
-    # permission-checked view.
+    # Kwame signs in on B and downloads it: the file A stored, on S3, through B's
+    # permission-checked view, which sends him to the store's own brief presigned URL.
     holder = Browser()
     holder.sign_in(server_b, HOLDER)
-    download = holder.get(f"{server_b}/progress/certificates/{number}/pdf/")
+    issued = holder.get(f"{server_b}/progress/certificates/{number}/pdf/")
+    assert issued.status_code == 302, issued.text[:2000]
+    download = requests.get(issued.headers["Location"], timeout=120)
     assert download.status_code == 200
     assert download.headers["Content-Type"] == "application/pdf"
     assert download.content.startswith(b"%PDF-")

@@ -773,7 +773,8 @@ def test_a_new_service_without_a_case_is_found(monkeypatch):
 
 def _get(client, user, url: str):
     client.force_login(user)
-    response = client.get(url)
+    # A stored PDF's view redirects to its signed link; the entry is written as it is issued.
+    response = client.get(url, follow=True)
     assert response.status_code == 200, (url, response.status_code)
     b"".join(response.streaming_content) if response.streaming else response.content
     return response

@@ -23,6 +23,7 @@ from competencies import services as competency_services
 from competencies.models import Evidence, EvidenceKind
 from scale.backup import MANIFEST
 from tests.certificates.records import signed_off
+from tests.downloads import downloaded
 from tests.storage.conftest import REGION, s3_specs
 from tests.stored_files import disk_specs, use_storages
 
@@ -151,10 +152,8 @@ def test_a_backup_restores_into_a_fresh_database_and_every_certificate_still_ver
         with after["evidence"].open(restored.file.name) as handle:
             assert handle.read() == PDF
         client.force_login(eligible_worker)
-        response = client.get(f"/progress/certificates/{valid.number}/pdf/")
-        assert hashlib.sha256(b"".join(response.streaming_content)).hexdigest() == (
-            valid.pdf_sha256
-        )
+        pdf = downloaded(client, f"/progress/certificates/{valid.number}/pdf/")
+        assert hashlib.sha256(pdf).hexdigest() == valid.pdf_sha256
 
         # Restoring again would overwrite what is there now: refused, in words.
         with pytest.raises(CommandError, match=r"is not empty .* --force"):
