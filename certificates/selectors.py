@@ -732,24 +732,44 @@ def ready_to_issue(
     """Those of `workers` a certificate of `qualification` may be issued to now: eligible, with
     a standing sign-off that is countersigned, and no current certificate. Only those with a
     sign-off are judged, so it is cheap for any number of workers. A fixed number of queries."""
-    signed = AwardSignOff.objects.filter(
+    return ready_to_issue_each(manager, [qualification], workers=workers)[qualification.pk]
+
+
+def ready_to_issue_each(
+    manager: User, qualifications: list[Qualification], *, workers: QuerySet[User]
+) -> dict[int, list[tuple[Candidate, AwardSignOff]]]:
+    """`ready_to_issue` for each of `qualifications` (by primary key), those signed off for any
+    of them found in one query: each such query reads every certificate to tell the sign-offs
+    no certificate rests on yet, and the register asks for each default qualification. A fixed
+    number of queries; none more for a qualification nobody is signed off for."""
+    signed: dict[int, set[int]] = {qualification.pk: set() for qualification in qualifications}
+    for holder_id, qualification_id in AwardSignOff.objects.filter(
         _fresh(timezone.localdate()),
         _unused(),
         holder__in=workers,
-        qualification=qualification,
-    ).values("holder")
-    # Those with a sign-off, looked up from the sign-offs: narrowing `workers` by them instead
-    # read all of a national manager's 10,000 link workers to find the few signed off.
-    signed_workers = User.objects.filter(pk__in=signed).order_by("full_name", "email")
-    candidates = candidates_for(manager, qualification, workers=signed_workers)
-    sign_offs = sign_offs_standing([c.worker.pk for c in candidates], qualification)
-    return [
-        (candidate, sign_offs[candidate.worker.pk])
-        for candidate in candidates
-        if candidate.checklist.eligible
-        and candidate.worker.pk in sign_offs
-        and sign_offs[candidate.worker.pk].countersigned_at
-    ]
+        qualification__in=[qualification.pk for qualification in qualifications],
+    ).values_list("holder_id", "qualification_id"):
+        signed[qualification_id].add(holder_id)
+    ready = {}
+    for qualification in qualifications:
+        if not signed[qualification.pk]:
+            ready[qualification.pk] = []
+            continue
+        # Those with a sign-off, looked up from the sign-offs: narrowing `workers` by them
+        # instead read all of a national manager's 10,000 link workers to find the few.
+        signed_workers = User.objects.filter(pk__in=signed[qualification.pk]).order_by(
+            "full_name", "email"
+        )
+        candidates = candidates_for(manager, qualification, workers=signed_workers)
+        sign_offs = sign_offs_standing([c.worker.pk for c in candidates], qualification)
+        ready[qualification.pk] = [
+            (candidate, sign_offs[candidate.worker.pk])
+            for candidate in candidates
+            if candidate.checklist.eligible
+            and candidate.worker.pk in sign_offs
+            and sign_offs[candidate.worker.pk].countersigned_at
+        ]
+    return ready
 
 
 def bulk_issue_for(manager: User, pk: int) -> BulkIssue | None:

@@ -37,7 +37,7 @@ from workforce.permissions import Action, denial_reason, organisations_for, role
 from workforce.ratelimit import Rate, rate_limited
 from workforce.refusals import refusal_text
 from workforce.services import export_record, membership_supervisor_set
-from workforce.spreadsheets import attachment, download, export_bytes
+from workforce.spreadsheets import attachment, csv_bytes, download, export_bytes
 
 from . import links, selectors, services, verification
 from .forms import (
@@ -50,6 +50,7 @@ from .forms import (
     RevokeForm,
     SignOffForm,
     SupervisorForm,
+    organisation_options,
 )
 from .models import Certificate, CertificateStatus, Qualification
 from .resources import CertificateRegisterResource, collector_paused
@@ -157,8 +158,14 @@ def register(request: HttpRequest) -> HttpResponse:
     # only those ready to issue, and everyone's standing one organisation at a time.
     worker_count = workers.count()
     judge_all = organisation is not None or worker_count <= selectors.CANDIDATES_JUDGED_MAX
+    qualifications = _default_qualifications()
+    ready_each = (
+        {}
+        if judge_all
+        else selectors.ready_to_issue_each(request.user, qualifications, workers=workers)
+    )
     candidate_lists = []
-    for qualification in _default_qualifications():
+    for qualification in qualifications:
         if judge_all:
             candidates = selectors.candidates_for(request.user, qualification, workers=workers)
             sign_offs = selectors.sign_offs_standing(
@@ -172,12 +179,7 @@ def register(request: HttpRequest) -> HttpResponse:
             ]
         else:
             rows = None
-            ready = [
-                candidate
-                for candidate, _ in selectors.ready_to_issue(
-                    request.user, qualification, workers=workers
-                )
-            ]
+            ready = [candidate for candidate, _ in ready_each[qualification.pk]]
         # Only those ready to issue: eligible, signed off and countersigned.
         candidate_lists.append((qualification, rows, BulkIssueForm(candidates=ready)))
     return render(
@@ -190,7 +192,13 @@ def register(request: HttpRequest) -> HttpResponse:
             "status_label": CertificateStatus(status).label if status else "",
             "candidate_lists": candidate_lists,
             "organisation": organisation,
-            "organisations": organisations if not judge_all or organisation else None,
+            # The chooser, when there is one: names only (see organisation_options).
+            "organisation_options": organisation_options(
+                list(organisations.values_list("pk", "name")),
+                organisation.pk if organisation else None,
+            )
+            if not judge_all or organisation
+            else None,
             "worker_count": worker_count,
         },
     )
@@ -816,7 +824,11 @@ def register_export(request: HttpRequest, file_format: str) -> HttpResponse:
     certificates = selectors.register_rows(request.user)
     resource = CertificateRegisterResource()
     with collector_paused():
-        data = export_bytes(resource, certificates, file_format)
+        if file_format == "csv":
+            # Written row by row, without the library's table (see csv_bytes).
+            data = csv_bytes(resource, certificates)
+        else:
+            data = export_bytes(resource, certificates, file_format)
     export_record(
         actor=request.user,
         report="certificate-register",
