@@ -2,7 +2,7 @@
 code checked before costs no query, a revoke or renewal still shows on the very next check, and
 every check is counted, in batches appended as rows with their count. Run on the local-memory
 cache (one process, as a test is) and, when a Redis server answers, on Redis itself, whose
-counting takes another path (one pipelined round trip)."""
+counting takes another path (three commands in one round trip on its own connection)."""
 
 import io
 import uuid
@@ -45,7 +45,7 @@ def shared_cache(request, settings):
         cache.clear()  # the test run's own local-memory cache
     settings.VERIFICATION_CACHE = True
     yield request.param
-    verification._scripts.clear()
+    verification.reset()
 
 
 @pytest.fixture
@@ -216,4 +216,22 @@ def test_a_backup_first_writes_the_checks_waiting_in_the_cache(
     # A restore clears the cache: what waits there must be in the database the backup reads.
     call_command("backup", to=str(tmp_path / "backups"), stdout=io.StringIO())
 
+    assert _checks_written(certificate) == 2
+
+
+def test_a_check_after_redis_dropped_the_connection_is_answered_and_counted(
+    shared_cache, client, certificate
+):
+    if shared_cache != "redis":
+        pytest.skip("the local-memory cache has no connection")
+    _page(client, certificate)
+    # Redis closes the check's own connection, as a restart or an idle timeout would.
+    connection = verification._lane.connection
+    connection.send_command("CLIENT", "ID")
+    own_id = connection.read_response()
+    redis.Redis.from_url(REDIS_URL).client_kill_filter(_id=own_id)
+
+    assert _page(client, certificate).status_code == 200
+
+    call_command("flush_certificate_checks", stdout=io.StringIO())
     assert _checks_written(certificate) == 2
