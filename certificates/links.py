@@ -1,6 +1,6 @@
-"""The short-lived signed link to a certificate's stored PDF (config/downloads.py)."""
+"""The short-lived signed link to a certificate's stored PDF (workforce/downloads.py)."""
 
-from config.downloads import download_link
+from workforce.downloads import download_link
 
 from .models import Certificate
 

@@ -60,7 +60,7 @@ def _pdf_response(certificate: Certificate) -> HttpResponse:
     """A redirect to a short-lived signed link to the stored PDF (certificates/links.py).
 
     The caller has found the certificate among those the user may open. The link is served
-    without the session or the database (config/downloads.py), or by the S3 store itself.
+    without the session or the database (workforce/downloads.py), or by the S3 store itself.
     """
     try:
         link = links.pdf_link(certificate)

@@ -3,7 +3,7 @@ a short-lived link, served by the site's own middleware (local storage) or by th
 
 import urllib.request
 
-from config.downloads import PREFIX
+from workforce.downloads import PREFIX
 
 
 def downloaded(client, path: str) -> bytes:

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Signed links to stored files (certificate PDFs), issued by the permission-checked views and
     # served here, before the session and the database, as cheaply as a static file.
-    "config.downloads.SignedDownloadMiddleware",
+    "workforce.downloads.SignedDownloadMiddleware",
     # Anonymous readers' curriculum pages, kept by the app servers when the cache is shared.
     "curriculum.caching.PublicPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -249,7 +249,7 @@ CERTIFICATE_STORAGE = {
 STORAGE_S3_BUCKET = os.environ.get("STORAGE_S3_BUCKET", "")
 STORAGE_S3_ENDPOINT_URL = os.environ.get("STORAGE_S3_ENDPOINT_URL", "") or None
 STORAGE_S3_REGION = os.environ.get("STORAGE_S3_REGION", "") or "eu-west-2"
-# Seconds a download link from a permission-checked view works (config/downloads.py; on S3,
+# Seconds a download link from a permission-checked view works (workforce/downloads.py; on S3,
 # the store's presigned URL). Long enough to follow a redirect, too short to pass a link around.
 DOWNLOAD_LINK_SECONDS = int(os.environ.get("DOWNLOAD_LINK_SECONDS", "60"))
 

@@ -158,7 +158,7 @@ def _issued_link(client, path: str) -> str:
 def pdf_download(run: Run) -> list[Result]:
     """The download as a browser makes it: the permission-checked view (session, person,
     certificate, audit entry) redirects to a short-lived signed link, which is served without
-    the session or the database (config/downloads.py). Two rows: the link's bytes against the
+    the session or the database (workforce/downloads.py). Two rows: the link's bytes against the
     same bytes as a static file (DESIGN.md's target), and the view issuing links, for reference."""
     from certificates.links import pdf_link
 

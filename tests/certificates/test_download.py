@@ -1,6 +1,6 @@
 """The stored PDF download: the holder's and a manager's, scoped, each written to the audit log in
 one INSERT when the permission-checked view issues its short-lived signed link; the link is then
-served without the session or the database (config/downloads.py)."""
+served without the session or the database (workforce/downloads.py)."""
 
 import datetime
 import time
@@ -15,7 +15,7 @@ from wagtail.models import ModelLogEntry
 
 from certificates import services
 from certificates.models import Certificate
-from config.downloads import PREFIX, SALT
+from workforce.downloads import PREFIX, SALT
 from workforce.models import Membership, Role
 from workforce.services import membership_end
 

@@ -22,7 +22,7 @@ from django.utils.http import content_disposition_header
 PREFIX = "/signed-download/"
 # A salt of its own: no other signed value of the site (password reset, sharing tokens) can pass
 # for a download link, nor a link for them.
-SALT = "config.downloads.link"
+SALT = "workforce.downloads.link"
 # The STORAGES entries a link may name. Signed anyway; this keeps any other entry (the default
 # storage, static files) out of reach should a signing bug ever appear.
 SERVED_STORAGES = frozenset({"certificates", "evidence"})
