@@ -182,6 +182,13 @@ class Achievement:
         return [shown.assessment for shown in self.used if shown.assessment is not None]
 
 
+def lapse_note(rule: EvidenceRule) -> str:
+    """What a competency needs once its refresher has run out, in words."""
+    if rule.refresh_method is not None:
+        return f"needs a new {rule.refresh_method.name.lower()}: the refresher ran out"
+    return "needs re-assessing: the refresher ran out"
+
+
 def judge(
     rule: EvidenceRule,
     by_method: Mapping[int, Shown],
@@ -217,10 +224,8 @@ def judge(
     missing = ""
     if threshold is not None and achieved < threshold:
         missing = rule.missing_for(by_method, threshold)
-    elif lapsed and rule.refresh_method is not None:
-        missing = f"needs a new {rule.refresh_method.name.lower()}: the refresher ran out"
     elif lapsed:
-        missing = "needs re-assessing: the refresher ran out"
+        missing = lapse_note(rule)
     return Achievement(
         achieved_level=achieved,
         on=on,

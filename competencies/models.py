@@ -406,3 +406,113 @@ class AssessmentImport(models.Model):
 
     def __str__(self) -> str:
         return f"Import of {self.filename} ({self.get_status_display()})"
+
+
+# --- Standing levels: each worker's judged levels, kept for the team pages ----------------------
+# Judging a team of 200 from their assessments on every request cost the team pages most of
+# their time; these tables keep the judgement (`competencies.standings` writes and reads them,
+# with `competencies.evidence_rules.judge` as the only source of truth).
+
+
+class StandingJudgement(models.Model):
+    """Whether a worker's kept levels in one framework (`StandingLevel`) are up to date.
+
+    `version` goes up with every write that could change the judgement
+    (`standings.mark_stale`); the levels were judged at `judged_version`, under the rules and
+    scale whose fingerprint is `rules_key`, as of `judged_on`. They hold until `recheck_on`, the
+    day a future-dated assessment starts to count (a refresher running out is worked out from
+    `StandingLevel.refresh_due_on` when read).
+    """
+
+    # The unique constraint's index, which starts with the worker, serves every lookup: an
+    # index on the framework alone would tempt the planner into scanning a framework's rows.
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    framework = models.ForeignKey(
+        "curriculum.CompetencyFramework",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    version = models.PositiveIntegerField(default=0)
+    judged_version = models.PositiveIntegerField(null=True, blank=True)
+    rules_key = models.CharField(max_length=32, blank=True)
+    judged_on = models.DateField(null=True, blank=True)
+    recheck_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "framework"], name="standing_judgement_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Standing of worker {self.worker_id} in framework {self.framework_id}"
+
+
+class StandingLevel(models.Model):
+    """A worker's judged achievement on one competency, as `evidence_rules.judge` found it.
+
+    Only pairs with a counting assessment have a row. The level counts while the refresher has
+    not run out (`refresh_due_on`, or at once when `refresher_missing`); `missing` says what is
+    needed for proficiency when below it, `lapse_note` what is needed once the refresher runs out.
+    """
+
+    # The unique constraint's index, which starts with the worker, serves every lookup: an
+    # index on the framework alone would tempt the planner into scanning a framework's rows.
+    worker = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    framework = models.ForeignKey(
+        "curriculum.CompetencyFramework",
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_index=False,
+    )
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="+")
+    achieved_level = models.PositiveSmallIntegerField()
+    achieved_on = models.DateField(null=True, blank=True)
+    refresh_due_on = models.DateField(null=True, blank=True)
+    refresher_missing = models.BooleanField(default=False)
+    missing = models.TextField(blank=True)
+    lapse_note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["worker", "competency"], name="standing_level_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"Worker {self.worker_id} at level {self.achieved_level} in {self.competency_id}"
+
+
+# Every write that can change a worker's standing marks it stale, whoever makes it (the
+# services, the admin, the demo data, tests): one statement a save. Writes in bulk, which send
+# no signals, call `standings.mark_stale` themselves.
+
+
+def _assessment_saved(sender, instance: Assessment, **kwargs) -> None:
+    from .standings import mark_stale
+
+    mark_stale([instance.worker_id])
+
+
+def _about_assessment_saved(sender, instance, **kwargs) -> None:
+    from .standings import mark_stale, mark_stale_assessed
+
+    cached = instance._state.fields_cache.get("assessment")
+    if cached is not None:
+        mark_stale([cached.worker_id])
+    else:
+        mark_stale_assessed([instance.assessment_id])
+
+
+for _model, _handler in (
+    (Assessment, _assessment_saved),
+    (AssessmentConfirmation, _about_assessment_saved),
+    (IqaSample, _about_assessment_saved),
+):
+    models.signals.post_save.connect(_handler, sender=_model, dispatch_uid=f"standing-{_model}")
+    models.signals.post_delete.connect(
+        _handler, sender=_model, dispatch_uid=f"standing-deleted-{_model}"
+    )

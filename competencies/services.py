@@ -41,6 +41,7 @@ from .models import (
 )
 from .rules import UNPUBLISHED, assessment_rule_errors
 from .selectors import evidence_with_outcome
+from .standings import mark_stale
 from .uploads import check_upload
 
 # Evidence kinds told in words, and kinds that are a file.
@@ -377,6 +378,8 @@ def _saved(
     checked: importing.CheckedImport, *, actor: User | None, record: AssessmentImport
 ) -> None:
     """Write the outcome of an import whose new assessments were saved, audited once."""
+    # Saved in bulk, without signals: their workers' kept levels are marked stale here.
+    mark_stale(assessment.worker_id for assessment in checked.prepared)
     report = checked.report
     report.saved = True
     record.status = ImportStatus.SAVED
@@ -732,6 +735,8 @@ def assessments_confirm(
             for assessment in locked
         ]
     )
+    # A bulk insert sends no signals: the workers' kept levels are marked stale here.
+    mark_stale(assessment.worker_id for assessment in locked)
     _log_each(
         locked,
         "competencies.assessment.confirm",

@@ -5,7 +5,6 @@ per-worker selectors of the apps below would cost several queries a person.
 """
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -31,9 +30,10 @@ from certificates.selectors import (
     register_counts,
     with_status,
 )
-from competencies.evidence_rules import achievements, rules_for, team_levels
+from competencies.evidence_rules import rules_for
 from competencies.models import Assessment, CPDEntry, Evidence, SupervisionSession
 from competencies.selectors import Upkeep, level_names, upkeep
+from competencies.standings import proficiency_counts, standing_achievements
 from curriculum.models import (
     Competency,
     CompetencyFramework,
@@ -279,8 +279,9 @@ def team_overview(
     core_ids = [c.pk for c in competencies if c.is_core]
     milestone_ids = [c.pk for c in competencies if c.needed_before_unsupervised_work]
     rules = rules_for(framework)
-    # Levels, dates and refreshers only: the team page never says what each is missing.
-    achieved = achievements(ids, framework, as_of=today, rules=rules, in_full=())
+    # Levels, dates and refreshers only: the team page never says what each is missing. Kept
+    # between requests (`competencies.standings`), judged again only where they may have changed.
+    achieved = standing_achievements(ids, framework, rules=rules, as_of=today)
     levels = {pair: (a.level, a.on) for pair, a in achieved.items() if a.level}
     figures = upkeep(ids, today=today)
     refresher_notice = today + datetime.timedelta(days=REFRESHER_NOTICE_DAYS)
@@ -525,16 +526,13 @@ def team_matrix(
     if with_rows:
         page_obj = Paginator(members, page_size or MATRIX_PAGE_SIZE).get_page(page)
         shown = list(page_obj.object_list)
-    levels, achieved = team_levels(
+    # Kept between requests (`competencies.standings`), judged again only where they may have
+    # changed, and counted in the database: the whole team's counts, the page's cells.
+    proficient, achieved = proficiency_counts(
         [m.worker.pk for m in members],
         framework,
         rules=rules,
         in_full={m.worker.pk for m in shown},
-    )
-    proficient = Counter(
-        competency_id
-        for (_, competency_id), level in levels.items()
-        if threshold is not None and level >= threshold
     )
     rows = []
     for member in shown:

@@ -339,13 +339,25 @@ def test_team_reads_take_the_same_queries_for_any_team_size(
         return selectors.team_matrix(manager, curriculum).rows
 
     # The evidence rules take four of them (competencies, their two method lists, the caps).
-    expected = 17 if reader == "overview" else 9
+    # The levels are kept (`competencies.standings`): two queries when every worker's kept
+    # judgement holds; when some changed, as many more whatever their number (their
+    # assessments, and writing the judgement back).
+    kept = 17 if reader == "overview" else 11
+    judged_again = kept + 8
     grow_team(2)
-    with django_assert_num_queries(expected):
+    read()  # the first read judges everyone
+    with django_assert_num_queries(kept):
         assert len(read()) == 2
     grow_team(10)
-    with django_assert_num_queries(expected):
+    with django_assert_num_queries(judged_again):
         assert len(read()) == 12
+    with django_assert_num_queries(kept):
+        assert len(read()) == 12
+    grow_team(12)
+    with django_assert_num_queries(judged_again):
+        assert len(read()) == 24
+    with django_assert_num_queries(kept):
+        assert len(read()) == 24
 
 
 def test_team_checklists_take_ten_queries_for_any_team(
