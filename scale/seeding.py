@@ -86,6 +86,7 @@ from competencies.models import (
     SupervisionKind,
     SupervisionSession,
 )
+from competencies.standings import mark_all_stale
 from curriculum import demo as curriculum_demo
 from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, CurriculumVersion
 from workforce.models import Membership, Organisation, OrganisationKind, Role, User
@@ -1398,6 +1399,9 @@ def seed(
 
             report("finish", 0, 1)
             reset_sequences(writer.tables)
+            # Written by COPY, without signals: no kept standing level may outlive them (the
+            # tables start empty, so the first read of each team judges it and keeps it).
+            mark_all_stale()
             counts = {
                 "assessments": Assessment.objects.count(),
                 "certificates": Certificate.objects.count(),
