@@ -39,6 +39,7 @@ urlpatterns = [
     path("team/certificates/<str:number>/pdf/", views.manage_pdf, name="manage_pdf"),
     path("team/certificates/<str:number>/revoke/", views.revoke, name="revoke"),
     path("team/certificates/<str:number>/renew/", views.renew, name="renew"),
+    path("team/certify/", views.certify, name="certify"),
     path("team/supervisors/", views.supervisors, name="supervisors"),
     path("team/supervisors/<int:membership_id>/", views.supervisor_set, name="supervisor_set"),
     # Assessors

@@ -140,6 +140,8 @@ REGISTER_PAGE_SIZE = 50
 
 @role_required(Role.MANAGER)
 def register(request: HttpRequest) -> HttpResponse:
+    """The certificates of the manager's link workers, by status; who can be certified is on
+    its own page (`certify`), so a national register costs only its own rows."""
     counts = selectors.register_counts(request.user)
     status = request.GET.get("status", "")
     if status not in CertificateStatus.values:
@@ -150,6 +152,22 @@ def register(request: HttpRequest) -> HttpResponse:
     # national manager's register as much as the counts themselves.
     paginator.count = counts[status] if status else sum(counts.values())
     page = paginator.get_page(request.GET.get("page"))
+    return render(
+        request,
+        "certificates/register.html",
+        {
+            "page_obj": page,
+            "counts": [(choice, counts[choice.value]) for choice in CertificateStatus],
+            "status": status,
+            "status_label": CertificateStatus(status).label if status else "",
+        },
+    )
+
+
+@role_required(Role.MANAGER)
+def certify(request: HttpRequest) -> HttpResponse:
+    """Who can be certified: those ready to issue (alone and together), and how far each link
+    worker is from each default qualification."""
     organisations = organisations_for(request.user, Action.ISSUE_CERTIFICATE).order_by("name")
     chosen = request.GET.get("organisation", "")
     organisation = organisations.filter(pk=chosen).first() if chosen.isdigit() else None
@@ -184,12 +202,8 @@ def register(request: HttpRequest) -> HttpResponse:
         candidate_lists.append((qualification, rows, BulkIssueForm(candidates=ready)))
     return render(
         request,
-        "certificates/register.html",
+        "certificates/certify.html",
         {
-            "page_obj": page,
-            "counts": [(choice, counts[choice.value]) for choice in CertificateStatus],
-            "status": status,
-            "status_label": CertificateStatus(status).label if status else "",
             "candidate_lists": candidate_lists,
             "organisation": organisation,
             # The chooser, when there is one: names only (see organisation_options).
@@ -351,7 +365,7 @@ def bulk_issue(request: HttpRequest, code: str) -> HttpResponse:
     form = BulkIssueForm(request.POST, candidates=candidates)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["workers"]))
-        return redirect(f"{reverse('certificates:register')}#eligible-{qualification.code}")
+        return redirect(f"{reverse('certificates:certify')}#eligible-{qualification.code}")
     chosen = set(form.cleaned_data["workers"])
     workers = [c.worker for c in candidates if c.worker.pk in chosen]
     if "confirm" not in request.POST:
@@ -366,7 +380,7 @@ def bulk_issue(request: HttpRequest, code: str) -> HttpResponse:
         )
     except (ValidationError, PermissionDenied) as refused:
         messages.error(request, refusal_text(refused))
-        return redirect("certificates:register")
+        return redirect("certificates:certify")
     return redirect("certificates:bulk_progress", pk=bulk.pk)
 
 

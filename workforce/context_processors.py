@@ -19,6 +19,7 @@ _LINKS_BY_ROLE = (
     (Role.ASSESSOR, "Imports and reports", "imports:reports"),
     (Role.MANAGER, "My team", "oversight:team"),
     (Role.MANAGER, "Qualification register", "certificates:register"),
+    (Role.MANAGER, "Certify link workers", "certificates:certify"),
     (Role.MANAGER, "Imports and reports", "imports:reports"),
     (Role.IQA, "Quality assurance", "quality:sampling"),
 )

@@ -40,12 +40,12 @@ def certificate(manager, eligible_worker, qualification) -> Certificate:
     )
 
 
-def test_the_register_lists_eligible_workers_with_an_issue_link(
+def test_the_certify_page_lists_eligible_workers_with_an_issue_link(
     client, manager, eligible_worker, qualification
 ):
     client.force_login(manager)
 
-    html = client.get("/team/certificates/").content.decode()
+    html = client.get("/team/certify/").content.decode()
 
     assert escape(eligible_worker.full_name) in html
     assert f"/team/certificates/issue/LWPC-CORE/{eligible_worker.pk}/" in html
@@ -90,8 +90,9 @@ def test_managers_elsewhere_see_nothing_of_the_worker_or_certificate(
     client.force_login(outside_manager)
 
     register = client.get("/team/certificates/").content.decode()
+    certify = client.get("/team/certify/").content.decode()
 
-    assert escape(eligible_worker.full_name) not in register
+    assert escape(eligible_worker.full_name) not in register + certify
     assert certificate.number not in register
     for path in (
         f"/team/certificates/issue/LWPC-CORE/{eligible_worker.pk}/",
@@ -108,6 +109,7 @@ def test_link_workers_and_assessors_cannot_open_the_register(client, link_worker
     for person in (link_worker, assessor):
         client.force_login(person)
         assert client.get("/team/certificates/").status_code == 403
+        assert client.get("/team/certify/").status_code == 403
 
 
 def test_revoking_needs_the_confirmation_box_and_a_reason(client, manager, certificate):

@@ -1,4 +1,4 @@
-"""The register's chooser of organisations, for a manager of more link workers than it judges at
+"""The certify page's chooser of organisations, for a manager of more link workers than it judges at
 once: every organisation they may certify in, by name, the chosen one selected, names escaped."""
 
 import pytest
@@ -30,8 +30,8 @@ def test_a_manager_of_many_chooses_among_their_own_organisations(
     MembershipFactory(user=manager, organisation=second, role=Role.MANAGER)
     client.force_login(manager)
 
-    page = client.get("/team/certificates/").content.decode()
-    chosen = client.get("/team/certificates/", {"organisation": second.pk}).content.decode()
+    page = client.get("/team/certify/").content.decode()
+    chosen = client.get("/team/certify/", {"organisation": second.pk}).content.decode()
 
     assert f'<option value="{organisation.pk}">{organisation.name}</option>' in page
     assert f'<option value="{second.pk}">{escape(second.name)}</option>' in page

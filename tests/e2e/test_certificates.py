@@ -27,7 +27,7 @@ def sign_out(page: Page, follow) -> None:
 
 
 def issue_to_kwame(page: Page, follow) -> str:
-    """From the register, issue Kwame's certificate; return its number."""
+    """From the page of who can be certified, issue Kwame's certificate; return its number."""
     row = page.get_by_role("row", name=KWAME)
     follow(page, row.get_by_role("link", name=f"Issue a certificate to {KWAME}"))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Issue a certificate to {KWAME}")
@@ -46,7 +46,7 @@ def test_issue_download_verify_from_the_qr_code_and_revoke(
 
     sign_in(page, visit, follow, MANAGER)
     menu = page.get_by_role("navigation", name="Menu")
-    follow(page, menu.get_by_role("link", name="Qualification register"))
+    follow(page, menu.get_by_role("link", name="Certify link workers"))
     number = issue_to_kwame(page, follow)
     sign_out(page, follow)
 
@@ -107,6 +107,8 @@ def test_the_flags_update_when_the_eligible_worker_is_certified(page, visit, fol
 
     follow(page, page.get_by_role("link", name="Open the qualification register"))
     assert path_of(page) == "/team/certificates/"
+    follow(page, page.get_by_role("link", name="See who can be certified now"))
+    assert path_of(page) == "/team/certify/"
     issue_to_kwame(page, follow)
 
     follow(page, page.get_by_role("navigation", name="Menu").get_by_role("link", name="My team"))
@@ -116,7 +118,7 @@ def test_the_flags_update_when_the_eligible_worker_is_certified(page, visit, fol
 
 def test_bulk_issue_shows_progress_and_downloads_a_zip(page, visit, follow, demo_data):
     sign_in(page, visit, follow, MANAGER)
-    visit(page, "/team/certificates/")
+    visit(page, "/team/certify/")
 
     page.get_by_role("checkbox", name=KWAME).check()
     follow(page, page.get_by_role("button", name="Continue with those chosen"))

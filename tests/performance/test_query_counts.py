@@ -319,9 +319,9 @@ def test_certificate_register_filters_and_exports(client, world, url):
     assert_flat(client, url, lambda: _certified(world, 30))
 
 
-def test_certificate_register_candidates(client, world, demo_curriculum):
-    """Workers who could be certified, some eligible and signed off: the register's lists of
-    candidates cost the same for any number of them."""
+def test_certify_page_candidates(client, world, demo_curriculum):
+    """Workers who could be certified, some eligible and signed off: the certify page's lists
+    of candidates cost the same for any number of them."""
     world.qualification  # noqa: B018
     world.assess(world.link_worker, 2)
     client.force_login(world.manager)
@@ -332,7 +332,7 @@ def test_certificate_register_candidates(client, world, demo_curriculum):
             world.assess(worker, 3)
             world.sign_off(worker, supervisor=supervisor)
 
-    assert_flat(client, reverse("certificates:register"), grow)
+    assert_flat(client, reverse("certificates:certify"), grow)
 
 
 def test_bulk_issue_progress(client, world):
@@ -449,12 +449,12 @@ def test_admin_listings(client, administrator, url):
     assert_flat(client, url, grow)
 
 
-# --- The register of a manager of many -------------------------------------------------------
+# --- Who a manager of many can certify -----------------------------------------------------
 
 
 @pytest.fixture
 def judged(monkeypatch):
-    """The workers whose checklists the register judged, request by request."""
+    """The workers whose checklists the certify page judged, request by request."""
     from certificates import selectors
 
     seen: list[set[int]] = []
@@ -471,7 +471,7 @@ def judged(monkeypatch):
 def test_a_manager_of_many_sees_those_ready_and_chooses_an_organisation_for_the_rest(
     client, world, demo_curriculum, monkeypatch, judged
 ):
-    """Past CANDIDATES_JUDGED_MAX workers the register judges only those with a sign-off, and
+    """Past CANDIDATES_JUDGED_MAX workers the certify page judges only those with a sign-off, and
     everyone's standing once an organisation is chosen; its queries stay flat either way."""
     from certificates import selectors
 
@@ -489,16 +489,16 @@ def test_a_manager_of_many_sees_those_ready_and_chooses_an_organisation_for_the_
         for worker in world.workers(3):
             world.assess(worker, 2)
 
-    assert_flat(client, reverse("certificates:register"), grow)
+    assert_flat(client, reverse("certificates:certify"), grow)
     judged.clear()
-    page = client.get(reverse("certificates:register")).content.decode()
+    page = client.get(reverse("certificates:certify")).content.decode()
     assert judged == [{signed.pk}]  # the one signed off, never the other seven
     assert 'name="organisation"' in page
     assert "You may certify 8 link workers: below are those ready" in page
     assert escape(others[0].full_name) not in page
 
     judged.clear()
-    page = client.get(f"{reverse('certificates:register')}?organisation={elsewhere.pk}")
+    page = client.get(f"{reverse('certificates:certify')}?organisation={elsewhere.pk}")
     assert judged == [{worker.pk for worker in others}]
     for worker in others:
         assert escape(worker.full_name) in page.content.decode()
@@ -508,7 +508,7 @@ def test_a_manager_of_few_sees_everyone_judged_without_choosing(client, world, d
     world.qualification  # noqa: B018
     world.workers(2)
     client.force_login(world.manager)
-    page = client.get(reverse("certificates:register")).content.decode()
+    page = client.get(reverse("certificates:certify")).content.decode()
     assert 'name="organisation"' not in page
     assert "Who can be certified" in page
 
@@ -521,7 +521,7 @@ def test_bulk_issue_judges_only_those_chosen(client, world, demo_curriculum, jud
         reverse("certificates:bulk_issue", args=[world.qualification.code]),
         {"workers": [chosen.pk]},
     )
-    assert response.status_code == 302  # not eligible: back to the register, nothing issued
+    assert response.status_code == 302  # not eligible: back to who can be certified, nothing issued
     assert judged == [{chosen.pk}]
 
 

@@ -268,13 +268,13 @@ def _signed_in(email: str) -> Client:
         ),
         (
             seeding.BIG_MANAGER_EMAIL,
-            ["oversight:team", "oversight:matrix", "certificates:register"],
+            ["oversight:team", "oversight:matrix", "certificates:register", "certificates:certify"],
         ),
         (
             seeding.SMALL_MANAGER_EMAIL,
-            ["oversight:team", "oversight:matrix", "certificates:register"],
+            ["oversight:team", "oversight:matrix", "certificates:register", "certificates:certify"],
         ),
-        (seeding.NATIONAL_MANAGER_EMAIL, ["certificates:register"]),
+        (seeding.NATIONAL_MANAGER_EMAIL, ["certificates:register", "certificates:certify"]),
     ],
 )
 def test_the_named_accounts_sign_in_and_their_pages_render(seeded, email, pages):
