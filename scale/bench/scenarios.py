@@ -586,18 +586,21 @@ def register_sql(manager, *, status: str = "", limit: int | None = 50) -> Callab
                {status_sql} AS status
         FROM {t["certificate"]} c WHERE c.holder_id IN ({team})"""  # noqa: S608 - as above
     params = [*status_params, *team_params]
+    # The page counts every status whatever the filter (its links to each filter say how
+    # many), so the counts are of all the manager's certificates, the rows of one status.
+    counts_sql = f"SELECT status, count(*) FROM ({base}) r GROUP BY status"  # noqa: S608
+    counts_params = list(params)
     if status:
         base = f"SELECT * FROM ({base}) r WHERE r.status = %s"  # noqa: S608
         params.append(status)
     rows_sql = f"{base} ORDER BY 2, 4 DESC, 1 DESC" + (f" LIMIT {int(limit)}" if limit else "")
-    counts_sql = f"SELECT status, count(*) FROM ({base}) r GROUP BY status"  # noqa: S608
 
     def query() -> list:
         with connection.cursor() as cursor:
             cursor.execute(rows_sql, params)
             rows = cursor.fetchall()
             if limit:
-                cursor.execute(counts_sql, params)
+                cursor.execute(counts_sql, counts_params)
                 cursor.fetchall()
         return rows
 
