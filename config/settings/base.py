@@ -263,7 +263,8 @@ def s3_storage(location: str) -> dict:
             "endpoint_url": STORAGE_S3_ENDPOINT_URL,
             "region_name": STORAGE_S3_REGION,
             "location": location,
-            # Objects are private and never linked to: the permission-checked views stream them.
+            # Objects are private: the permission-checked views send certificate PDFs to a presigned
+            # URL living DOWNLOAD_LINK_SECONDS, and stream evidence themselves.
             # No ACL is sent, so they are the bucket owner's alone; a bucket with ACLs disabled
             # (AWS's default) refuses any ACL but that. A URL, if asked for, is signed and brief.
             "default_acl": None,
