@@ -342,7 +342,7 @@ def test_team_reads_take_the_same_queries_for_any_team_size(
     # The levels are kept (`competencies.standings`): two queries when every worker's kept
     # judgement holds; when some changed, as many more whatever their number (their
     # assessments, and writing the judgement back).
-    kept = 17 if reader == "overview" else 11
+    kept = 17 if reader == "overview" else 10
     judged_again = kept + 8
     grow_team(2)
     read()  # the first read judges everyone
