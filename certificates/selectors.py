@@ -140,12 +140,12 @@ def upkeep_items(qualification: Qualification, figures: Upkeep) -> list[Checklis
 SHOWN_GAPS = 3
 
 
-def _core_detail(done: int, total: int, gaps: list[str]) -> str:
-    """ "19 of 21: SPLW-SAF-02 needs a simulation as well as the knowledge test; …" """
+def _core_detail(done: int, total: int, gaps: list[str], more: int = 0) -> str:
+    """ "19 of 21: SPLW-SAF-02 needs a simulation as well as the knowledge test; …": the first
+    SHOWN_GAPS `gaps` in words, and how many `more` there are."""
     detail = f"{done} of {total}"
     if gaps:
-        more = len(gaps) - SHOWN_GAPS
-        detail += ": " + "; ".join(gaps[:SHOWN_GAPS]) + (f"; and {more} more" if more > 0 else "")
+        detail += ": " + "; ".join(gaps) + (f"; and {more} more" if more > 0 else "")
     return detail
 
 
@@ -223,10 +223,15 @@ def checklists_for(
                 qualification.core_rule,
                 # A framework with no core competencies (yet) certifies nobody.
                 bool(core_ids) and not missing_core,
+                # Only the gaps shown are put in words: a team's checklists leave out dozens each.
                 _core_detail(
                     core_done,
                     len(core_ids),
-                    [f"{codes.get(pk, '')} {gap(pk, core_level)}" for pk in missing_core],
+                    [
+                        f"{codes.get(pk, '')} {gap(pk, core_level)}"
+                        for pk in missing_core[:SHOWN_GAPS]
+                    ],
+                    more=len(missing_core) - SHOWN_GAPS,
                 )
                 if core_ids
                 else "no core competencies yet",

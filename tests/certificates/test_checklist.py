@@ -61,6 +61,19 @@ def test_nothing_done_yet_lists_every_rule_as_not_met(qualification, link_worker
     assert checklist.missing == [item.label for item in checklist.items]
 
 
+def test_the_core_item_names_the_first_gaps_and_counts_the_rest(
+    qualification, link_worker, core_codes
+):
+    core = qualification_checklist(link_worker, qualification).items[0]
+
+    count, gaps = core.detail.split(": ", 1)
+    named = gaps.split("; ")
+    assert count == f"0 of {len(core_codes)}"
+    assert len(named) == 4  # three gaps in words, then how many more
+    assert all(gap.split(" ", 1)[0] in core_codes for gap in named[:3])
+    assert named[3] == f"and {len(core_codes) - 3} more"
+
+
 def test_everything_met_is_eligible(
     qualification, link_worker, assessor, second_assessor, assess, core_codes
 ):
