@@ -20,6 +20,7 @@ from certificates import pdf, services
 from certificates.models import Certificate
 from certificates.pdf import MissingGlyphError, render_certificate
 from certificates.services import _pdf_context
+from tests.downloads import downloaded as download
 
 pytestmark = pytest.mark.django_db
 
@@ -288,9 +289,7 @@ def test_the_stored_bytes_never_change_after_the_name_or_template_changes(
         {**settings.TEMPLATES[0], "DIRS": [tmp_path / "templates", *settings.TEMPLATES[0]["DIRS"]]}
     ]
     client.force_login(eligible_worker)
-    response = client.get(f"/progress/certificates/{certificate.number}/pdf/")
-
-    downloaded = b"".join(response.streaming_content)
+    downloaded = download(client, f"/progress/certificates/{certificate.number}/pdf/")
     assert downloaded == original
     assert hashlib.sha256(downloaded).hexdigest() == certificate.pdf_sha256
     certificate.refresh_from_db()

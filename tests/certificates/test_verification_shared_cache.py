@@ -219,11 +219,11 @@ def test_a_backup_first_writes_the_checks_waiting_in_the_cache(
     assert _checks_written(certificate) == 2
 
 
+# Redis alone: the local-memory cache has no connection to drop.
+@pytest.mark.parametrize("shared_cache", ["redis"], indirect=True)
 def test_a_check_after_redis_dropped_the_connection_is_answered_and_counted(
     shared_cache, client, certificate
 ):
-    if shared_cache != "redis":
-        pytest.skip("the local-memory cache has no connection")
     _page(client, certificate)
     # Redis closes the check's own connection, as a restart or an idle timeout would.
     connection = verification._lane.connection

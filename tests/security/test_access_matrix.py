@@ -257,6 +257,7 @@ RULES: tuple[Rule, ...] = (
             "oversight:gaps",
             "oversight:audit",
             "certificates:register",
+            "certificates:certify",
             "certificates:register_export",
             "certificates:bulk_issue",
             "imports:roster_import",
