@@ -128,10 +128,10 @@ def test_issued_on_one_server_verified_and_downloaded_on_the_other_and_revoked_b
     # The manager signs in on A through the sign-in page and issues Kwame's certificate there.
     manager = Browser()
     manager.sign_in(server_a, MANAGER)
-    register = manager.get(f"{server_a}/team/certificates/")
-    assert register.status_code == 200
+    certify = manager.get(f"{server_a}/team/certify/")
+    assert certify.status_code == 200
     kwame_id = re.search(
-        r'value="(\d+)"[^>]*>\s*<label[^>]*>Kwame Mensah</label>', register.text
+        r'value="(\d+)"[^>]*>\s*<label[^>]*>Kwame Mensah</label>', certify.text
     ).group(1)
     issued = manager.submit(f"{server_a}/team/certificates/issue/{QUALIFICATION}/{kwame_id}/", {})
     assert issued.status_code == 302, issued.text[:2000]
