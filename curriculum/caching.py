@@ -98,10 +98,15 @@ def _generation() -> str:
     return generation
 
 
+def retire_kept_pages() -> None:
+    """Retire every kept page now: a new generation, which no kept copy was filed under."""
+    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None)
+
+
 def forget_kept_pages() -> None:
     """Retire every kept page once the publish commits: a reader before the commit may still be
     rendering the old page, and it is then kept under the old generation, which nobody reads."""
-    transaction.on_commit(lambda: cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=None))
+    transaction.on_commit(retire_kept_pages)
 
 
 class PublicPageCacheMiddleware:

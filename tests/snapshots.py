@@ -10,7 +10,9 @@ The rows are put back only when the tables the builder read or wrote hold exactl
 held when it was recorded, and on the same day (builders date things "today"); otherwise the
 builder runs again and its rows are recorded as another variant (a test that made its own pages
 first, say). A builder that leaves work for after the commit is never replayed: its rows could
-not say what that work would do.
+not say what that work would do. The one exception is work that reads no rows and is listed in
+`REPLAYED_AFTER_COMMIT` (retiring the kept curriculum pages after a publish): putting the rows
+back asks for it again.
 """
 
 import functools
@@ -26,6 +28,7 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 
+from curriculum.caching import retire_kept_pages
 from workforce.append_only import REWRITE_SETTING
 
 # The tables a statement names, as Django writes them ("FROM", "JOIN", "INTO", "UPDATE").
@@ -33,6 +36,8 @@ _TABLE = re.compile(r'\b(?:FROM|JOIN|INTO|UPDATE)\s+"?([A-Za-z0-9_]+)"?', re.IGN
 # Variants kept per builder: a test world that differs each time would otherwise pile up.
 MAX_VARIANTS = 4
 _ROWS_PER_STATEMENT = 500
+# After-commit work a build may leave that depends on no row: asked for again when put back.
+REPLAYED_AFTER_COMMIT = frozenset({retire_kept_pages})
 
 Rows = dict[Hashable, tuple]
 
@@ -54,6 +59,7 @@ class _Variant:
     updates: dict[str, list[tuple]] = field(default_factory=dict)
     deletes: dict[str, list[Hashable]] = field(default_factory=dict)
     files: Path | None = None  # the files the build stored, by storage folder
+    after_commit: tuple[Callable[[], object], ...] = ()  # from REPLAYED_AFTER_COMMIT
     uses: int = 0
 
 
@@ -170,7 +176,8 @@ def _record(connection, build: Callable[[], object]) -> _Variant | None:
     with transaction.atomic(using=connection.alias):
         with connection.execute_wrapper(note_tables):
             build()
-        if len(connection.run_on_commit) != pending:
+        left = [callback for _, callback, _ in connection.run_on_commit[pending:]]
+        if any(callback not in REPLAYED_AFTER_COMMIT for callback in left):
             transaction.set_rollback(True, using=connection.alias)
             return None
         # Rows that triggers write (SQLite's full-text index) are written again by the same
@@ -188,7 +195,9 @@ def _record(connection, build: Callable[[], object]) -> _Variant | None:
     if unseen := changed - set(tables) - _kept_by_triggers(connection):
         raise RuntimeError(f"The build changed tables none of its statements named: {unseen}")
     before = {name: all_before[name] for name in tables}
-    variant = _Variant(day=day, before=before, tables=tables, files=files)
+    variant = _Variant(
+        day=day, before=before, tables=tables, files=files, after_commit=tuple(dict.fromkeys(left))
+    )
     for name in tables:
         old, new = before[name], after[name]
         if inserted := [row for k, row in new.items() if k not in old]:
@@ -251,6 +260,8 @@ def _apply(connection, variant: _Variant) -> None:
                     f"SELECT setval(%s, GREATEST(%s, last_value)) FROM {table.sequence}",  # noqa: S608
                     [table.sequence, max(row[at] for row in rows)],
                 )
+    for callback in variant.after_commit:
+        transaction.on_commit(callback, using=connection.alias)
 
 
 def _insert(cursor, quote, table: _Table, rows: list[tuple]) -> None:
