@@ -104,9 +104,9 @@ def run_bench(
         meta["seed_seconds"], meta["seed_reused"] = round(seconds, 1), reused
         seconds, reused = prepare_database(small_url, seed_options=SMALL_SIZE_OPTIONS, say=say)
         meta["small_seed_seconds"], meta["small_seed_reused"] = round(seconds, 1), reused
-    if any(SCENARIOS[name][1] for name in chosen):
-        say("Static files (production settings serve the collected, hashed files)")
-        call_command("collectstatic", interactive=False, verbosity=0)
+    # Served and in-process pages alike name the collected, hashed files.
+    say("Static files (production settings serve the collected, hashed files)")
+    call_command("collectstatic", interactive=False, verbosity=0)
     world = find_world()
     run = Run(options=options, world=world, say=say)
     results: list[Result] = []
