@@ -65,7 +65,7 @@ from .models import (
 )
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: a team's checklists build thousands (see Achievement)
 class ChecklistItem:
     """One rule of a qualification, whether the worker meets it, and how far they are."""
 
@@ -193,6 +193,22 @@ def checklists_for(
     supervisors = named_supervisors(worker_ids, on=today)
     core_level = qualification.all_core_at_level
     codes = {rule.competency_id: rule.code for rule in rules.values()}
+    observation_label = ""
+    if qualification.observation_method_id and qualification.min_direct_observations:
+        observation_label = "Direct observations by different assessors"
+        if observed_ids:
+            observation_label += " of " + ", ".join(
+                sorted(codes.get(pk, "") for pk in observed_ids if pk in codes)
+            )
+    # What a competency never assessed needs is the same for everyone: worded once.
+    never_worded: dict[tuple[int, int], str] = {}
+
+    def never_assessed(competency_id: int, level: int) -> str:
+        key = (competency_id, level)
+        if key not in never_worded:
+            never_worded[key] = rules[competency_id].missing_for({}, level)
+        return never_worded[key]
+
     checklists = {}
     for worker_id in worker_ids:
 
@@ -206,7 +222,7 @@ def checklists_for(
             if have.lapsed:
                 return have.missing or "the refresher ran out"
             if rule is not None and level == threshold:
-                return have.missing or rule.missing_for({}, level)
+                return have.missing or never_assessed(competency_id, level)
             return f"needs level {level}"
 
         # Competencies under way first (something is missing), then the milestone's.
@@ -244,15 +260,12 @@ def checklists_for(
             if not met:
                 detail += f": {gap(requirement.competency_id, requirement.min_level)}"
             items.append(ChecklistItem(requirement.label, met, detail))
-        if qualification.observation_method_id and qualification.min_direct_observations:
+        if observation_label:
             # Two observations by the same assessor count once: the rule asks for different eyes.
             seen_by = observers.get((worker_id, qualification.observation_method_id), set())
-            label = "Direct observations by different assessors"
-            if observed_ids:
-                label += " of " + ", ".join(
-                    sorted(codes.get(pk, "") for pk in observed_ids if pk in codes)
-                )
-            items.append(at_least(label, len(seen_by), qualification.min_direct_observations))
+            items.append(
+                at_least(observation_label, len(seen_by), qualification.min_direct_observations)
+            )
         if qualification.required_method_id:
             # Independent of the worker's day-to-day support: not by their named supervisor.
             by = observers.get((worker_id, qualification.required_method_id), set())

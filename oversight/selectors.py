@@ -30,7 +30,7 @@ from certificates.selectors import (
     register_counts,
     with_status,
 )
-from competencies.evidence_rules import rules_for
+from competencies.evidence_rules import Achievement, rules_for
 from competencies.models import Assessment, CPDEntry, Evidence, SupervisionSession
 from competencies.selectors import Upkeep, level_names, upkeep
 from competencies.standings import proficiency_counts, standing_achievements
@@ -250,6 +250,48 @@ def _cpd_pace(
     return Decimal(qualification.min_cpd_points_year * max(counted_days, 0) // 365)
 
 
+@dataclass
+class _Standing:
+    """One worker's competencies in brief, as the team page counts them."""
+
+    core_proficient: int = 0
+    milestone_proficient: int = 0
+    last_assessed_on: datetime.date | None = None  # of a level that counts today
+    refresher_due: bool = False  # a refresher runs out within the notice
+
+
+def _standings(
+    achieved: dict[tuple[int, int], Achievement],
+    *,
+    core: set[int],
+    milestones: set[int],
+    assessable: set[int],
+    threshold: int | None,
+    refresher_notice: datetime.date,
+) -> dict[int, _Standing]:
+    """Each worker's `_Standing` from their achievements, in one pass over them (thousands on
+    a team page)."""
+    found: dict[int, _Standing] = {}
+    for (worker_id, competency_id), achievement in achieved.items():
+        standing = found.get(worker_id)
+        if standing is None:
+            standing = found[worker_id] = _Standing()
+        due = achievement.refresh_due_on
+        if due is not None and due <= refresher_notice:
+            standing.refresher_due = True
+        level = achievement.level
+        if not level or competency_id not in assessable:
+            continue
+        if achievement.on is not None and (
+            standing.last_assessed_on is None or achievement.on > standing.last_assessed_on
+        ):
+            standing.last_assessed_on = achievement.on
+        if threshold is not None and level >= threshold:
+            standing.core_proficient += competency_id in core
+            standing.milestone_proficient += competency_id in milestones
+    return found
+
+
 def team_overview(
     manager: User,
     curriculum: CurriculumPage,
@@ -282,14 +324,15 @@ def team_overview(
     # Levels, dates and refreshers only: the team page never says what each is missing. Kept
     # between requests (`competencies.standings`), judged again only where they may have changed.
     achieved = standing_achievements(ids, framework, rules=rules, as_of=today)
-    levels = {pair: (a.level, a.on) for pair, a in achieved.items() if a.level}
+    standings = _standings(
+        achieved,
+        core=set(core_ids),
+        milestones=set(milestone_ids),
+        assessable=set(competency_ids),
+        threshold=threshold,
+        refresher_notice=today + datetime.timedelta(days=REFRESHER_NOTICE_DAYS),
+    )
     figures = upkeep(ids, today=today)
-    refresher_notice = today + datetime.timedelta(days=REFRESHER_NOTICE_DAYS)
-    refreshers_due = {
-        worker_id
-        for (worker_id, _), achievement in achieved.items()
-        if achievement.refresh_due_on is not None and achievement.refresh_due_on <= refresher_notice
-    }
     qualification = headline_qualification(framework)
     certificates: dict[int, Certificate] = {}
     checklists: dict[int, Checklist] = {}
@@ -304,13 +347,7 @@ def team_overview(
     rows = []
     for member in members:
         worker_id = member.worker.pk
-
-        def proficient(ids_: list[int], worker_id: int = worker_id) -> int:
-            if threshold is None:
-                return 0
-            return sum(levels.get((worker_id, pk), (0, None))[0] >= threshold for pk in ids_)
-
-        dates = [levels[(worker_id, pk)][1] for pk in competency_ids if (worker_id, pk) in levels]
+        standing = standings.get(worker_id) or _Standing()
         upkept = figures[worker_id]
         certificate = certificates.get(worker_id)
         checklist = checklists.get(worker_id)
@@ -328,16 +365,16 @@ def team_overview(
         holds_current = certificate is not None and certificate.is_current
         if checklist is not None and checklist.eligible and not holds_current:
             flags.append(Flag.ELIGIBLE)
-        if worker_id in refreshers_due:
+        if standing.refresher_due:
             flags.append(Flag.REFRESHER_DUE)
         rows.append(
             TeamRow(
                 member=member,
-                core_proficient=proficient(core_ids),
+                core_proficient=standing.core_proficient,
                 core_total=len(core_ids),
-                milestone_proficient=proficient(milestone_ids),
+                milestone_proficient=standing.milestone_proficient,
                 milestone_total=len(milestone_ids),
-                last_assessed_on=max(dates) if dates else None,
+                last_assessed_on=standing.last_assessed_on,
                 upkeep=upkept,
                 certificate=certificate,
                 checklist=checklist,

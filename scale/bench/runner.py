@@ -12,6 +12,8 @@ from urllib.parse import urlsplit, urlunsplit
 from django.conf import settings
 from django.core.management import call_command
 
+from config.runtime import settle_after_start_up
+
 from .results import Result, format_table, write_json
 from .scenarios import SCENARIOS, Options, Run, small_database_url, write_static_copies
 from .server import BenchError, Server
@@ -126,6 +128,8 @@ def run_bench(
                 results += _scenario(run, name, say)
         finally:
             server.stop()
+    # Measured in this process, which is then settled as an app server is (config/wsgi.py).
+    settle_after_start_up()
     for name in in_process:
         results += _scenario(run, name, say)
     meta["seconds"] = round(time.perf_counter() - started, 1)
