@@ -138,6 +138,8 @@ def upkeep_items(qualification: Qualification, figures: Upkeep) -> list[Checklis
 
 
 SHOWN_GAPS = 3
+# Where a worker stands on a competency with no assessment that counts (shared: read only).
+NOT_ASSESSED = Achievement()
 
 
 def _core_detail(done: int, total: int, gaps: list[str], more: int = 0) -> str:
@@ -213,7 +215,7 @@ def checklists_for(
     for worker_id in worker_ids:
 
         def standing(competency_id: int, worker_id: int = worker_id) -> Achievement:
-            return achieved.get((worker_id, competency_id)) or Achievement()
+            return achieved.get((worker_id, competency_id)) or NOT_ASSESSED
 
         def gap(competency_id: int, level: int) -> str:
             """What the competency still needs for `level`, in words."""

@@ -676,6 +676,7 @@ def assessors_by_method(
         .filter(which)
         .counting(as_of)
         .values_list("worker_id", "method_id", "assessor_id")
+        .order_by()  # distinct triples: the default order would make each assessment distinct
         .distinct()
     )
     for worker_id, method_id, assessor_id in rows:

@@ -283,12 +283,14 @@ def _gather(
     result: dict[tuple[int, int], Kept] = {}
     versions: dict[int, int] = {}  # the stale workers' versions, read before their assessments
     seen: set[int] = set()
-    for worker_id, version, holds, *kept in rows:
+    # By index, not by unpacking: thousands of rows on a team page.
+    for row in rows:
+        worker_id = row[0]
         seen.add(worker_id)
-        if not holds:
-            versions[worker_id] = version
-        elif kept[0] is not None:
-            result[(worker_id, kept[0])] = tuple(kept[1:])  # type: ignore[assignment]
+        if not row[2]:
+            versions[worker_id] = row[1]
+        elif row[3] is not None:
+            result[(worker_id, row[3])] = row[4:]  # type: ignore[assignment]
     new = [w for w in ids if w not in seen]
     if new:
         # The rows exist before the assessments are read: a write meanwhile raises them.
@@ -483,9 +485,9 @@ def standing_achievements(
     # Positional, in one pass: a team page builds thousands (achieved, on, used, due, lapsed).
     result = {
         pair: Achievement(
-            achieved, on, (), due, refresher_missing or (due is not None and as_of >= due)
+            row[0], row[1], (), row[2], row[3] or (row[2] is not None and as_of >= row[2])
         )
-        for pair, (achieved, on, due, refresher_missing, *_) in kept.items()
+        for pair, row in kept.items()
     }
     for pair, row in kept.items():
         if pair[0] in full:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Prefetch, Q
 from django.db.models.functions import Cast
 from django.utils import timezone
@@ -224,6 +224,10 @@ def _latest_certificates(
         ),
         today=today,
     ).order_by("holder_id", "-is_current", "-issued_on", "-pk")
+    if connection.vendor == "postgresql":
+        # DISTINCT ON: the first of each holder's in that order, chosen by the database rather
+        # than read (a team of 200 holds over 400) and passed over here.
+        certificates = certificates.distinct("holder_id")
     for certificate in certificates:
         latest.setdefault(certificate.holder_id, certificate)
     return latest
