@@ -11,7 +11,9 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test processes (pytest-xdist): one per core by default.
+# Test processes (pytest-xdist): one per core by default; a process that runs out of tests takes
+# some of another's (worksteal), so the few long ones (the access matrix, the crawl) do not leave a
+# core idle at the end.
 PYTEST_WORKERS ?= auto
 # Debian packages the app needs to run: Pango and fontconfig for WeasyPrint, and the Noto fonts that
 # certificates embed so that holder names print in any script (the demo issues certificates).
@@ -91,7 +93,7 @@ checks: install ## Django system checks, migrations check, deployment check unde
 	$(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install system-deps ## The pytest suite alone (browser tests included)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) -m "not scale" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not scale" $(PYTEST_ARGS)
 
 test: lint checks pytest ## Everything: lint, checks and the whole test suite
 
