@@ -151,6 +151,14 @@ def _core_detail(done: int, total: int, gaps: list[str], more: int = 0) -> str:
     return detail
 
 
+def core_rule(
+    qualification: Qualification, rules: dict[int, EvidenceRule]
+) -> tuple[list[int], int]:
+    """The qualification's first rule: every core competency in use (these ids), each at this
+    level or above today. A framework with no core competencies (yet) certifies nobody."""
+    return core_ids_in(rules), qualification.all_core_at_level
+
+
 def checklists_for(
     worker_ids: list[int],
     qualification: Qualification,
@@ -178,7 +186,7 @@ def checklists_for(
     if figures is None:
         figures = upkeep(worker_ids, today=today)
     threshold = framework.proficiency_threshold
-    core_ids = core_ids_in(rules)
+    core_ids, core_level = core_rule(qualification, rules)
     requirements = list(
         QualificationRequirement.objects.filter(qualification=qualification)
         .select_related("competency")
@@ -193,7 +201,6 @@ def checklists_for(
         of_competencies={qualification.observation_method_id: observed_ids} if observed_ids else {},
     )
     supervisors = named_supervisors(worker_ids, on=today)
-    core_level = qualification.all_core_at_level
     codes = {rule.competency_id: rule.code for rule in rules.values()}
     observation_label = ""
     if qualification.observation_method_id and qualification.min_direct_observations:

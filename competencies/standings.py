@@ -29,9 +29,10 @@ import datetime
 import hashlib
 from collections import Counter
 from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
 
-from django.db import connection, transaction
-from django.db.models import Case, Count, F, Min, Q, Value, When
+from django.db import connection, models, transaction
+from django.db.models import Case, Count, F, Max, Min, Q, Value, When
 from django.utils import timezone
 
 from curriculum.models import CompetencyFramework
@@ -363,17 +364,148 @@ def _counted(
         return Counter()
     counted = (
         StandingLevel.objects.filter(
+            _counts_on(as_of),
             worker_id__in=worker_ids,
             framework=framework,
             achieved_level__gte=threshold,
-            refresher_missing=False,
         )
-        .filter(Q(refresh_due_on__isnull=True) | Q(refresh_due_on__gt=as_of))
         .values("competency_id")
         .annotate(workers=Count("*"))
         .values_list("competency_id", "workers")
     )
     return Counter(dict(counted))
+
+
+def _counts_on(as_of: datetime.date) -> Q:
+    """The kept levels that count on `as_of` (`level_today`): their refresher has not run out."""
+    return Q(refresher_missing=False) & (
+        Q(refresh_due_on__isnull=True) | Q(refresh_due_on__gt=as_of)
+    )
+
+
+@dataclass(slots=True)
+class Brief:
+    """One worker's kept levels in brief, as a team page counts them."""
+
+    # How many competencies of each group (`standing_briefs`) are at the group's level today.
+    at_level: dict[str, int] = field(default_factory=dict)
+    # The latest day a level that counts today was met, among the dated competencies.
+    last_met_on: datetime.date | None = None
+    # The soonest day a refresher runs out (or ran out), of any competency.
+    first_refresh_due_on: datetime.date | None = None
+
+
+def standing_briefs(
+    worker_ids: Iterable[int],
+    framework: CompetencyFramework,
+    *,
+    rules: Mapping[int, EvidenceRule],
+    groups: Mapping[str, tuple[Collection[int], int | None]],
+    dated: Collection[int],
+    as_of: datetime.date | None = None,
+) -> dict[int, Brief]:
+    """Each worker's `Brief`: for each named group (competency ids, level) how many of those
+    competencies are at that level or above today (none when the level is None), and the days
+    a team page flags. Counted in the database from the kept levels rather than read row by row
+    (a team of 200 keeps thousands); the workers whose kept judgement no longer holds are judged
+    again first. Two queries when every kept judgement holds."""
+    as_of = as_of or timezone.localdate()
+    ids = sorted(set(worker_ids))
+    if not ids:
+        return {}
+    top, threshold = _scale(framework)
+    key = rules_key(rules, top, threshold)
+    # Whether each judgement holds, without its levels (`levels_of` none).
+    _, judged, again = _gather(
+        _read(ids, framework, key, as_of, set(), levels_of=()),
+        ids,
+        framework,
+        rules,
+        top=top,
+        threshold=threshold,
+        key=key,
+        as_of=as_of,
+    )
+    briefs = {worker_id: Brief(at_level=dict.fromkeys(groups, 0)) for worker_id in ids}
+    held = [worker_id for worker_id in ids if worker_id not in again]
+    if held:
+        _count_briefs(briefs, held, framework, groups=groups, dated=dated, as_of=as_of)
+    dated_ids = set(dated)
+    members = {
+        name: (set(competency_ids), level) for name, (competency_ids, level) in groups.items()
+    }
+    for (worker_id, competency_id), row in judged.items():
+        brief = briefs[worker_id]
+        level = level_today(row, as_of)
+        for name, (competency_ids, at) in members.items():
+            if at is not None and level >= at and competency_id in competency_ids:
+                brief.at_level[name] += 1
+        met_on, due = row[1], row[2]
+        if (
+            level
+            and met_on is not None
+            and competency_id in dated_ids
+            and (brief.last_met_on is None or met_on > brief.last_met_on)
+        ):
+            brief.last_met_on = met_on
+        if due is not None and (
+            brief.first_refresh_due_on is None or due < brief.first_refresh_due_on
+        ):
+            brief.first_refresh_due_on = due
+    return briefs
+
+
+def _count_briefs(
+    briefs: dict[int, Brief],
+    worker_ids: list[int],
+    framework: CompetencyFramework,
+    *,
+    groups: Mapping[str, tuple[Collection[int], int | None]],
+    dated: Collection[int],
+    as_of: datetime.date,
+) -> None:
+    """Fill in the briefs of these workers (whose kept judgement holds) from their kept levels,
+    grouped by worker in the database. One query."""
+    counts_today = _counts_on(as_of)
+
+    def at_level(competency_ids: Collection[int], level: int | None):
+        if level is None or not competency_ids:
+            return Value(0)
+        return Count(
+            "pk",
+            filter=counts_today
+            & Q(competency_id__in=list(competency_ids), achieved_level__gte=level),
+        )
+
+    last_met_on = (
+        Max(
+            "achieved_on",
+            filter=counts_today & Q(competency_id__in=list(dated), achieved_level__gt=0),
+        )
+        if dated
+        else Value(None, output_field=models.DateField())
+    )
+    names = list(groups)
+    rows = (
+        StandingLevel.objects.filter(worker_id__in=worker_ids, framework=framework)
+        .order_by()
+        .values("worker_id")
+        .annotate(
+            brief_last_met_on=last_met_on,
+            brief_first_due_on=Min("refresh_due_on"),
+            **{f"brief_{index}": at_level(*groups[name]) for index, name in enumerate(names)},
+        )
+        .values_list(
+            "worker_id",
+            "brief_last_met_on",
+            "brief_first_due_on",
+            *(f"brief_{index}" for index in range(len(names))),
+        )
+    )
+    for worker_id, met_on, due, *counts in rows:
+        brief = briefs[worker_id]
+        brief.last_met_on, brief.first_refresh_due_on = met_on, due
+        brief.at_level = dict(zip(names, counts, strict=True))
 
 
 def _read(

@@ -26,14 +26,19 @@ from certificates.models import (
 from certificates.selectors import (
     Checklist,
     checklists_for,
+    core_rule,
     qualifications_for,
     register_counts,
     with_status,
 )
-from competencies.evidence_rules import Achievement, rules_for
+from competencies.evidence_rules import rules_for
 from competencies.models import Assessment, CPDEntry, Evidence, SupervisionSession
 from competencies.selectors import Upkeep, level_names, upkeep
-from competencies.standings import proficiency_counts, standing_achievements
+from competencies.standings import (
+    proficiency_counts,
+    standing_achievements,
+    standing_briefs,
+)
 from curriculum.models import (
     Competency,
     CompetencyFramework,
@@ -150,8 +155,6 @@ class TeamRow:
     last_assessed_on: datetime.date | None
     upkeep: Upkeep
     certificate: Certificate | None
-    # Whether eligible; its items' details are in brief (the page judges levels without words).
-    checklist: Checklist | None
     flags: tuple[Flag, ...]
 
     @property
@@ -254,48 +257,6 @@ def _cpd_pace(
     return Decimal(qualification.min_cpd_points_year * max(counted_days, 0) // 365)
 
 
-@dataclass
-class _Standing:
-    """One worker's competencies in brief, as the team page counts them."""
-
-    core_proficient: int = 0
-    milestone_proficient: int = 0
-    last_assessed_on: datetime.date | None = None  # of a level that counts today
-    refresher_due: bool = False  # a refresher runs out within the notice
-
-
-def _standings(
-    achieved: dict[tuple[int, int], Achievement],
-    *,
-    core: set[int],
-    milestones: set[int],
-    assessable: set[int],
-    threshold: int | None,
-    refresher_notice: datetime.date,
-) -> dict[int, _Standing]:
-    """Each worker's `_Standing` from their achievements, in one pass over them (thousands on
-    a team page)."""
-    found: dict[int, _Standing] = {}
-    for (worker_id, competency_id), achievement in achieved.items():
-        standing = found.get(worker_id)
-        if standing is None:
-            standing = found[worker_id] = _Standing()
-        due = achievement.refresh_due_on
-        if due is not None and due <= refresher_notice:
-            standing.refresher_due = True
-        level = achievement.level
-        if not level or competency_id not in assessable:
-            continue
-        if achievement.on is not None and (
-            standing.last_assessed_on is None or achievement.on > standing.last_assessed_on
-        ):
-            standing.last_assessed_on = achievement.on
-        if threshold is not None and level >= threshold:
-            standing.core_proficient += competency_id in core
-            standing.milestone_proficient += competency_id in milestones
-    return found
-
-
 def team_overview(
     manager: User,
     curriculum: CurriculumPage,
@@ -306,8 +267,9 @@ def team_overview(
     limit: int | None = None,
 ) -> TeamOverview:
     """Every link worker in the manager's team with their progress, upkeep, qualification status
-    and flags, and the register's counts. Eleven queries whatever the team's size; with more
-    than `limit` link workers, only how many there are and the register's counts."""
+    and flags, and the register's counts. Fifteen queries whatever the team's size, and four
+    more when anyone may be eligible; with more than `limit` link workers, only how many there
+    are and the register's counts."""
     today = today or timezone.localdate()
     framework = curriculum.framework
     threshold = framework.proficiency_threshold
@@ -325,33 +287,53 @@ def team_overview(
     core_ids = [c.pk for c in competencies if c.is_core]
     milestone_ids = [c.pk for c in competencies if c.needed_before_unsupervised_work]
     rules = rules_for(framework)
-    # Levels, dates and refreshers only: the team page never says what each is missing. Kept
-    # between requests (`competencies.standings`), judged again only where they may have changed.
-    achieved = standing_achievements(ids, framework, rules=rules, as_of=today)
-    standings = _standings(
-        achieved,
-        core=set(core_ids),
-        milestones=set(milestone_ids),
-        assessable=set(competency_ids),
-        threshold=threshold,
-        refresher_notice=today + datetime.timedelta(days=REFRESHER_NOTICE_DAYS),
+    qualification = headline_qualification(framework)
+    rule_ids, rule_level = core_rule(qualification, rules) if qualification else ([], None)
+    # Counted from the kept levels (`competencies.standings`): the page never says what each
+    # competency is missing.
+    briefs = standing_briefs(
+        ids,
+        framework,
+        rules=rules,
+        groups={
+            "core": (core_ids, threshold),
+            "milestones": (milestone_ids, threshold),
+            "core_rule": (rule_ids, rule_level),
+        },
+        dated=competency_ids,
+        as_of=today,
     )
     figures = upkeep(ids, today=today)
-    qualification = headline_qualification(framework)
     certificates: dict[int, Certificate] = {}
     checklists: dict[int, Checklist] = {}
     if qualification is not None:
         certificates = _latest_certificates(ids, qualification, today=today)
-        # As the register's candidates are judged: assessments of any date, upkeep to today.
-        checklists = checklists_for(
-            ids, qualification, achieved=achieved, figures=figures, rules=rules
-        )
+        # Only someone who meets the core rule and holds no current certificate can be flagged
+        # eligible: the rest of the checklist (observers, supervisors, every requirement) is
+        # judged for them alone, not for a whole team of whom most are not near.
+        candidates = [
+            worker_id
+            for worker_id in ids
+            if rule_ids
+            and briefs[worker_id].at_level["core_rule"] == len(rule_ids)
+            and not (worker_id in certificates and certificates[worker_id].is_current)
+        ]
+        if candidates:
+            # As the register's candidates are judged: assessments of any date, upkeep to today.
+            checklists = checklists_for(
+                candidates,
+                qualification,
+                achieved=standing_achievements(candidates, framework, rules=rules, as_of=today),
+                figures=figures,
+                rules=rules,
+            )
+    refresher_notice = today + datetime.timedelta(days=REFRESHER_NOTICE_DAYS)
     supervision_due_before = today - relativedelta(months=SUPERVISION_GAP_MONTHS)
 
     rows = []
     for member in members:
         worker_id = member.worker.pk
-        standing = standings.get(worker_id) or _Standing()
+        brief = briefs[worker_id]
         upkept = figures[worker_id]
         certificate = certificates.get(worker_id)
         checklist = checklists.get(worker_id)
@@ -366,22 +348,21 @@ def team_overview(
             flags.append(Flag.RENEWAL_DUE)
         elif status == CertificateStatus.EXPIRED:
             flags.append(Flag.LAPSED)
-        holds_current = certificate is not None and certificate.is_current
-        if checklist is not None and checklist.eligible and not holds_current:
+        if checklist is not None and checklist.eligible:
             flags.append(Flag.ELIGIBLE)
-        if standing.refresher_due:
+        due = brief.first_refresh_due_on
+        if due is not None and due <= refresher_notice:
             flags.append(Flag.REFRESHER_DUE)
         rows.append(
             TeamRow(
                 member=member,
-                core_proficient=standing.core_proficient,
+                core_proficient=brief.at_level["core"],
                 core_total=len(core_ids),
-                milestone_proficient=standing.milestone_proficient,
+                milestone_proficient=brief.at_level["milestones"],
                 milestone_total=len(milestone_ids),
-                last_assessed_on=standing.last_assessed_on,
+                last_assessed_on=brief.last_met_on,
                 upkeep=upkept,
                 certificate=certificate,
-                checklist=checklist,
                 flags=tuple(flags),
             )
         )

@@ -96,6 +96,12 @@ def test_demo_team_has_the_flags_the_story_tells(db):
 
     flags = {row.worker.email: set(row.flags) for row in overview.rows}
     assert Flag.ELIGIBLE in flags["kwame.mensah@example.org"]
+    # Flagged eligible exactly when the full checklist says so and no current certificate is
+    # held: the page judges the checklist only for those who meet the core rule, and misses none.
+    for row in overview.rows:
+        eligible = qualification_checklist(row.worker, overview.qualification).eligible
+        holds_current = row.certificate is not None and row.certificate.is_current
+        assert (Flag.ELIGIBLE in row.flags) == (eligible and not holds_current), row.worker.email
     assert Flag.NO_RECENT_SUPERVISION in flags["linkworker@example.org"]
     # Łucja is three weeks in: not yet two months without supervision.
     assert Flag.NO_RECENT_SUPERVISION not in flags["lucja.zolc@example.org"]
@@ -193,7 +199,7 @@ def test_a_refresher_running_out_is_flagged_ahead_of_time(
 def test_eligible_flag_matches_the_checklist(manager, link_worker, qualification, demo_curriculum):
     row = _row(selectors.team_overview(manager, demo_curriculum), link_worker)
 
-    assert not row.checklist.eligible
+    assert not qualification_checklist(link_worker, qualification).eligible
     assert Flag.ELIGIBLE not in row.flags
     assert row.certificate_label == "Not certified"
 
@@ -342,7 +348,7 @@ def test_team_reads_take_the_same_queries_for_any_team_size(
     # The levels are kept (`competencies.standings`): two queries when every worker's kept
     # judgement holds; when some changed, as many more whatever their number (their
     # assessments, and writing the judgement back).
-    kept = 17 if reader == "overview" else 10
+    kept = 15 if reader == "overview" else 10
     judged_again = kept + 8
     grow_team(2)
     read()  # the first read judges everyone
@@ -358,6 +364,19 @@ def test_team_reads_take_the_same_queries_for_any_team_size(
         assert len(read()) == 24
     with django_assert_num_queries(kept):
         assert len(read()) == 24
+
+
+def test_the_team_page_judges_its_candidates_in_four_queries_more(db, django_assert_num_queries):
+    call_command("load_demo_data", stdout=io.StringIO())
+    manager = User.objects.get(email="manager@example.org")
+    curriculum = default_curriculum()
+    selectors.team_overview(manager, curriculum)  # judges and keeps everyone's levels
+
+    # Those who meet the core rule without a current certificate are judged in full: their
+    # levels, the requirements, their observers and their named supervisors.
+    with django_assert_num_queries(15 + 4):
+        overview = selectors.team_overview(manager, curriculum)
+    assert overview.eligible >= 1
 
 
 def test_team_checklists_take_ten_queries_for_any_team(
