@@ -9,6 +9,7 @@ import io
 import re
 import subprocess
 import threading
+import types
 import zlib
 
 import pypdfium2
@@ -73,6 +74,28 @@ def test_the_pdf_is_pdf_a_3a_with_its_sha256_stored(issue, eligible_worker):
     # "A": the accessible level of PDF/A, which asks for the structure tree checked below.
     assert 'pdfaid:conformance="A"' in metadata
     assert hashlib.sha256(content).hexdigest() == certificate.pdf_sha256
+
+
+def test_each_stream_is_deflated_once(issue, eligible_worker, monkeypatch):
+    deflated = []
+
+    def deflate(data: bytes) -> bytes:
+        deflated.append(data)
+        return zlib.compress(data)
+
+    monkeypatch.setattr(pdf, "zlib", types.SimpleNamespace(compress=deflate))
+    content = issue(eligible_worker).pdf.read()
+
+    bodies = [m.group(1) for m in re.finditer(rb"stream\r?\n(.*?)\r?\nendstream", content, re.S)]
+    # Every stream over 1 KB (the page contents, the fonts, pydyf's object index) is deflated.
+    streams = [zlib.decompress(body) for body in bodies if len(body) > 1024]
+    assert streams
+    # The page contents and fonts by `_compress_streams_once`, each once and stored as it left
+    # it: pydyf, which would deflate them twice (to write each, then to hash the whole file for
+    # the identifier PDF/A asks for), leaves them alone.
+    ours = [stream for stream in streams if stream in deflated]
+    assert len(ours) >= 3  # a cover, a record, and a font at least
+    assert len(deflated) == len(set(deflated))
 
 
 def pdfinfo(content: bytes, *options: str) -> str:
