@@ -24,11 +24,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pydyf
-import segno
 from django.template.loader import render_to_string
 from weasyprint import CSS, HTML
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import URLFetcher
+
+from workforce.qr_codes import qr_png_data_uri
 
 # The fonts are named one by one so that each script finds a face that has its letters, and the
 # Arabic-script face is Naskh: Nastaliq loses letters in the PDF's text layer. Each maps to the
@@ -160,13 +161,6 @@ def font_families_for(text: str) -> list[str]:
 class RenderedPDF:
     content: bytes
     sha256: str
-
-
-def qr_png_data_uri(url: str) -> str:
-    """The verification URL as a QR code (medium error correction survives a crease): a PNG of
-    one pixel a module, which the stylesheet scales up without blurring. One image is drawn at
-    once, where an SVG path costs WeasyPrint a parse and a PDF operator for each run of modules."""
-    return segno.make(url, error="m", micro=False).png_data_uri(scale=1, border=2)
 
 
 class _Renderer(threading.local):

@@ -4,7 +4,6 @@ import base64
 from collections.abc import Callable
 
 import django_otp
-import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .forms import NHSFormMixin
 from .models import User
+from .qr_codes import qr_svg_data_uri
 from .signin import audit
 
 NEEDS_SECOND_FACTOR = "needs_second_factor"  # session key, set at sign-in
@@ -242,7 +242,7 @@ def set_up(request: HttpRequest) -> HttpResponse:
         {
             "form": form,
             "next": _next_url(request),
-            "qr_code": segno.make(device.config_url, error="m").svg_data_uri(scale=5, border=2),
+            "qr_code": qr_svg_data_uri(device.config_url),
             "secret": _secret(device),
         },
     )
