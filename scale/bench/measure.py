@@ -1,8 +1,9 @@
 """Measuring in this process: medians of repeated runs, query counts, peak memory."""
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 
 from django.db import connection
 from django.test import Client
@@ -23,6 +24,17 @@ def median_time(action: Callable[[], object], *, repeats: int, warmup: int = 1) 
     for _ in range(warmup):
         action()
     return median([timed(action) for _ in range(max(1, repeats))])
+
+
+def alternated_times(actions: Sequence[Callable[[], object]], *, repeats: int) -> list[float]:
+    """The median of `repeats` timings of each action, taken in turn (one of each, then again):
+    a page timed wholly before the one it is compared with would carry any change in the
+    machine's speed meanwhile into their ratio."""
+    timings: list[list[float]] = [[] for _ in actions]
+    for _ in range(max(1, repeats)):
+        for action, taken in zip(actions, timings, strict=True):
+            taken.append(timed(action))
+    return [median(taken) for taken in timings]
 
 
 def count_queries(action: Callable[[], object]) -> int:
@@ -59,7 +71,18 @@ class PageTiming:
 
 def time_page(client: Client, url: str, *, repeats: int) -> PageTiming:
     """The median time of `repeats` requests for `url`, and the queries of one more."""
-    body = fetch(client, url)
-    seconds = median_time(lambda: fetch(client, url), repeats=repeats, warmup=0)
-    queries = count_queries(lambda: fetch(client, url))
-    return PageTiming(seconds=seconds, queries=queries, size=len(body))
+    return time_pages([(client, url)], repeats=repeats)[0]
+
+
+def time_pages(pages: Sequence[tuple[Client, str]], *, repeats: int) -> list[PageTiming]:
+    """`time_page` for each (client, url), their requests taken in turn (`alternated_times`)."""
+    bodies = [fetch(client, url) for client, url in pages]
+    seconds = alternated_times(
+        [partial(fetch, client, url) for client, url in pages], repeats=repeats
+    )
+    return [
+        PageTiming(
+            seconds=taken, queries=count_queries(partial(fetch, client, url)), size=len(body)
+        )
+        for (client, url), body, taken in zip(pages, bodies, seconds, strict=True)
+    ]

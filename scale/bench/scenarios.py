@@ -19,6 +19,7 @@ import tracemalloc
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -27,7 +28,16 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from .measure import client_for, count_queries, fetch, median_time, time_page, timed
+from .measure import (
+    alternated_times,
+    client_for,
+    count_queries,
+    fetch,
+    median_time,
+    time_page,
+    time_pages,
+    timed,
+)
 from .results import Check, Result, median
 from .server import BenchError, Server, peak_rss_mb, rss_mb, run_wrk
 from .world import World
@@ -36,7 +46,7 @@ from .world import World
 @dataclass
 class Options:
     quick: bool = False
-    repeats: int = 15  # timings per in-process median
+    repeats: int = 21  # timings per in-process median
     seconds: float = 10.0  # each wrk run
     warmup_seconds: float = 2.0
     connections: int = 8
@@ -413,8 +423,12 @@ def _page_result(
     baseline: Callable[[], object],
     baseline_label: str,
 ) -> Result:
-    timing = time_page(client_for(user), url, repeats=run.options.repeats)
-    baseline_seconds = median_time(baseline, repeats=run.options.repeats)
+    client = client_for(user)
+    timing = time_page(client, url, repeats=1)  # warm, and its queries and size
+    baseline()
+    timing.seconds, baseline_seconds = alternated_times(
+        [partial(fetch, client, url), baseline], repeats=run.options.repeats
+    )
     baseline_queries = count_queries(baseline)
     run.say(
         f"    {url}: {timing.seconds * 1000:.1f} ms, "
@@ -536,8 +550,10 @@ def team_size(run: Run) -> list[Result]:
     rows = []
     for name, url_name in (("team page", "oversight:team"), ("team matrix", "oversight:matrix")):
         url = reverse(url_name)
-        small = time_page(client_for(world.small_manager), url, repeats=run.options.repeats)
-        big = time_page(client_for(world.big_manager), url, repeats=run.options.repeats)
+        small, big = time_pages(
+            [(client_for(world.small_manager), url), (client_for(world.big_manager), url)],
+            repeats=run.options.repeats,
+        )
         run.say(f"    {url}: {big.seconds * 1000:.1f} ms vs {small.seconds * 1000:.1f} ms")
         rows.append(
             Result(
