@@ -11,9 +11,9 @@ PY := .venv/bin/python
 MANAGE := $(PY) manage.py
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# Test processes (pytest-xdist): one per core by default; a process that runs out of tests takes
-# some of another's (worksteal), so the few long ones (the access matrix, the crawl) do not leave a
-# core idle at the end.
+# Test processes (pytest-xdist): one per core by default, each handed tests in the collected order
+# as it frees up (load). Not worksteal: a process that steals takes the end of another's queue,
+# the transactional tests that empty the database, and then runs ordinary tests after them.
 PYTEST_WORKERS ?= auto
 # Debian packages the app needs to run: Pango and fontconfig for WeasyPrint, and the Noto fonts that
 # certificates embed so that holder names print in any script (the demo issues certificates).
@@ -93,7 +93,7 @@ checks: install ## Django system checks, migrations check, deployment check unde
 	$(MANAGE) check --deploy --fail-level WARNING
 
 pytest: install system-deps ## The pytest suite alone (browser tests included)
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal -m "not scale" $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist load -m "not scale" $(PYTEST_ARGS)
 
 test: lint checks pytest ## Everything: lint, checks and the whole test suite
 
