@@ -23,6 +23,7 @@ from functools import cached_property
 
 from dateutil.relativedelta import relativedelta
 from django.db import connection
+from django.db.models import Value
 from django.utils import timezone
 
 from curriculum.models import AssessmentMethod, Competency, CompetencyFramework, MethodCap
@@ -359,30 +360,65 @@ def judge_level(
 
 def rules_for(framework: CompetencyFramework) -> dict[int, EvidenceRule]:
     """Every competency's evidence rule in `framework`, in the framework's order. Four queries:
-    a read that needs them twice passes them on (`achievements(rules=…)`)."""
+    a read that needs them twice passes them on (`achievements(rules=…)`).
+
+    Read as plain values rather than models: competencies carry long descriptors no rule
+    needs, and every team page asks for the rules."""
     caps = dict(MethodCap.objects.filter(framework=framework).values_list("method_id", "max_level"))
+    # The methods are a short national list; each rule shares the one copy of each.
+    methods = {method.pk: method for method in AssessmentMethod.objects.all()}
+    named: dict[tuple[str, int], list[AssessmentMethod]] = defaultdict(list)
+    links = [
+        Competency._meta.get_field(field)
+        .remote_field.through.objects.filter(competency__framework=framework)
+        .annotate(kind=Value(field))
+        .values_list("kind", "competency_id", "assessmentmethod_id")
+        for field in ("required_methods", "accepted_methods")
+    ]
+    for kind, competency_id, method_id in links[0].union(links[1], all=True):
+        named[kind, competency_id].append(methods[method_id])
     competencies = (
         Competency.objects.filter(framework=framework)
-        .select_related("refresh_method")
-        .prefetch_related("required_methods", "accepted_methods")
         .order_by("sort_order", "pk")
-    )
-    rules = {
-        competency.pk: EvidenceRule(
-            competency_id=competency.pk,
-            code=competency.id_number,
-            all_of=tuple(sorted(competency.required_methods.all(), key=lambda m: m.code)),
-            any_of=tuple(sorted(competency.accepted_methods.all(), key=lambda m: m.code)),
-            caps=caps,
-            refresh_months=competency.refresh_months,
-            refresh_method=competency.refresh_method,
-            milestone=competency.needed_before_unsupervised_work,
-            is_core=competency.is_core,
-            in_use=not competency.is_retired and bool(competency.parent_id_number),
+        .values_list(
+            "pk",
+            "id_number",
+            "refresh_months",
+            "refresh_method_id",
+            "needed_before_unsupervised_work",
+            "is_core",
+            "is_retired",
+            "parent_id_number",
         )
-        for competency in competencies
+    )
+
+    def by_code(kind: str, competency_id: int) -> tuple[AssessmentMethod, ...]:
+        return tuple(sorted(named.get((kind, competency_id), ()), key=lambda m: m.code))
+
+    return {
+        pk: EvidenceRule(
+            competency_id=pk,
+            code=code,
+            all_of=by_code("required_methods", pk),
+            any_of=by_code("accepted_methods", pk),
+            caps=caps,
+            refresh_months=refresh_months,
+            refresh_method=methods.get(refresh_method_id),
+            milestone=milestone,
+            is_core=is_core,
+            in_use=not is_retired and bool(parent_id_number),
+        )
+        for (
+            pk,
+            code,
+            refresh_months,
+            refresh_method_id,
+            milestone,
+            is_core,
+            is_retired,
+            parent_id_number,
+        ) in competencies
     }
-    return rules
 
 
 def achievements(

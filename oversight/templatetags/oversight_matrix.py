@@ -4,7 +4,7 @@ and the template language took longer over them than judging the whole team."""
 from functools import lru_cache
 
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
@@ -42,4 +42,4 @@ def _cell(cell: Cell) -> SafeString:
 def matrix_cells(cells: list[Cell]) -> SafeString:
     """A matrix row's cells: the level as a number, a tick at proficiency, a dash when not met,
     and what is still missing (a tooltip, and words for a screen reader)."""
-    return format_html_join("", "{}", ((_cell(cell),) for cell in cells))
+    return SafeString("".join(map(_cell, cells)))  # each cell's markup is escaped by `_cell`

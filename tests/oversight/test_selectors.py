@@ -1,5 +1,6 @@
 """Team reads: the same answers as the per-worker selectors, flags, gaps, in a fixed query count."""
 
+import datetime
 import io
 from decimal import Decimal
 
@@ -261,6 +262,38 @@ def test_search_and_organisation_filter(manager, organisation, other_organisatio
     assert [m.worker for m in selectors.team_members(manager, organisation=other_organisation)] == [
         there
     ]
+
+
+def test_team_members_read_names_and_organisations_in_one_query(
+    manager, organisation, other_organisation, django_assert_num_queries
+):
+    """The members are read as values, so each field must land where it belongs."""
+    MembershipFactory(organisation=other_organisation, user=manager, role=Role.MANAGER)
+    worker = MembershipFactory(
+        organisation=organisation,
+        role=Role.LINK_WORKER,
+        user__full_name="Zofia Nowak",
+        user__email="zofia@example.org",
+        starts_on=datetime.date(2024, 5, 1),
+    ).user
+    MembershipFactory(
+        organisation=other_organisation,
+        user=worker,
+        role=Role.LINK_WORKER,
+        starts_on=datetime.date(2023, 9, 1),
+    )
+
+    with django_assert_num_queries(1):
+        [member] = selectors.team_members(manager)
+        shown = (member.worker.pk, member.worker.full_name, member.worker.email, str(member.worker))
+        organisations = [(o.pk, o.name) for o in member.organisations]
+
+    assert shown == (worker.pk, "Zofia Nowak", "zofia@example.org", "Zofia Nowak")
+    assert organisations == sorted(
+        [(organisation.pk, organisation.name), (other_organisation.pk, other_organisation.name)],
+        key=lambda pair: pair[1],
+    )
+    assert member.in_post_since == datetime.date(2023, 9, 1)
 
 
 def test_sort_and_filter_rows(manager, grow_team, assess, link_worker, demo_curriculum):
