@@ -678,14 +678,18 @@ def register_counts(manager: User, *, organisation: Organisation | None = None) 
     one of their organisations, when given). One query, counting by the same conditions the
     register filters by."""
     today = timezone.localdate()
-    certificates = certificates_visible_to(manager)
+    # The register's certificates (`certificates_visible_to`) without its status column, joins
+    # and order: the counts need none of them, and the team page asks on every load.
+    certificates = Certificate.objects.filter(
+        holder__in=people_in_scope(manager, Action.REVOKE_CERTIFICATE).order_by()
+    )
     if organisation is not None:
         certificates = certificates.filter(
             holder__in=Membership.objects.active_on()
             .filter(organisation=organisation, role=Role.LINK_WORKER)
             .values("user")
         )
-    return certificates.order_by().aggregate(
+    return certificates.aggregate(
         **{
             status: Count("pk", filter=status_condition(status, today=today))
             for status in CertificateStatus.values

@@ -234,7 +234,13 @@ class TeamOverview:
 def headline_qualification(framework: CompetencyFramework) -> Qualification | None:
     """The qualification the team page reports on: the framework's first, by title. Two queries
     (with the competencies its observations must be of)."""
-    qualification = qualifications_for(framework).first()
+    # Not the scale of its own copy of the framework: it is given `framework`, scale read.
+    qualification = (
+        qualifications_for(framework)
+        .prefetch_related(None)
+        .prefetch_related("observation_competencies")
+        .first()
+    )
     if qualification is not None:
         # The same framework row: its evidence rules, once read, serve both.
         qualification.framework = framework
@@ -294,7 +300,7 @@ def team_overview(
     limit: int | None = None,
 ) -> TeamOverview:
     """Every link worker in the manager's team with their progress, upkeep, qualification status
-    and flags, and the register's counts. Fifteen queries whatever the team's size, and four
+    and flags, and the register's counts. Fourteen queries whatever the team's size, and four
     more when anyone may be eligible; with more than `limit` link workers, only how many there
     are and the register's counts."""
     today = today or timezone.localdate()

@@ -545,6 +545,66 @@ def matrix(run: Run) -> list[Result]:
     return [result]
 
 
+# Link workers of the big team made ready to certify for the team page's candidate path.
+READY_TO_CERTIFY = 20
+
+
+def _make_ready_to_certify(manager, count: int) -> list[int]:
+    """Give `count` of the manager's link workers who hold no current certificate of the team
+    page's headline qualification the assessments that meet its core rule today (the seed's
+    qualifying set, by the seed's rules), as if they had just finished: the team page then
+    judges their whole checklist. Written in bulk, as the seed writes; the caller rolls it back."""
+    from competencies.models import Assessment
+    from competencies.selectors import default_curriculum
+    from competencies.standings import mark_stale
+    from oversight.selectors import _latest_certificates, headline_qualification, team_members
+    from scale.seeding import _Framework, _qualifying
+    from workforce.models import Membership, Role
+
+    today = timezone.localdate()
+    curriculum = default_curriculum()
+    members = team_members(manager)
+    qualification = headline_qualification(curriculum.framework)
+    held = _latest_certificates([m.worker.pk for m in members], qualification, today=today)
+    ready = [
+        m.worker.pk for m in members if not (m.worker.pk in held and held[m.worker.pk].is_current)
+    ][:count]
+    framework = _Framework()
+    qualifying = _qualifying(framework)
+    observation = (framework.by_competency_code["SPLW-PCP-01"].pk, framework.by_code["DOP"])
+    assessors = list(
+        Membership.objects.active_on(today)
+        .filter(organisation__in=members[0].organisations, role=Role.ASSESSOR)
+        .order_by("user_id")
+        .values_list("user_id", flat=True)[:2]
+    )
+    now = timezone.now()
+    rows = []
+    for worker_id in ready:
+        observed = 0
+        for competency, method, level in qualifying:
+            # The two observations of SPLW-PCP-01 need two assessors.
+            assessor = assessors[observed % 2]
+            observed += (competency, method) == observation
+            rows.append(
+                Assessment(
+                    worker_id=worker_id,
+                    competency_id=competency,
+                    framework_version_id=framework.version.pk,
+                    level=level,
+                    method_id=method,
+                    assessed_on=today,
+                    assessor_id=assessor,
+                    recorded_by_id=assessor,
+                    recorded_at=now,
+                    needs_confirmation=False,
+                )
+            )
+    Assessment.objects.bulk_create(rows)
+    mark_stale(ready)  # as the seed and the import do after writing in bulk
+    return ready
+
+
 def team_size(run: Run) -> list[Result]:
     world = run.world
     rows = []
@@ -571,7 +631,43 @@ def team_size(run: Run) -> list[Result]:
                 details={"url": url, "bytes": big.size},
             )
         )
+    rows.append(_rolled_back(partial(_team_page_ready_to_certify, run)))
     return rows
+
+
+def _team_page_ready_to_certify(run: Run) -> Result:
+    """The team page of 200 when some are ready to certify: their whole checklists are judged
+    (observers, supervisors, every requirement), which nobody else's is."""
+    from competencies.selectors import default_curriculum
+    from oversight.selectors import Flag, team_overview
+
+    world = run.world
+    url = reverse("oversight:team")
+    ready = _make_ready_to_certify(world.big_manager, READY_TO_CERTIFY)
+    small, big = time_pages(
+        [(client_for(world.small_manager), url), (client_for(world.big_manager), url)],
+        repeats=run.options.repeats,
+    )
+    overview = team_overview(world.big_manager, default_curriculum())
+    flagged = sum(Flag.ELIGIBLE in row.flags for row in overview.rows)
+    run.say(
+        f"    {url} with {len(ready)} ready to certify ({flagged} flagged eligible): "
+        f"{big.seconds * 1000:.1f} ms vs {small.seconds * 1000:.1f} ms"
+    )
+    return Result(
+        scenario="team-size",
+        title=f"team page, 200 ({len(ready)} ready to certify) vs 2 people",
+        unit="s",
+        kind="at_most",
+        target=2.0,
+        baseline=small.seconds,
+        measured=big.seconds,
+        baseline_label="2 people",
+        queries=big.queries,
+        baseline_queries=small.queries,
+        peak_memory_mb=peak_rss_mb(),
+        details={"url": url, "bytes": big.size, "ready": len(ready), "flagged_eligible": flagged},
+    )
 
 
 def _status_sql() -> tuple[str, list]:

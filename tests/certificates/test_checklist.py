@@ -220,9 +220,9 @@ def test_fixed_number_of_queries(count, qualification, framework, link_worker, m
         checklist = qualification_checklist(link_worker, fresh)
     _items(checklist)
 
-    # The evidence rules (competencies, their two method lists, the method caps), the assessments
-    # that count, assessors by method, named supervisors, supervision, CPD and the extra
-    # requirements; the scale and observed competencies come with the qualification.
+    # The evidence rules (competencies, the methods, which each names, the method caps), the
+    # assessments that count, assessors by method, named supervisors, supervision, CPD and the
+    # extra requirements; the scale and observed competencies come with the qualification.
     assert len(queries) == 10
 
 

@@ -377,11 +377,11 @@ def test_team_reads_take_the_same_queries_for_any_team_size(
             return selectors.team_overview(manager, curriculum).rows
         return selectors.team_matrix(manager, curriculum).rows
 
-    # The evidence rules take four of them (competencies, their two method lists, the caps).
+    # The evidence rules take four of them (competencies, the methods, which each names, the caps).
     # The levels are kept (`competencies.standings`): two queries when every worker's kept
     # judgement holds; when some changed, as many more whatever their number (their
     # assessments, and writing the judgement back).
-    kept = 15 if reader == "overview" else 10
+    kept = 14 if reader == "overview" else 10
     judged_again = kept + 8
     grow_team(2)
     read()  # the first read judges everyone
@@ -407,7 +407,7 @@ def test_the_team_page_judges_its_candidates_in_four_queries_more(db, django_ass
 
     # Those who meet the core rule without a current certificate are judged in full: their
     # levels, the requirements, their observers and their named supervisors.
-    with django_assert_num_queries(15 + 4):
+    with django_assert_num_queries(14 + 4):
         overview = selectors.team_overview(manager, curriculum)
     assert overview.eligible >= 1
 

@@ -319,8 +319,8 @@ def test_worker_detail_is_read_only_with_the_assessment_history(
 
 # Sign-in session and user, the role check, the navigation's roles, the curriculum and its
 # scale, the filter form's organisations; then the selectors' own fixed counts (the evidence
-# rules among them: competencies, their two method lists and the method caps).
-QUERIES = {"/team/": 24, "/team/matrix/": 19, "/team/gaps/": 19}
+# rules among them: competencies, the methods, which each names and the method caps).
+QUERIES = {"/team/": 23, "/team/matrix/": 19, "/team/gaps/": 19}
 
 
 @pytest.mark.parametrize("path", PAGES)
