@@ -565,6 +565,8 @@ def _make_ready_to_certify(manager, count: int) -> list[int]:
     curriculum = default_curriculum()
     members = team_members(manager)
     qualification = headline_qualification(curriculum.framework)
+    if qualification is None:
+        raise BenchError("no published qualification to be ready for")
     held = _latest_certificates([m.worker.pk for m in members], qualification, today=today)
     ready = [
         m.worker.pk for m in members if not (m.worker.pk in held and held[m.worker.pk].is_current)
@@ -574,17 +576,19 @@ def _make_ready_to_certify(manager, count: int) -> list[int]:
     observation = (framework.by_competency_code["SPLW-PCP-01"].pk, framework.by_code["DOP"])
     assessors = list(
         Membership.objects.active_on(today)
-        .filter(organisation__in=members[0].organisations, role=Role.ASSESSOR)
+        .filter(organisation__in=members[0].organisations if members else [], role=Role.ASSESSOR)
         .order_by("user_id")
         .values_list("user_id", flat=True)[:2]
     )
+    if not ready or not assessors:
+        raise BenchError("nobody in the big team could be made ready to certify")
     now = timezone.now()
     rows = []
     for worker_id in ready:
         observed = 0
         for competency, method, level in qualifying:
-            # The two observations of SPLW-PCP-01 need two assessors.
-            assessor = assessors[observed % 2]
+            # The two observations of SPLW-PCP-01 need two assessors (the seed has them).
+            assessor = assessors[observed % len(assessors)]
             observed += (competency, method) == observation
             rows.append(
                 Assessment(

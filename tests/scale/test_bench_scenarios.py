@@ -11,6 +11,7 @@ from django.test import override_settings
 from django.urls import resolve
 from django.utils import timezone
 
+from certificates import demo as certificates_demo
 from competencies import services
 from competencies.models import Assessment
 from curriculum.models import AssessmentMethod
@@ -52,7 +53,9 @@ def quick(**overrides) -> Options:
 
 
 def test_a_run_writes_each_scenarios_rows_with_figures_and_query_counts(tiny_world, tmp_path):
+    certificates_demo.load_qualification()  # the team page's headline qualification
     output = tmp_path / "bench-results.json"
+    assessments = Assessment.objects.count()
 
     run_bench(
         options=quick(),
@@ -65,8 +68,12 @@ def test_a_run_writes_each_scenarios_rows_with_figures_and_query_counts(tiny_wor
     data = json.loads(output.read_text())
     assert [row["error"] for row in data["results"]] == [""] * len(data["results"])
     titles = [row["title"] for row in data["results"]]
-    assert titles[:2] == ["team page, 200 vs 2 people", "team matrix, 200 vs 2 people"]
-    assert titles[2].startswith("hostile spreadsheet")
+    assert titles[:3] == [
+        "team page, 200 vs 2 people",
+        "team matrix, 200 vs 2 people",
+        "team page, 200 (2 ready to certify) vs 2 people",
+    ]
+    assert titles[3].startswith("hostile spreadsheet")
     for row in data["results"]:
         assert row["error"] == ""
         assert row["baseline"] > 0
@@ -76,7 +83,13 @@ def test_a_run_writes_each_scenarios_rows_with_figures_and_query_counts(tiny_wor
     # The same manager on both sides here: the same queries.
     team = data["results"][0]
     assert team["queries"] == team["baseline_queries"]
-    hostile = data["results"][2]
+    # Both link workers made ready to certify: the page judged their checklists (four queries
+    # more), and the assessments that made them ready were rolled back.
+    ready = data["results"][2]
+    assert ready["details"]["ready"] == 2
+    assert ready["queries"] == team["queries"] + 4
+    assert Assessment.objects.count() == assessments
+    hostile = data["results"][3]
     assert hostile["checks"][0]["name"] == "refused"
     assert hostile["checks"][0]["ok"] is True
     assert data["meta"]["scenarios"] == ["team-size", "hostile"]
