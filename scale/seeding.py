@@ -225,6 +225,17 @@ def seeded_sizes() -> Sizes | None:
         return None
 
 
+def vacuum_analyze() -> None:
+    """On PostgreSQL, VACUUM (ANALYZE) the database, as autovacuum keeps a live one: fresh
+    statistics, and no dead rows (a seed's, or those a benchmark wrote and rolled back) for an
+    index-only scan to read past. Autovacuum would get there minutes later, or never where it is
+    switched off. VACUUM cannot run in a transaction (a test's, say): there only ANALYZE."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+
+
 def is_seeded(sizes: Sizes) -> bool:
     """Whether the database holds exactly a seed of these sizes (and nothing else)."""
     return not non_seed_data() and seeded_sizes() == sizes
@@ -1417,13 +1428,8 @@ def seed(
         for name in files:
             storage.delete(name)
         raise
-    if connection.vendor == "postgresql":
-        # Fresh statistics, so that the planner knows the tables' sizes when benchmarks start;
-        # and vacuumed, as autovacuum keeps a live database (it would get to these rows some
-        # minutes later): until then no index-only scan can skip the tables themselves.
-        # VACUUM cannot run in a transaction (a test's, say): there only ANALYZE.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+    # Fresh statistics, so that the planner knows the tables' sizes when benchmarks start.
+    vacuum_analyze()
     report("finish", 1, 1)
     lap("finish")
     summary.counts = {table.name: table.written for table in writer.tables}

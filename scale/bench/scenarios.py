@@ -28,6 +28,8 @@ from django.db import connection, transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from scale.seeding import vacuum_analyze
+
 from .measure import (
     alternated_times,
     client_for,
@@ -636,6 +638,7 @@ def team_size(run: Run) -> list[Result]:
             )
         )
     rows.append(_rolled_back(partial(_team_page_ready_to_certify, run)))
+    vacuum_analyze()  # the rolled-back assessments and judgements, before the next scenario
     return rows
 
 
@@ -979,6 +982,7 @@ def assessment_import(run: Run) -> list[Result]:
         f"    {count} rows in {median(app_times):.2f} s; bulk_create {median(bulk_times):.2f} s"
     )
     result.queries = count_queries(lambda: _rolled_back(through_the_app))
+    vacuum_analyze()  # the rolled-back rows of every repeat
     return [result]
 
 
