@@ -350,6 +350,14 @@ class CPDEntry(models.Model):
         ordering = ["-done_on", "-pk"]
         verbose_name = "CPD entry"
         verbose_name_plural = "CPD entries"
+        # A team's CPD over the last 12 months (`selectors.upkeep`) read from the index alone:
+        # only that year's entries of each worker, not every year's rows from the table.
+        indexes = [
+            models.Index(
+                fields=["worker", "done_on", "is_formal", "points", "hours"],
+                name="cpd_worker_days_sums",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(hours__gt=0) & Q(points__gte=0), name="cpd_positive_amounts"

@@ -692,6 +692,7 @@ def named_supervisors(
         Membership.objects.active_on(on)
         .filter(user_id__in=worker_ids, role=Role.LINK_WORKER, supervisor__isnull=False)
         .values_list("user_id", "supervisor_id")
+        .order_by()  # sets of ids: the default order would join people and organisations for it
     )
     found: dict[int, set[int]] = defaultdict(set)
     for worker_id, supervisor_id in rows:
