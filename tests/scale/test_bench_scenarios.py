@@ -12,13 +12,22 @@ from django.urls import resolve
 from django.utils import timezone
 
 from certificates import demo as certificates_demo
+from certificates.models import Certificate, Qualification, RevocationReason
 from competencies import services
 from competencies.models import Assessment
 from curriculum.models import AssessmentMethod
+from curriculum.selectors import current_version
 from scale.bench import views as bench_views
 from scale.bench.measure import client_for
 from scale.bench.runner import run_bench
-from scale.bench.scenarios import Options, Run, assessment_import, matrix_sql, register_sql
+from scale.bench.scenarios import (
+    Options,
+    Run,
+    _without_a_current_certificate,
+    assessment_import,
+    matrix_sql,
+    register_sql,
+)
 from scale.bench.server import BenchError
 from scale.bench.world import find_world
 from tests.factories import MembershipFactory
@@ -71,7 +80,7 @@ def test_a_run_writes_each_scenarios_rows_with_figures_and_query_counts(tiny_wor
     assert titles[:3] == [
         "team page, 200 vs 2 people",
         "team matrix, 200 vs 2 people",
-        "team page, 200 (2 ready to certify) vs 2 people",
+        "team page, 200 (2 ready to certify) vs 2 (1 ready)",
     ]
     assert titles[3].startswith("hostile spreadsheet")
     for row in data["results"]:
@@ -83,17 +92,73 @@ def test_a_run_writes_each_scenarios_rows_with_figures_and_query_counts(tiny_wor
     # The same manager on both sides here: the same queries.
     team = data["results"][0]
     assert team["queries"] == team["baseline_queries"]
-    # Both link workers made ready to certify: the page judged their checklists (four queries
-    # more), and the assessments that made them ready were rolled back.
+    # One link worker made ready to certify for the small side, both for the big side: the
+    # page judged their checklists (four queries more on each side than with nobody ready, as
+    # the row reports), and the assessments that made them ready were rolled back.
     ready = data["results"][2]
     assert ready["details"]["ready"] == 2
-    assert ready["queries"] == team["queries"] + 4
+    assert ready["details"]["baseline_ready"] == 1
+    assert ready["queries"] == ready["baseline_queries"] == team["queries"] + 4
+    assert ready["details"]["nobody_ready_queries"] == team["baseline_queries"]
+    assert ready["details"]["nobody_ready_seconds"] == team["baseline"]
     assert Assessment.objects.count() == assessments
     hostile = data["results"][3]
     assert hostile["checks"][0]["name"] == "refused"
     assert hostile["checks"][0]["ok"] is True
     assert data["meta"]["scenarios"] == ["team-size", "hostile"]
     assert "seed_seconds" not in data["meta"]  # not seeded: this database is used as it is
+
+
+def _current_certificate(worker, manager, organisation, number: int):
+    """A current certificate row of the demo's Core qualification, as an issue leaves it."""
+    qualification = Qualification.objects.get(code=certificates_demo.CORE_CODE)
+    issued_on = timezone.localdate() - datetime.timedelta(days=30)
+    return Certificate.objects.create(
+        number=f"LWA-BENCH-{number:06d}",
+        verification_code=f"{number:032d}",
+        holder=worker,
+        qualification=qualification,
+        employer=organisation,
+        framework_version=current_version(qualification.framework),
+        holder_name=worker.full_name,
+        employer_name=organisation.name,
+        qualification_title=qualification.title,
+        issuer_name=qualification.issuer_name,
+        issued_on=issued_on,
+        expires_on=issued_on + datetime.timedelta(days=3 * 365),
+        renewal_due_on=issued_on + datetime.timedelta(days=3 * 365 - 60),
+        snapshot={"competencies": [], "signoffs": []},
+        pdf=f"certificates/bench-{number}.pdf",
+        pdf_sha256=f"{number:064d}",
+        issued_by=manager,
+    )
+
+
+def test_a_team_where_everyone_is_certified_has_one_certificate_revoked_by_its_manager(
+    tiny_world, organisation
+):
+    # The ready-to-certify row's 2-person side needs someone without a current certificate.
+    certificates_demo.load_qualification()
+    manager = tiny_world["manager"]
+    held = [
+        _current_certificate(tiny_world[name], manager, organisation, number)
+        for number, name in enumerate(("worker", "other"), start=1)
+    ]
+
+    _without_a_current_certificate(manager)
+
+    for certificate in held:
+        certificate.refresh_from_db()
+    revoked = [c for c in held if c.revoked_at is not None]
+    assert len(revoked) == 1
+    assert not revoked[0].is_current
+    assert revoked[0].revoked_by == manager
+    assert revoked[0].revocation_reason == RevocationReason.ISSUED_IN_ERROR
+    assert [c.is_current for c in held if c not in revoked] == [True]
+
+    # Someone is without one now: nothing more is revoked.
+    _without_a_current_certificate(manager)
+    assert Certificate.objects.filter(revoked_at__isnull=False).count() == 1
 
 
 def test_a_scenario_that_cannot_run_is_a_row_with_its_error(tiny_world, tmp_path):
