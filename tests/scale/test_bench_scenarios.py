@@ -23,10 +23,12 @@ from scale.bench.runner import run_bench
 from scale.bench.scenarios import (
     Options,
     Run,
+    _pdf_pages,
     _without_a_current_certificate,
     assessment_import,
     matrix_sql,
     register_sql,
+    render_floor,
 )
 from scale.bench.server import BenchError
 from scale.bench.world import find_world
@@ -159,6 +161,19 @@ def test_a_team_where_everyone_is_certified_has_one_certificate_revoked_by_its_m
     # Someone is without one now: nothing more is revoked.
     _without_a_current_certificate(manager)
     assert Certificate.objects.filter(revoked_at__isnull=False).count() == 1
+
+
+def test_the_render_scenario_counts_the_pages_weasyprint_packs_into_object_streams():
+    from weasyprint import HTML
+
+    from certificates.pdf import PDF_VARIANT
+
+    two_pages = HTML(string='<p>One</p><p style="page-break-before: always">Two</p>').write_pdf(
+        pdf_variant=PDF_VARIANT
+    )
+
+    assert _pdf_pages(render_floor()) == 1
+    assert _pdf_pages(two_pages) == 2
 
 
 def test_a_scenario_that_cannot_run_is_a_row_with_its_error(tiny_world, tmp_path):
