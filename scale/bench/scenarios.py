@@ -560,28 +560,38 @@ def matrix(run: Run) -> list[Result]:
 READY_TO_CERTIFY = 20
 
 
+def _team_and_certificates(manager) -> tuple[list, dict, list[int]]:
+    """The manager's team (`oversight.selectors.team_members`), each one's latest certificate of
+    the team page's headline qualification, and who of them holds no current one."""
+    from competencies.selectors import default_curriculum
+    from oversight.selectors import _latest_certificates, headline_qualification, team_members
+
+    members = team_members(manager)
+    qualification = headline_qualification(default_curriculum().framework)
+    if qualification is None:
+        raise BenchError("no published qualification to be ready for")
+    held = _latest_certificates(
+        [m.worker.pk for m in members], qualification, today=timezone.localdate()
+    )
+    uncertified = [
+        m.worker.pk for m in members if not (m.worker.pk in held and held[m.worker.pk].is_current)
+    ]
+    return members, held, uncertified
+
+
 def _make_ready_to_certify(manager, count: int) -> list[int]:
     """Give `count` of the manager's link workers who hold no current certificate of the team
     page's headline qualification the assessments that meet its core rule today (the seed's
     qualifying set, by the seed's rules), as if they had just finished: the team page then
     judges their whole checklist. Written in bulk, as the seed writes; the caller rolls it back."""
     from competencies.models import Assessment
-    from competencies.selectors import default_curriculum
     from competencies.standings import mark_stale
-    from oversight.selectors import _latest_certificates, headline_qualification, team_members
     from scale.seeding import _Framework, _qualifying
     from workforce.models import Membership, Role
 
     today = timezone.localdate()
-    curriculum = default_curriculum()
-    members = team_members(manager)
-    qualification = headline_qualification(curriculum.framework)
-    if qualification is None:
-        raise BenchError("no published qualification to be ready for")
-    held = _latest_certificates([m.worker.pk for m in members], qualification, today=today)
-    ready = [
-        m.worker.pk for m in members if not (m.worker.pk in held and held[m.worker.pk].is_current)
-    ][:count]
+    members, _, uncertified = _team_and_certificates(manager)
+    ready = uncertified[:count]
     framework = _Framework()
     qualifying = _qualifying(framework)
     observation = (framework.by_competency_code["SPLW-PCP-01"].pk, framework.by_code["DOP"])
@@ -662,19 +672,9 @@ def _without_a_current_certificate(manager) -> None:
     service; the caller rolls it back)."""
     from certificates.models import RevocationReason
     from certificates.services import certificate_revoke
-    from competencies.selectors import default_curriculum
-    from oversight.selectors import _latest_certificates, headline_qualification, team_members
 
-    members = team_members(manager)
-    qualification = headline_qualification(default_curriculum().framework)
-    if qualification is None:
-        raise BenchError("no published qualification to be ready for")
-    held = _latest_certificates(
-        [m.worker.pk for m in members], qualification, today=timezone.localdate()
-    )
-    if not members or any(
-        not (m.worker.pk in held and held[m.worker.pk].is_current) for m in members
-    ):
+    members, held, uncertified = _team_and_certificates(manager)
+    if not members or uncertified:
         return
     certificate_revoke(
         actor=manager,
