@@ -93,24 +93,59 @@ class Run:
 # --- Throughput, against gunicorn ---------------------------------------------------------
 
 
-def _load(run: Run, path: str, *, headers: dict | None = None) -> float:
-    """Requests per second for `path` after a warm-up; errors in the responses fail the row."""
+# A throughput row's two loads are taken in turn, in this many rounds (the baseline's, the
+# page's, then again), as the in-process scenarios alternate their requests: a change in the
+# machine's speed during one long load would otherwise go wholly into the ratio.
+THROUGHPUT_ROUNDS = 2
+
+
+def _loads(run: Run, targets: list[tuple[str, dict | None]]) -> list[float]:
+    """Requests per second for each (path, headers), after a warm-up of each, their loads taken
+    in turn over THROUGHPUT_ROUNDS rounds; errors in the responses fail the row."""
     if run.server is None:
         raise BenchError("the scenario needs the gunicorn server, which did not start")
-    url = run.server.base + path
     options = run.options
-    common = {"connections": options.connections, "threads": options.threads, "headers": headers}
-    run_wrk(url, seconds=options.warmup_seconds, max_requests=options.max_requests, **common)
-    load = run_wrk(url, seconds=options.seconds, max_requests=options.max_requests, **common)
-    if load.requests == 0:
-        raise BenchError(f"{path}: no request finished in {options.seconds:g} s")
-    if load.non_2xx or load.socket_errors:
-        raise BenchError(
-            f"{path}: {load.non_2xx} responses were not 2xx/3xx and {load.socket_errors} "
-            f"socket errors in {load.requests} requests"
+    common = {"connections": options.connections, "threads": options.threads}
+    for path, headers in targets:
+        run_wrk(
+            run.server.base + path,
+            seconds=options.warmup_seconds,
+            max_requests=options.max_requests,
+            headers=headers,
+            **common,
         )
-    run.say(f"    {path}: {load.requests_per_second:,.0f} req/s ({load.latency_ms:.1f} ms mean)")
-    return load.requests_per_second
+    done = [{"requests": 0, "seconds": 0.0, "latency": 0.0} for _ in targets]
+    for _ in range(THROUGHPUT_ROUNDS):
+        for (path, headers), total in zip(targets, done, strict=True):
+            load = run_wrk(
+                run.server.base + path,
+                seconds=options.seconds / THROUGHPUT_ROUNDS,
+                max_requests=max(1, options.max_requests // THROUGHPUT_ROUNDS),
+                headers=headers,
+                **common,
+            )
+            if load.non_2xx or load.socket_errors:
+                raise BenchError(
+                    f"{path}: {load.non_2xx} responses were not 2xx/3xx and "
+                    f"{load.socket_errors} socket errors in {load.requests} requests"
+                )
+            total["requests"] += load.requests
+            total["seconds"] += load.seconds
+            total["latency"] += load.latency_ms * load.requests
+    rates = []
+    for (path, _), total in zip(targets, done, strict=True):
+        if total["requests"] == 0:
+            raise BenchError(f"{path}: no request finished in {options.seconds:g} s")
+        rate = total["requests"] / total["seconds"]
+        latency = total["latency"] / total["requests"]
+        run.say(f"    {path}: {rate:,.0f} req/s ({latency:.1f} ms mean)")
+        rates.append(rate)
+    return rates
+
+
+def _load(run: Run, path: str, *, headers: dict | None = None) -> float:
+    """`_loads` of one path."""
+    return _loads(run, [(path, headers)])[0]
 
 
 def _throughput_row(
@@ -132,8 +167,7 @@ def _throughput_row(
         target=target,
         baseline_label=baseline_label,
     )
-    result.baseline = _load(run, baseline_path)
-    result.measured = _load(run, path, headers=headers)
+    result.baseline, result.measured = _loads(run, [(baseline_path, None), (path, headers)])
     if run.server is not None:
         result.peak_memory_mb = run.server.workers_peak_rss_mb()
     result.details["paths"] = {"baseline": baseline_path, "measured": path}
